@@ -1,0 +1,39 @@
+# Segmark — the two commands: `make run` and `make test`.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo || echo NONE))
+BIN := .build/release/segmark
+
+.PHONY: run test setup build bench fuzz templates clean check
+
+run: setup build
+	$(BIN) build --root .
+
+test: setup
+	$(SWIFT) build -c release --product segmark
+	SEGMARK_BIN=$(CURDIR)/$(BIN) $(SWIFT) test
+
+check: setup build
+	$(BIN) check --root .
+
+build: setup
+	$(SWIFT) build -c release --product segmark
+
+# Installs libcmark-dev (Debian) when pkg-config cannot find it.
+setup:
+	@if ! pkg-config --exists libcmark 2>/dev/null; then \
+	  if [ "$(SUDO)" = "NONE" ]; then \
+	    echo "libcmark-dev is missing. Run: sudo apt-get update && sudo apt-get install -y libcmark-dev pkg-config"; exit 1; \
+	  fi; \
+	  echo "Installing libcmark-dev with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcmark-dev pkg-config >/dev/null; \
+	fi
+
+# Regenerates the Swift file that embeds Templates/ into the binary.
+templates:
+	python3 scripts/embed-templates.py
+
+bench: setup build
+	scripts/bench.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Segmark",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "segmark", targets: ["segmark"]),
+        .library(name: "SegmarkKit", targets: ["SegmarkKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "Ccmark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
+        .target(
+            name: "SegmarkKit",
+            dependencies: [
+                "Ccmark",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "segmark",
+            dependencies: [
+                "SegmarkKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SegmarkKitTests",
+            dependencies: ["SegmarkKit"]
+        ),
+        .testTarget(
+            name: "SegmarkCLITests",
+            dependencies: ["SegmarkKit"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

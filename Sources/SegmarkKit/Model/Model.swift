@@ -1,0 +1,64 @@
+/// Everything read from a workspace: settings, code tables and every record, each kind sorted by
+/// case-folded id (R46), with lookups by id.
+public struct Model: Sendable {
+    public var root: String
+    public var settings: Settings
+    public var codes: Codes
+    public var contacts: [Contact]
+    public var segments: [Segment]
+    public var campaigns: [Campaign]
+    public var templates: [InteractionTemplate]
+    public var batches: [InteractionBatch]
+
+    public private(set) var contactIndex: [String: Int] = [:]
+    public private(set) var segmentIndex: [String: Int] = [:]
+    public private(set) var campaignIndex: [String: Int] = [:]
+    public private(set) var templateIndex: [String: Int] = [:]
+    public private(set) var batchIndex: [String: Int] = [:]
+
+    public init(root: String, settings: Settings, codes: Codes, contacts: [Contact], segments: [Segment],
+                campaigns: [Campaign], templates: [InteractionTemplate], batches: [InteractionBatch]) {
+        self.root = root
+        self.settings = settings
+        self.codes = codes
+        self.contacts = Self.sorted(contacts, id: \.id, path: \.path)
+        self.segments = Self.sorted(segments, id: \.id, path: \.path)
+        self.campaigns = Self.sorted(campaigns, id: \.id, path: \.path)
+        self.templates = Self.sorted(templates, id: \.id, path: \.path)
+        self.batches = Self.sorted(batches, id: \.id, path: \.path)
+        contactIndex = Self.index(self.contacts, \.id)
+        segmentIndex = Self.index(self.segments, \.id)
+        campaignIndex = Self.index(self.campaigns, \.id)
+        templateIndex = Self.index(self.templates, \.id)
+        batchIndex = Self.index(self.batches, \.id)
+    }
+
+    static func sorted<T>(_ items: [T], id: KeyPath<T, String>, path: KeyPath<T, String>) -> [T] {
+        let keyed = items.map { (Text.fold($0[keyPath: id]), $0) }
+        return keyed.sorted { a, b in
+            if a.0 != b.0 { return Text.codePointLess(a.0, b.0) }
+            return Text.codePointLess(a.1[keyPath: path], b.1[keyPath: path])
+        }.map(\.1)
+    }
+
+    /// First record wins on duplicates (the validator reports them).
+    static func index<T>(_ items: [T], _ id: KeyPath<T, String>) -> [String: Int] {
+        var map: [String: Int] = [:]
+        map.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() where map[Text.fold(item[keyPath: id])] == nil {
+            map[Text.fold(item[keyPath: id])] = i
+        }
+        return map
+    }
+
+    public func contact(_ id: String) -> Contact? { contactIndex[Text.fold(id)].map { contacts[$0] } }
+    public func segment(_ id: String) -> Segment? { segmentIndex[Text.fold(id)].map { segments[$0] } }
+    public func campaign(_ id: String) -> Campaign? { campaignIndex[Text.fold(id)].map { campaigns[$0] } }
+    public func template(_ id: String) -> InteractionTemplate? { templateIndex[Text.fold(id)].map { templates[$0] } }
+    public func batch(_ id: String) -> InteractionBatch? { batchIndex[Text.fold(id)].map { batches[$0] } }
+
+    /// R10: a company's own id; a person's company; else none.
+    public func companyNumber(of contact: Contact) -> String? {
+        contact.type == .company ? contact.id : contact.company?.value
+    }
+}

@@ -1,0 +1,81 @@
+/// A segment definition (SPEC §2.2): header values and the ordered criteria steps (§4).
+public struct Segment: Sendable {
+    public var id: String
+    public var path: String
+    public var idLocation: SourceLocation
+    public var description: String?
+    public var date: Day?
+    public var campaign: Located<String>?
+    public var campaignTarget: Bool?
+    public var campaignResponse: Bool?
+    public var salesperson: Located<String>?
+    public var interactionTemplate: Located<String>?
+    public var subject: String?
+    public var language: String?
+    public var correspondenceType: CorrespondenceType?
+    public var ignoreContactCorrespondenceType: Bool
+    public var unitCost: Decimal?
+    public var unitDuration: Decimal?
+    public var informationFlow: InformationFlow?
+    public var initiatedBy: InitiatedBy?
+    public var criteria: [Step]
+    public var body: String
+
+    public init(id: String, path: String, idLocation: SourceLocation) {
+        self.id = id
+        self.path = path
+        self.idLocation = idLocation
+        self.description = nil
+        self.date = nil
+        self.ignoreContactCorrespondenceType = false
+        self.criteria = []
+        self.body = ""
+    }
+}
+
+import Foundation
+
+/// One criteria step (R30): an action, its filter groups (AND) and options (§4.2).
+public struct Step: Sendable {
+    public enum Action: String, Sendable, CaseIterable { case add, reduce, refine }
+
+    public var action: Action
+    public var groups: [FilterGroup]
+    public var expandCompanies: Bool
+    public var allowRelatedCompanies: Bool
+    public var ignoreExclusion: Bool
+    public var entireCompanies: Bool
+    public var location: SourceLocation
+
+    public init(action: Action, groups: [FilterGroup], location: SourceLocation) {
+        self.action = action
+        self.groups = groups
+        self.expandCompanies = false
+        self.allowRelatedCompanies = false
+        self.ignoreExclusion = false
+        self.entireCompanies = false
+        self.location = location
+    }
+}
+
+/// A filter group of §4.1 with its compiled filters.
+public struct FilterGroup: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case contact, profile, mailingGroups = "mailing_groups", jobResponsibilities = "job_responsibilities"
+        case interactions, industryGroups = "industry_groups", businessRelations = "business_relations", segment
+    }
+
+    public var kind: Kind
+    /// For `contact`, `profile` and `interactions`: (field, filter) pairs; otherwise one pair with field "".
+    public var conditions: [(field: String, filter: Filter)]
+    public var location: SourceLocation
+
+    public init(kind: Kind, conditions: [(field: String, filter: Filter)], location: SourceLocation) {
+        self.kind = kind
+        self.conditions = conditions
+        self.location = location
+    }
+
+    /// Groups that read the company number's codes rather than the contact's own (R12).
+    public var isCompanyLinked: Bool { kind == .industryGroups || kind == .businessRelations }
+}

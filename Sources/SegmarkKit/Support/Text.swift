@@ -1,0 +1,115 @@
+import Foundation
+
+/// Small text helpers shared by every stage.
+public enum Text {
+    /// Case folding used for codes and ids (R2, R40, R46).
+    @inline(__always)
+    public static func fold(_ s: String) -> String {
+        var ascii = true
+        for b in s.utf8 where b >= 0x80 || (b >= 65 && b <= 90) {
+            if b >= 0x80 { ascii = false; break }
+        }
+        if ascii {
+            var hasUpper = false
+            for b in s.utf8 where b >= 65 && b <= 90 { hasUpper = true; break }
+            return hasUpper ? s.lowercased() : s
+        }
+        return s.lowercased()
+    }
+
+    /// Bytewise order on UTF-8, the same as Unicode code point order.
+    @inline(__always)
+    public static func codePointLess(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Levenshtein distance, for "did you mean" suggestions (R21).
+    public static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// The closest candidate within a small edit distance, ties broken alphabetically.
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
+        let limit = max(1, min(3, word.count / 3))
+        var best: (distance: Int, word: String)? = nil
+        for candidate in candidates {
+            let d = editDistance(word.lowercased(), candidate.lowercased())
+            guard d <= limit else { continue }
+            if best == nil || d < best!.distance || (d == best!.distance && codePointLess(candidate, best!.word)) {
+                best = (d, candidate)
+            }
+        }
+        return best?.word
+    }
+
+    /// "did you mean" suffix, or empty.
+    public static func didYouMean(_ word: String, _ candidates: [String]) -> String {
+        if let s = suggestion(for: word, among: candidates) { return "; did you mean '\(s)'?" }
+        return ""
+    }
+
+    public static let idPattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+
+    /// R2: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
+    public static func isValidID(_ s: String) -> Bool {
+        let u = s.utf8
+        guard !u.isEmpty, u.count <= 64 else { return false }
+        var first = true
+        for b in u {
+            let alnum = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+            if first {
+                guard alnum else { return false }
+                first = false
+            } else {
+                guard alnum || b == UInt8(ascii: ".") || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") else { return false }
+            }
+        }
+        return true
+    }
+}
+
+/// A number as written in content (`8`, `12.5`, `-3`), kept exact.
+public enum Number {
+    public static func parse(_ text: String) -> Decimal? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        var u = Array(t.utf8)[...]
+        guard !u.isEmpty else { return nil }
+        if u.first == UInt8(ascii: "-") || u.first == UInt8(ascii: "+") { u = u.dropFirst() }
+        var digits = 0, dots = 0
+        for b in u {
+            if b >= 48 && b <= 57 { digits += 1 } else if b == UInt8(ascii: ".") { dots += 1 } else { return nil }
+        }
+        guard digits > 0, dots <= 1, u.first != UInt8(ascii: "."), u.last != UInt8(ascii: ".") else { return nil }
+        return Decimal(string: t.hasPrefix("+") ? String(t.dropFirst()) : t, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Plain decimal text: no grouping, no exponent, at most `scale` decimals (rounded half away from zero).
+    public static func format(_ value: Decimal, scale: Int? = nil) -> String {
+        var v = value
+        if let scale {
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &v, scale, .plain)
+            v = rounded
+            let s = NSDecimalNumber(decimal: v).stringValue
+            if scale == 0 { return s }
+            var parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 1 { parts.append("") }
+            parts[1] += String(repeating: "0", count: max(0, scale - parts[1].count))
+            return parts[0] + "." + parts[1]
+        }
+        return NSDecimalNumber(decimal: v).stringValue
+    }
+}

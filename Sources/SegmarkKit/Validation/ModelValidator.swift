@@ -1,0 +1,157 @@
+/// Cross-record rules: unique ids (R2), companies (R11), references, code tables (R13),
+/// segment references and cycles (R34), batch entries (R60).
+public struct ModelValidator: Sendable {
+    public init() {}
+
+    public func validate(_ model: Model) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        duplicates(model.contacts, \.id, \.path, \.idLocation, RecordKind.contact, &out)
+        duplicates(model.segments, \.id, \.path, \.idLocation, RecordKind.segment, &out)
+        duplicates(model.campaigns, \.id, \.path, \.idLocation, RecordKind.campaign, &out)
+        duplicates(model.templates, \.id, \.path, \.idLocation, RecordKind.interactionTemplate, &out)
+        duplicates(model.batches, \.id, \.path, \.idLocation, RecordKind.batch, &out)
+        contacts(model, &out)
+        segments(model, &out)
+        campaigns(model, &out)
+        templates(model, &out)
+        batches(model, &out)
+        return out
+    }
+
+    func duplicates<T>(_ items: [T], _ id: KeyPath<T, String>, _ path: KeyPath<T, String>, _ location: KeyPath<T, SourceLocation>,
+                       _ kind: RecordKind, _ out: inout [Diagnostic]) {
+        var i = 0
+        while i < items.count {
+            var j = i + 1
+            let key = Text.fold(items[i][keyPath: id])
+            while j < items.count, Text.fold(items[j][keyPath: id]) == key {
+                out.append(.error("duplicate \(kind.noun) id '\(items[j][keyPath: id])': \(items[i][keyPath: path]) has the same id (ids are compared ignoring case)",
+                                  at: items[j][keyPath: location]))
+                j += 1
+            }
+            i = j
+        }
+    }
+
+    func code(_ model: Model, _ table: String, _ value: String?, at location: SourceLocation?, what: String, _ out: inout [Diagnostic]) {
+        guard let value, !value.isEmpty, let location, let t = model.codes.table(table), !t.contains(value) else { return }
+        out.append(.warning("\(what) '\(value)' is not in the \(table) table of codes.yml" + Text.didYouMean(value, t.entries.map(\.code)), at: location))
+    }
+
+    func contacts(_ model: Model, _ out: inout [Diagnostic]) {
+        let scalarTables: [(ContactField, String)] = [(.salesperson, "salespeople"), (.territory, "territories"),
+                                                      (.country, "countries"), (.language, "languages")]
+        let listTables: [(KeyPath<Contact, [String]>, String)] = [(\.industryGroups, "industry_groups"), (\.businessRelations, "business_relations"),
+                                                                  (\.mailingGroups, "mailing_groups"), (\.jobResponsibilities, "job_responsibilities")]
+        for c in model.contacts {
+            if c.type == .person, let company = c.company {
+                if let target = model.contact(company.value) {
+                    if target.type != .company {
+                        out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
+                    }
+                } else {
+                    out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location))
+                }
+            }
+            for (field, table) in scalarTables {
+                code(model, table, c.values[field], at: c.locations[field.rawValue], what: field.rawValue.replacingOccurrences(of: "_", with: " "), &out)
+            }
+            for (path, table) in listTables {
+                for (i, value) in c[keyPath: path].enumerated() {
+                    code(model, table, value, at: c.locations["\(table).\(i)"], what: "code", &out)
+                }
+            }
+            if !model.codes.questions.isEmpty {
+                for (question, answers) in c.profile {
+                    guard let loc = c.locations["profile." + question] else { continue }
+                    guard let q = model.codes.question(question) else {
+                        out.append(.warning("profile question '\(question)' is not in the profile table of codes.yml" + Text.didYouMean(question, model.codes.questions.map(\.code)), at: loc))
+                        continue
+                    }
+                    if !q.answers.entries.isEmpty {
+                        for a in answers where !q.answers.contains(a) {
+                            out.append(.warning("answer '\(a)' is not an answer of profile question '\(q.code)' in codes.yml", at: c.locations["profile." + question + ".answers"] ?? loc))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func segments(_ model: Model, _ out: inout [Diagnostic]) {
+        for s in model.segments {
+            if let c = s.campaign, model.campaign(c.value) == nil {
+                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+            }
+            if let t = s.interactionTemplate, model.template(t.value) == nil {
+                out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location))
+            }
+            code(model, "salespeople", s.salesperson?.value, at: s.salesperson?.location, what: "salesperson", &out)
+            for step in s.criteria {
+                for group in step.groups where group.kind == .segment {
+                    for (_, filter) in group.conditions {
+                        for alternative in filter.alternatives {
+                            for term in alternative {
+                                guard case .equal = term.operation, let v = term.value, !v.hasWildcards else { continue }
+                                if model.segment(v.text) == nil {
+                                    out.append(.error("segment '\(v.text)' does not exist" + Text.didYouMean(v.text, model.segments.map(\.id)), at: filter.location))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let graph = SegmentGraph(model: model)
+        for cycle in graph.cycles {
+            let names = (cycle + [cycle[0]]).map { model.segments[$0].id }.joined(separator: " → ")
+            for i in cycle {
+                let s = model.segments[i]
+                let loc = s.criteria.flatMap(\.groups).first { $0.kind == .segment }?.location ?? s.idLocation
+                out.append(.error("segments form a cycle: \(names)", at: loc))
+            }
+        }
+    }
+
+    func campaigns(_ model: Model, _ out: inout [Diagnostic]) {
+        for c in model.campaigns {
+            code(model, "salespeople", c.salesperson?.value, at: c.salesperson?.location, what: "salesperson", &out)
+        }
+    }
+
+    func templates(_ model: Model, _ out: inout [Diagnostic]) {
+        for t in model.templates {
+            if let c = t.campaign, model.campaign(c.value) == nil {
+                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+            }
+        }
+    }
+
+    func batches(_ model: Model, _ out: inout [Diagnostic]) {
+        for b in model.batches {
+            if let t = b.template, model.template(t.value) == nil {
+                out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location))
+            }
+            var campaigns = [b.values.campaign].compactMap { $0 }
+            campaigns += b.entries.compactMap(\.values.campaign)
+            for c in campaigns where model.campaign(c.value) == nil {
+                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+            }
+            if let s = b.segment, model.segment(s.value) == nil {
+                out.append(.warning("segment '\(s.value)' does not exist (was it deleted?)", at: s.location))
+            }
+            var seen: [String: SourceLocation] = [:]
+            for contact in b.contacts + b.entries.map(\.contact) {
+                let key = Text.fold(contact.value)
+                if let first = seen[key] {
+                    out.append(.error("contact '\(contact.value)' is listed twice in this batch (first at line \(first.line))", at: contact.location))
+                    continue
+                }
+                seen[key] = contact.location
+                if model.contact(contact.value) == nil {
+                    out.append(.error("contact '\(contact.value)' does not exist", at: contact.location))
+                }
+            }
+        }
+    }
+}

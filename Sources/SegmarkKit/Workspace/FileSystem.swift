@@ -1,0 +1,185 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The file-system seam: every stage reads and writes through it, so tests can inject one.
+public protocol FileSystem: Sendable {
+    func read(_ path: String) throws -> [UInt8]
+    /// Entries of a folder, sorted bytewise by name.
+    func entries(in directory: String) throws -> [DirectoryEntry]
+    func kind(of path: String) -> FileKind?
+    func realPath(_ path: String) -> String?
+    /// Writes through a temporary file in the same folder and a rename: readers see old or new bytes.
+    func writeAtomically(_ bytes: [UInt8], to path: String) throws
+    /// Creates a new file; fails with `FileSystemError.exists` when the path exists. Atomic (temp + link).
+    func createExclusively(_ bytes: [UInt8], at path: String) throws
+    func createDirectory(_ path: String) throws
+    func remove(_ path: String) throws
+    func rename(_ from: String, to: String) throws
+    /// Modification time in nanoseconds (tests use it to prove a no-change build touches nothing).
+    func modificationTime(_ path: String) -> Int64?
+}
+
+public enum FileKind: Sendable { case file, directory, symlink }
+
+public struct DirectoryEntry: Sendable, Equatable {
+    public var name: String
+    public var kind: FileKind
+}
+
+public enum FileSystemError: Error, Sendable, CustomStringConvertible, Equatable {
+    case exists(String)
+    case io(String, String)
+
+    public var description: String {
+        switch self {
+        case .exists(let p): return "\(p) already exists"
+        case .io(let p, let m): return "\(p): \(m)"
+        }
+    }
+}
+
+/// The real file system, through POSIX calls.
+public struct LocalFileSystem: FileSystem {
+    public init() {}
+
+    static func errnoMessage() -> String { String(cString: strerror(errno)) }
+
+    public func read(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
+        var result = [UInt8](repeating: 0, count: Int(st.st_size))
+        var total = 0
+        while true {
+            if total == result.count { result.append(contentsOf: [UInt8](repeating: 0, count: max(4096, result.count))) }
+            let n = result.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress! + total, buf.count - total)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.io(path, Self.errnoMessage())
+            }
+            if n == 0 { break }
+            total += n
+        }
+        result.removeSubrange(total...)
+        return result
+    }
+
+    public func entries(in directory: String) throws -> [DirectoryEntry] {
+        guard let dir = opendir(directory) else { throw FileSystemError.io(directory, Self.errnoMessage()) }
+        defer { closedir(dir) }
+        var out: [DirectoryEntry] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let kind: FileKind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_REG): kind = .file
+            default:
+                guard let k = self.kind(of: directory + "/" + name) else { continue }
+                kind = k
+            }
+            out.append(DirectoryEntry(name: name, kind: kind))
+        }
+        return out.sorted { Text.codePointLess($0.name, $1.name) }
+    }
+
+    public func kind(of path: String) -> FileKind? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .file
+        }
+    }
+
+    public func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    func temporaryPath(for path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        return (dir.isEmpty ? "." : dir) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+
+    func writeNew(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let message = Self.errnoMessage()
+                close(fd)
+                unlink(path)
+                throw FileSystemError.io(path, message)
+            }
+            written += n
+        }
+        guard close(fd) == 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
+    }
+
+    public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let tmp = temporaryPath(for: path)
+        try writeNew(bytes, to: tmp)
+        guard Glibc.rename(tmp, path) == 0 else {
+            let message = Self.errnoMessage()
+            unlink(tmp)
+            throw FileSystemError.io(path, message)
+        }
+    }
+
+    public func createExclusively(_ bytes: [UInt8], at path: String) throws {
+        let tmp = temporaryPath(for: path)
+        try writeNew(bytes, to: tmp)
+        defer { unlink(tmp) }
+        guard link(tmp, path) == 0 else {
+            if errno == EEXIST { throw FileSystemError.exists(path) }
+            throw FileSystemError.io(path, Self.errnoMessage())
+        }
+    }
+
+    public func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError.io(path, "cannot create folder")
+        }
+    }
+
+    public func remove(_ path: String) throws {
+        if unlink(path) != 0 {
+            if errno == ENOENT { return }
+            if errno == EISDIR || errno == EPERM {
+                if rmdir(path) == 0 { return }
+            }
+            throw FileSystemError.io(path, Self.errnoMessage())
+        }
+    }
+
+    public func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError.io(to, Self.errnoMessage()) }
+    }
+
+    public func modificationTime(_ path: String) -> Int64? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import SegmarkKit
+
+@main
+struct Segmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segmark",
+        abstract: "CRM segments as code: evaluate segments and render reports from Markdown files.",
+        version: "0.1.0",
+        subcommands: [Check.self]
+    )
+
+    /// Exit statuses of SPEC §7: 0 success, 1 content errors or refused, 2 usage errors.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            Console.error(fullMessage(for: error))
+            if code == .validationFailure || error is ValidationError || error is CleanExit == false && code.rawValue == 64 {
+                Foundation.exit(2)
+            }
+            Foundation.exit(code == .failure ? 1 : 2)
+        }
+    }
+}
