@@ -55,7 +55,7 @@ public struct InteractionBatchDecoder: Sendable {
         v.correspondenceType = r.oneOf("correspondence_type", CorrespondenceType.self)
         v.cost = r.number("cost", nonNegative: true)
         v.duration = r.number("duration", nonNegative: true)
-        v.evaluation = r.oneOf("evaluation", Evaluation.self)
+        v.evaluation = r.oneOf("evaluation", InteractionEvaluation.self)
         v.attemptFailed = r.bool("attempt_failed")
         v.language = r.text("language")
         return v

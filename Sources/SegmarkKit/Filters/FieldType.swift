@@ -44,7 +44,7 @@ public enum InteractionField: String, Sendable, CaseIterable {
 
     public var fixedValues: [String]? {
         switch self {
-        case .evaluation: return Evaluation.allCases.map(\.rawValue)
+        case .evaluation: return InteractionEvaluation.allCases.map(\.rawValue)
         case .information_flow: return InformationFlow.allCases.map(\.rawValue)
         case .initiated_by: return InitiatedBy.allCases.map(\.rawValue)
         case .correspondence_type: return CorrespondenceType.allCases.map(\.rawValue)

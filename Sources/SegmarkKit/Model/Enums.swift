@@ -3,7 +3,7 @@ public enum ContactType: String, Sendable, CaseIterable { case company, person }
 public enum CorrespondenceType: String, Sendable, CaseIterable { case hardCopy = "hard_copy", email }
 public enum InformationFlow: String, Sendable, CaseIterable { case outbound, inbound }
 public enum InitiatedBy: String, Sendable, CaseIterable { case us, them }
-public enum Evaluation: String, Sendable, CaseIterable {
+public enum InteractionEvaluation: String, Sendable, CaseIterable {
     case veryPositive = "very_positive", positive, neutral, negative, veryNegative = "very_negative"
 }
 

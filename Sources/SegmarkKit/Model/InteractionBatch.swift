@@ -13,7 +13,7 @@ public struct InteractionValues: Sendable {
     public var correspondenceType: CorrespondenceType?
     public var cost: Decimal?
     public var duration: Decimal?
-    public var evaluation: Evaluation?
+    public var evaluation: InteractionEvaluation?
     public var attemptFailed: Bool?
     public var language: String?
 

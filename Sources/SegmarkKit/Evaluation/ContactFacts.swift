@@ -1,0 +1,46 @@
+/// Per-contact facts the groups read, computed once per run: company numbers (R10), the
+/// contacts sharing each company number, own interaction entries and computed fields (R32).
+public struct ContactFacts: Sendable {
+    /// Index of the contact's company-number contact (itself for a company), or nil.
+    public var companyNumber: [Int?]
+    /// For a company index: the company and all its persons, ascending.
+    public var companyMembers: [Int: [Int]]
+    /// Entry indices per contact, in batch then file order.
+    public var entriesByContact: [[Int]]
+    public var lastInteractionDate: [Day?]
+    public var lastAttemptDate: [Day?]
+
+    public init(model: Model, entries: [InteractionEntry]) {
+        let n = model.contacts.count
+        var companyNumber = [Int?](repeating: nil, count: n)
+        var members: [Int: [Int]] = [:]
+        for (i, c) in model.contacts.enumerated() {
+            if c.type == .company {
+                companyNumber[i] = i
+            } else if let company = c.company, let ci = model.contactIndex[Text.fold(company.value)],
+                      model.contacts[ci].type == .company {
+                companyNumber[i] = ci
+            }
+            if let cn = companyNumber[i] { members[cn, default: []].append(i) }
+        }
+        var byContact = [[Int]](repeating: [], count: n)
+        var last = [Day?](repeating: nil, count: n)
+        var attempt = [Day?](repeating: nil, count: n)
+        for (ei, e) in entries.enumerated() {
+            byContact[e.contact].append(ei)
+            if !e.canceled && !e.attemptFailed, last[e.contact].map({ e.date > $0 }) ?? true { last[e.contact] = e.date }
+            if !e.canceled && e.initiatedBy == .us, attempt[e.contact].map({ e.date > $0 }) ?? true { attempt[e.contact] = e.date }
+        }
+        self.companyNumber = companyNumber
+        self.companyMembers = members
+        self.entriesByContact = byContact
+        self.lastInteractionDate = last
+        self.lastAttemptDate = attempt
+    }
+
+    /// Every contact sharing a company number with `i` (itself alone when it has none).
+    public func sharing(_ i: Int) -> [Int] {
+        guard let cn = companyNumber[i], let m = companyMembers[cn] else { return [i] }
+        return m
+    }
+}

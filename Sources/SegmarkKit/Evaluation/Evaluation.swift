@@ -1,0 +1,19 @@
+/// Stage 3's result: interaction entries, contact facts and every segment's result, as of one date.
+public struct Evaluation: Sendable {
+    public var asOf: Day
+    public var entries: [InteractionEntry]
+    public var facts: ContactFacts
+    /// By segment index; nil for a segment on a cycle.
+    public var results: [SegmentResult?]
+
+    public func result(_ segmentIndex: Int) -> SegmentResult? { results[segmentIndex] }
+
+    /// Segment indices each contact is a member of, ascending.
+    public func memberships(contactCount: Int) -> [[Int]] {
+        var out = [[Int]](repeating: [], count: contactCount)
+        for (si, r) in results.enumerated() {
+            r?.members.forEach { out[$0].append(si) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+/// Decides whether one contact satisfies one filter group (§4.1), and says why (for explain).
+public struct GroupMatcher: Sendable {
+    public let model: Model
+    public let facts: ContactFacts
+    public let entries: [InteractionEntry]
+    public let asOf: Day
+
+    public init(model: Model, facts: ContactFacts, entries: [InteractionEntry], asOf: Day) {
+        self.model = model
+        self.facts = facts
+        self.entries = entries
+        self.asOf = asOf
+    }
+
+    /// The value of a `contact` field (R32) for contact `i`.
+    public func contactValue(_ field: String, _ i: Int) -> FieldValue {
+        let c = model.contacts[i]
+        if let f = ContactField(rawValue: field) {
+            switch f {
+            case .created: return c.created.map { .date($0) } ?? .missing
+            case .exclude_from_segments: return .bool(c.excludeFromSegments)
+            default: return FieldValue(c.values[f])
+            }
+        }
+        if let f = ComputedContactField(rawValue: field) {
+            switch f {
+            case .company_name: return FieldValue(facts.companyNumber[i].map { model.contacts[$0].name })
+            case .last_interaction_date: return facts.lastInteractionDate[i].map { .date($0) } ?? .missing
+            case .last_attempt_date: return facts.lastAttemptDate[i].map { .date($0) } ?? .missing
+            }
+        }
+        if field.hasPrefix("fields.") { return FieldValue(c.customField(String(field.dropFirst(7)))) }
+        return .missing
+    }
+
+    /// The codes a list group searches for contact `i` (the company number's for R12 groups).
+    public func codes(_ kind: FilterGroup.Kind, _ i: Int) -> [String] {
+        switch kind {
+        case .mailingGroups: return model.contacts[i].mailingGroups
+        case .jobResponsibilities: return model.contacts[i].jobResponsibilities
+        case .industryGroups: return facts.companyNumber[i].map { model.contacts[$0].industryGroups } ?? []
+        case .businessRelations: return facts.companyNumber[i].map { model.contacts[$0].businessRelations } ?? []
+        default: return []
+        }
+    }
+
+    /// - Parameter segmentMembers: for `segment` groups, the union of the members of the segments the filter names.
+    public func matches(_ group: FilterGroup, _ i: Int, segmentMembers: ContactSet?) -> Bool {
+        switch group.kind {
+        case .contact:
+            for (field, filter) in group.conditions where !filter.matches(contactValue(field, i), asOf: asOf) { return false }
+            return true
+        case .profile:
+            let c = model.contacts[i]
+            for (question, filter) in group.conditions where !filter.matchesAny(c.answers(question), asOf: asOf) { return false }
+            return true
+        case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations:
+            return group.conditions[0].filter.matchesAny(codes(group.kind, i), asOf: asOf)
+        case .interactions:
+            for ei in facts.entriesByContact[i] {
+                let e = entries[ei]
+                var all = true
+                for (field, filter) in group.conditions {
+                    guard let f = InteractionField(rawValue: field), filter.matches(e.value(f), asOf: asOf) else { all = false; break }
+                }
+                if all { return true }
+            }
+            return false
+        case .segment:
+            return segmentMembers?.contains(i) ?? false
+        }
+    }
+}
