@@ -1,0 +1,363 @@
+import Foundation
+
+/// Builds the data each page template reads (see the README's template reference), as
+/// dictionaries (swift-mustache renders them fastest). `esc` escapes content values for the
+/// format: identity for HTML (Mustache escapes), table-cell escaping for Markdown.
+public struct PageContexts {
+    public let model: Model
+    public let evaluation: Evaluation
+    let memberships: [[Int]]
+    let entriesByCampaign: [String: [Int]]
+    let batchEntries: [[Int]]
+
+    public init(model: Model, evaluation: Evaluation) {
+        self.model = model
+        self.evaluation = evaluation
+        self.memberships = evaluation.memberships(contactCount: model.contacts.count)
+        var byCampaign: [String: [Int]] = [:]
+        var byBatch = [[Int]](repeating: [], count: model.batches.count)
+        for (i, e) in evaluation.entries.enumerated() {
+            if let c = e.campaign { byCampaign[Text.fold(c), default: []].append(i) }
+            byBatch[e.batch].append(i)
+        }
+        self.entriesByCampaign = byCampaign
+        self.batchEntries = byBatch
+    }
+
+    func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
+    func minutes(_ d: Decimal) -> String { Number.format(d, scale: 0) }
+
+    func common(_ format: Settings.Format, root: String, title: String) -> [String: Any] {
+        ["siteTitle": esc(format)(model.settings.title), "asOf": evaluation.asOf.description, "root": root, "pageTitle": esc(format)(title)]
+    }
+
+    func esc(_ format: Settings.Format) -> (String) -> String {
+        if format == .md { return { MarkdownEscaping.cell($0) } }
+        return { (s: String) -> String in s }
+    }
+
+    func row(_ label: String, _ value: String?, detail: String? = nil, link: String? = nil, _ e: (String) -> String) -> [String: Any]? {
+        guard let value, !value.isEmpty else { return nil }
+        var r: [String: Any] = ["label": label, "value": e(value)]
+        if let detail, !detail.isEmpty { r["detail"] = e(detail) }
+        if let link { r["link"] = link }
+        return r
+    }
+
+    func body(_ markdown: String, _ format: Settings.Format) -> String {
+        format == .html ? MarkdownRenderer().html(markdown) : markdown.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: index
+
+    public func index(_ format: Settings.Format) -> [String: Any] {
+        let e = esc(format)
+        var ctx = common(format, root: "", title: "Overview")
+        let companies = model.contacts.filter { $0.type == .company }.count
+        ctx["counts"] = ["contacts": model.contacts.count, "companies": companies, "persons": model.contacts.count - companies,
+                         "segments": model.segments.count, "campaigns": model.campaigns.count, "batches": model.batches.count,
+                         "entries": evaluation.entries.count]
+        ctx["segments"] = model.segments.enumerated().map { si, s -> [String: Any] in
+            ["id": e(s.id), "description": e(s.description ?? ""), "campaign": e(s.campaign.map { model.campaign($0.value)?.id ?? $0.value } ?? ""),
+             "members": evaluation.results[si]?.members.count ?? 0]
+        }
+        ctx["campaigns"] = model.campaigns.map { c -> [String: Any] in
+            ["id": e(c.id), "description": e(c.description ?? ""), "status": e(c.status ?? ""),
+             "startingDate": c.startingDate?.description ?? "", "endingDate": c.endingDate?.description ?? ""]
+        }
+        let recent = model.batches.indices.sorted { a, b in
+            let da = model.batches[a].date ?? Day(year: 1, month: 1, day: 1)!, db = model.batches[b].date ?? Day(year: 1, month: 1, day: 1)!
+            if da != db { return da > db }
+            return a < b
+        }.prefix(10)
+        ctx["recent"] = recent.map { bi -> [String: Any] in
+            let b = model.batches[bi]
+            return ["id": e(b.id), "date": b.date?.description ?? "", "template": e(b.template?.value ?? ""),
+                    "description": e(b.values.description ?? ""), "entries": batchEntries[bi].count, "canceled": b.canceled]
+        }
+        return ctx
+    }
+
+    // MARK: segment
+
+    public func segment(_ si: Int, _ format: Settings.Format) -> [String: Any] {
+        let e = esc(format)
+        let s = model.segments[si]
+        let ext = format.rawValue
+        var ctx = common(format, root: "../", title: "Segment \(s.id)")
+        ctx["id"] = e(s.id)
+        ctx["description"] = e(s.description ?? "")
+        let campaign = s.campaign.flatMap { model.campaign($0.value) }
+        let template = s.interactionTemplate.flatMap { model.template($0.value) }
+        var header: [[String: Any]?] = [
+            row("Description", s.description, e),
+            row("Date", s.date?.description, e),
+            row("Campaign", campaign?.id ?? s.campaign?.value, detail: campaign?.description, link: campaign.map { "../campaigns/\($0.id).\(ext)" }, e),
+        ]
+        if s.campaign != nil {
+            header.append(row("Campaign target", (s.campaignTarget ?? false) ? "yes" : "no", e))
+            header.append(row("Campaign response", (s.campaignResponse ?? false) ? "yes" : "no", e))
+        }
+        header += [
+            row("Salesperson", s.salesperson?.value, detail: s.salesperson.flatMap { model.codes.description("salespeople", $0.value) }, e),
+            row("Interaction template", template?.id ?? s.interactionTemplate?.value, detail: template?.description, e),
+            row("Subject", s.subject, e),
+            row("Language", s.language, detail: s.language.flatMap { model.codes.description("languages", $0) }, e),
+            row("Correspondence type", s.correspondenceType?.rawValue, e),
+            row("Ignore contact correspondence type", s.ignoreContactCorrespondenceType ? "yes" : nil, e),
+            row("Unit cost", s.unitCost.map(money) ?? template.map { money($0.unitCost) + " (template)" }, e),
+            row("Unit duration (min)", s.unitDuration.map(minutes) ?? template.map { minutes($0.unitDuration) + " (template)" }, e),
+            row("Information flow", s.informationFlow?.rawValue, e),
+            row("Initiated by", s.initiatedBy?.rawValue, e),
+            row("As of", evaluation.asOf.description, e),
+        ]
+        ctx["header"] = header.compactMap { $0 }
+        let result = evaluation.results[si]
+        let describer = StepDescriber()
+        ctx["steps"] = s.criteria.enumerated().map { n, step -> [String: Any] in
+            ["number": n + 1, "description": e(describer.describe(step)),
+             "before": result?.steps[n].before ?? 0, "after": result?.steps[n].after ?? 0]
+        }
+        ctx["hasSteps"] = !s.criteria.isEmpty
+        if format == .html, let result, !s.criteria.isEmpty {
+            ctx["funnel"] = SVGChart.bars(title: "Members after each step", labels: s.criteria.indices.map { "Step \($0 + 1)" },
+                                          values: result.steps.map(\.after))
+        }
+        var members: [[String: Any]] = []
+        var companies = 0
+        result?.members.forEach { ci in
+            let c = model.contacts[ci]
+            if c.type == .company { companies += 1 }
+            let companyName = evaluation.facts.companyNumber[ci].map { model.contacts[$0].name } ?? ""
+            members.append(["id": e(c.id), "name": e(c.name), "companyName": e(c.type == .person ? companyName : ""),
+                            "type": c.type.rawValue, "channel": channel(for: c, segment: s, template: template).rawValue,
+                            "salesperson": e(s.salesperson?.value ?? c.values[.salesperson] ?? ""),
+                            "addedBy": result?.addedBy[ci] ?? 0])
+        }
+        ctx["members"] = members
+        ctx["memberCount"] = members.count
+        ctx["companyCount"] = companies
+        ctx["personCount"] = members.count - companies
+        let dropped = result?.droppedByExclusion.indices ?? []
+        ctx["dropped"] = dropped.map { ["id": e(model.contacts[$0].id), "name": e(model.contacts[$0].name)] }
+        ctx["hasDropped"] = !dropped.isEmpty
+        let batches = model.batches.indices.filter { model.batches[$0].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false }
+        ctx["batches"] = batches.map { bi -> [String: Any] in
+            let b = model.batches[bi]
+            let entries = batchEntries[bi]
+            var logged = ContactSet(capacity: model.contacts.count)
+            var cost: Decimal = 0
+            for ei in entries { logged.insert(evaluation.entries[ei].contact); cost += evaluation.entries[ei].cost }
+            let current = result?.members ?? ContactSet(capacity: model.contacts.count)
+            return ["id": e(b.id), "date": b.date?.description ?? "", "entries": entries.count, "cost": money(cost), "canceled": b.canceled,
+                    "joined": e(idList(current.subtracting(logged))), "left": e(idList(logged.subtracting(current)))]
+        }
+        ctx["hasBatches"] = !batches.isEmpty
+        ctx["body"] = body(s.body, format)
+        return ctx
+    }
+
+    func idList(_ set: ContactSet) -> String {
+        let ids = set.indices.map { model.contacts[$0].id }
+        if ids.isEmpty { return "none" }
+        if ids.count <= 12 { return ids.joined(separator: ", ") }
+        return ids.prefix(12).joined(separator: ", ") + " and \(ids.count - 12) more"
+    }
+
+    /// BC's rule for the channel of a logged interaction (R61).
+    public func channel(for c: Contact, segment s: Segment, template: InteractionTemplate?) -> CorrespondenceType {
+        if s.ignoreContactCorrespondenceType, let ch = s.correspondenceType { return ch }
+        if let t = template, t.ignoreContactCorrespondenceType || c.correspondenceType == nil { return s.correspondenceType ?? t.correspondenceType }
+        return c.correspondenceType ?? s.correspondenceType ?? .email
+    }
+
+    // MARK: campaign
+
+    public func campaign(_ ci: Int, _ format: Settings.Format) -> [String: Any] {
+        let e = esc(format)
+        let c = model.campaigns[ci]
+        let ext = format.rawValue
+        var ctx = common(format, root: "../", title: "Campaign \(c.id)")
+        ctx["id"] = e(c.id)
+        ctx["description"] = e(c.description ?? "")
+        let entries = (entriesByCampaign[Text.fold(c.id)] ?? []).map { evaluation.entries[$0] }
+        let stats = CampaignStatistics(entries)
+        let currency = model.settings.currency.map { " " + $0 } ?? ""
+        ctx["header"] = [
+            row("Description", c.description, e),
+            row("Status", c.status, detail: c.status.flatMap { model.codes.description("campaign_statuses", $0) }, e),
+            row("Starting date", c.startingDate?.description, e),
+            row("Ending date", c.endingDate?.description, e),
+            row("Salesperson", c.salesperson?.value, detail: c.salesperson.flatMap { model.codes.description("salespeople", $0.value) }, e),
+            row("Budget", c.budget.map { money($0) + currency }, e),
+            row("As of", evaluation.asOf.description, e),
+        ].compactMap { $0 }
+        var figures: [[String: Any]] = [
+            ["label": "Entries", "entries": stats.entries, "distinct": "—"],
+            ["label": "Contacted", "entries": stats.contacted, "distinct": stats.contactedDistinct],
+            ["label": "Responded", "entries": stats.responded, "distinct": stats.respondedDistinct],
+            ["label": "Response rate", "entries": stats.responseRate, "distinct": "—"],
+            ["label": "Response rate (distinct contacts)", "entries": "—", "distinct": stats.responseRateDistinct],
+            ["label": "Cost" + currency, "entries": money(stats.cost), "distinct": "—"],
+            ["label": "Duration (min)", "entries": minutes(stats.duration), "distinct": "—"],
+            ["label": "Average cost per response" + currency, "entries": money(stats.averageCostPerResponse), "distinct": money(stats.averageCostPerResponseDistinct)],
+            ["label": "Average duration per response (min)", "entries": Number.format(stats.averageDurationPerResponse, scale: 1), "distinct": Number.format(stats.averageDurationPerResponseDistinct, scale: 1)],
+            ["label": "Canceled entries (not counted)", "entries": stats.canceledEntries, "distinct": "—"],
+        ]
+        if let budget = c.budget {
+            let used = budget == 0 ? "—" : Number.format(stats.cost * 100 / budget, scale: 1) + "%"
+            figures.append(["label": "Cost against budget", "entries": "\(money(stats.cost)) of \(money(budget))\(currency) (\(used))", "distinct": "—"])
+            figures.append(["label": "Budget remaining" + currency, "entries": money(budget - stats.cost), "distinct": "—"])
+        }
+        ctx["figures"] = figures
+        // Segments: those naming the campaign, then any other segment its entries came from.
+        var segmentIDs: [String] = model.segments.filter { $0.campaign.map { Text.fold($0.value) == Text.fold(c.id) } ?? false }.map(\.id)
+        for entry in entries { if let s = entry.segment, !segmentIDs.contains(where: { Text.fold($0) == Text.fold(s) }) { segmentIDs.append(s) } }
+        segmentIDs.sort { Text.codePointLess(Text.fold($0), Text.fold($1)) }
+        let noSegment = entries.contains { $0.segment == nil }
+        var segmentRows: [[String: Any]] = segmentIDs.map { id in
+            let si = model.segmentIndex[Text.fold(id)]
+            let own = entries.filter { $0.segment.map { Text.fold($0) == Text.fold(id) } ?? false }
+            let st = CampaignStatistics(own)
+            return ["id": e(si.map { model.segments[$0].id } ?? id), "description": e(si.flatMap { model.segments[$0].description } ?? ""),
+                    "link": si.map { "../segments/\(model.segments[$0].id).\(ext)" } as Any,
+                    "members": si.flatMap { evaluation.results[$0]?.members.count }.map(String.init) ?? "—",
+                    "entries": st.entries, "contacted": st.contacted, "responded": st.responded, "cost": money(st.cost)]
+        }
+        if noSegment {
+            let st = CampaignStatistics(entries.filter { $0.segment == nil })
+            segmentRows.append(["id": "(no segment)", "description": "", "members": "—", "entries": st.entries,
+                                "contacted": st.contacted, "responded": st.responded, "cost": money(st.cost)])
+        }
+        ctx["segments"] = segmentRows
+        let live = entries.filter { !$0.canceled }
+        ctx["evaluations"] = (InteractionEvaluation.allCases.map(Optional.some) + [nil]).map { ev -> [String: Any] in
+            ["label": ev?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "(none)", "count": live.filter { $0.evaluation == ev }.count]
+        }
+        var weeks: [Day: (Int, Int)] = [:]
+        for entry in live {
+            let w = entry.date.weekStart
+            weeks[w, default: (0, 0)].0 += 1
+            if entry.campaignResponse { weeks[w, default: (0, 0)].1 += 1 }
+        }
+        let weekKeys = weeks.keys.sorted()
+        ctx["weeks"] = weekKeys.map { ["week": $0.description, "entries": weeks[$0]!.0, "responses": weeks[$0]!.1] }
+        if format == .html {
+            ctx["chart"] = SVGChart.bars(title: "Entries per week (responses in light blue)", labels: weekKeys.map(\.description),
+                                         values: weekKeys.map { weeks[$0]!.0 }, overlay: weekKeys.map { weeks[$0]!.1 })
+        }
+        let responders = live.filter(\.campaignResponse).sorted { a, b in
+            if a.contact != b.contact { return a.contact < b.contact }
+            if a.date != b.date { return a.date < b.date }
+            return a.batch < b.batch
+        }
+        ctx["responders"] = responders.map { r -> [String: Any] in
+            let contact = model.contacts[r.contact]
+            return ["id": e(contact.id), "name": e(contact.name), "date": r.date.description,
+                    "evaluation": r.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? ""]
+        }
+        ctx["body"] = body(c.body, format)
+        return ctx
+    }
+
+    // MARK: contact
+
+    public func contact(_ ci: Int, _ format: Settings.Format) -> [String: Any] {
+        let e = esc(format)
+        let c = model.contacts[ci]
+        let ext = format.rawValue
+        var ctx = common(format, root: "../", title: c.name)
+        ctx["id"] = e(c.id)
+        ctx["name"] = e(c.name)
+        ctx["type"] = c.type.rawValue
+        let codes = model.codes
+        func codeList(_ table: String, _ values: [String]) -> String? {
+            values.isEmpty ? nil : values.map { v in codes.description(table, v).map { "\(v) (\($0))" } ?? v }.joined(separator: ", ")
+        }
+        let company = c.company.flatMap { model.contact($0.value) }
+        var fields: [[String: Any]?] = [
+            row("Type", c.type.rawValue, e),
+            row("Company", company?.id ?? c.company?.value, detail: company?.name, link: company.map { "\($0.id).\(ext)" }, e),
+        ]
+        let scalar: [(String, ContactField, String?)] = [
+            ("Salesperson", .salesperson, "salespeople"), ("Territory", .territory, "territories"), ("Country", .country, "countries"),
+            ("Language", .language, "languages"), ("Address", .address, nil), ("Address 2", .address_2, nil),
+            ("Post code", .post_code, nil), ("City", .city, nil), ("County", .county, nil), ("E-mail", .email, nil),
+            ("Phone", .phone, nil), ("Mobile", .mobile, nil), ("Website", .website, nil),
+        ]
+        for (label, field, table) in scalar {
+            let v = c.values[field]
+            fields.append(row(label, v, detail: table.flatMap { t in v.flatMap { codes.description(t, $0) } }, e))
+        }
+        fields += [
+            row("Correspondence type", c.correspondenceType?.rawValue, e),
+            row("Industry groups", codeList("industry_groups", c.industryGroups), e),
+            row("Business relations", codeList("business_relations", c.businessRelations), e),
+            row("Mailing groups", codeList("mailing_groups", c.mailingGroups), e),
+            row("Job responsibilities", codeList("job_responsibilities", c.jobResponsibilities), e),
+        ]
+        for (question, answers) in c.profile {
+            let q = codes.question(question)
+            let text = answers.map { a in q?.answers.description(of: a).map { "\(a) (\($0))" } ?? a }.joined(separator: ", ")
+            fields.append(row("Profile: " + (q?.description ?? question), text, e))
+        }
+        fields.append(row("Excluded from segments", c.excludeFromSegments ? "yes" : nil, e))
+        fields.append(row("Created", c.created?.description, e))
+        for (name, value) in c.fields { fields.append(row(name, value, e)) }
+        ctx["fields"] = fields.compactMap { $0 }
+        ctx["body"] = body(c.body, format)
+        ctx["segments"] = memberships[ci].map { si -> [String: Any] in
+            let s = model.segments[si]
+            return ["id": e(s.id), "description": e(s.description ?? ""), "addedBy": evaluation.results[si]?.addedBy[ci] ?? 0]
+        }
+        let history = evaluation.facts.entriesByContact[ci].sorted { a, b in
+            let ea = evaluation.entries[a], eb = evaluation.entries[b]
+            if ea.date != eb.date { return ea.date > eb.date }
+            return a < b
+        }
+        ctx["interactions"] = history.map { ei -> [String: Any] in
+            let x = evaluation.entries[ei]
+            return ["date": x.date.description, "template": e(x.template), "description": e(x.subject ?? x.description ?? ""),
+                    "campaign": e(x.campaign ?? ""), "evaluation": x.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "",
+                    "cost": money(x.cost), "duration": minutes(x.duration), "canceled": x.canceled, "attemptFailed": x.attemptFailed]
+        }
+        return ctx
+    }
+
+    // MARK: labels and CSV
+
+    public func labels(_ si: Int) -> [String: Any] {
+        let s = model.segments[si]
+        var labels: [[String: Any]] = []
+        evaluation.results[si]?.members.forEach { ci in
+            let c = model.contacts[ci]
+            var lines = [c.name]
+            if c.type == .person, let cn = evaluation.facts.companyNumber[ci] { lines.append(model.contacts[cn].name) }
+            for f in [ContactField.address, .address_2] { if let v = c.values[f], !v.isEmpty { lines.append(v) } }
+            let town = [c.values[.post_code], c.values[.city]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            if !town.isEmpty { lines.append(town) }
+            if let country = c.values[.country] { lines.append(model.codes.description("countries", country) ?? country) }
+            labels.append(["lines": lines])
+        }
+        return ["id": s.id, "siteTitle": model.settings.title, "count": labels.count, "labels": labels]
+    }
+
+    public func csv(_ si: Int) -> String {
+        let s = model.segments[si]
+        let template = s.interactionTemplate.flatMap { model.template($0.value) }
+        var rows: [[String]] = [["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
+                                 "county", "country", "email", "phone", "mobile", "language", "salesperson", "correspondence_type", "added_by_step"]]
+        let result = evaluation.results[si]
+        result?.members.forEach { ci in
+            let c = model.contacts[ci]
+            let cn = evaluation.facts.companyNumber[ci]
+            let v = { (f: ContactField) in c.values[f] ?? "" }
+            rows.append([c.id, c.type.rawValue, c.name, c.type == .person ? (cn.map { model.contacts[$0].id } ?? "") : "",
+                         c.type == .person ? (cn.map { model.contacts[$0].name } ?? "") : "",
+                         v(.address), v(.address_2), v(.post_code), v(.city), v(.county), v(.country), v(.email), v(.phone), v(.mobile),
+                         v(.language), s.salesperson?.value ?? v(.salesperson), channel(for: c, segment: s, template: template).rawValue,
+                         result?.addedBy[ci].map(String.init) ?? ""])
+        }
+        return CSV.encode(rows)
+    }
+}

@@ -1,0 +1,68 @@
+/// Stage 4: renders every report of SPEC §8 through the templates, page by page, handing each
+/// (path, bytes) to a sink in a fixed order. Pages of a kind render in parallel.
+public struct SiteRenderer {
+    public let model: Model
+    public let evaluation: Evaluation
+    public let templates: TemplateLibrary
+    public let formats: [Settings.Format]
+
+    public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format]) {
+        self.model = model
+        self.evaluation = evaluation
+        self.templates = templates
+        self.formats = formats
+    }
+
+    public func render(into sink: (String, [UInt8]) throws -> Void) throws {
+        let contexts = PageContexts(model: model, evaluation: evaluation)
+        let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
+        for asset in templates.assets { try sink(asset.path, asset.bytes) }
+        for format in formats {
+            try sink("index.\(format.rawValue)", bytes(templates.render(contexts.index(format), kind: "index", format: format)))
+        }
+        try renderKind(count: model.segments.count, sink: sink) { si in
+            var pages: [(String, [UInt8])] = []
+            let id = model.segments[si].id
+            for format in formats {
+                pages.append(("segments/\(id).\(format.rawValue)", bytes(templates.render(contexts.segment(si, format), kind: "segment", format: format))))
+            }
+            pages.append(("segments/\(id).csv", bytes(contexts.csv(si))))
+            if formats.contains(.html), let labels = templates.html.render(contexts.labels(si), withTemplate: "labels") {
+                pages.append(("segments/\(id)-labels.html", bytes(labels)))
+            }
+            return pages
+        }
+        try renderKind(count: model.campaigns.count, sink: sink) { ci in
+            formats.map { format in
+                ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", bytes(templates.render(contexts.campaign(ci, format), kind: "campaign", format: format)))
+            }
+        }
+        try renderKind(count: model.contacts.count, sink: sink) { ci in
+            formats.map { format in
+                ("contacts/\(model.contacts[ci].id).\(format.rawValue)", bytes(templates.render(contexts.contact(ci, format), kind: "contact", format: format)))
+            }
+        }
+    }
+
+    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+    /// Renders in chunks across cores and hands pages to the sink in index order.
+    func renderKind(count: Int, sink: (String, [UInt8]) throws -> Void, _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
+        let chunk = 512
+        var start = 0
+        let box = UncheckedBox(page)
+        while start < count {
+            let end = min(count, start + chunk)
+            let lo = start
+            let pages = parallelMap(end - start) { i in UncheckedBox(box.value(lo + i)) }
+            for group in pages { for (path, data) in group.value { try sink(path, data) } }
+            start = end
+        }
+    }
+}
+
+/// Carries a value the renderer only reads across threads (template libraries and contexts are immutable).
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

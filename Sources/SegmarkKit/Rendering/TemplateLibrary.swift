@@ -1,0 +1,84 @@
+import Mustache
+
+/// The templates of one build (R70): the built-in ones, each overridden by a file of the same
+/// path in the workspace's Templates/ folder. Broken templates are diagnostics with positions.
+public struct TemplateLibrary: Sendable {
+    public static let pageKinds = ["index", "segment", "campaign", "contact"]
+    static let textPragma = "{{% CONTENT_TYPE: TEXT }}"
+
+    public var html: MustacheLibrary
+    public var md: MustacheLibrary
+    /// Non-template files (assets/…), path → bytes.
+    public var assets: [(path: String, bytes: [UInt8])]
+
+    public static func load(root: String, settings: Settings, fileSystem: FileSystem) -> Result<TemplateLibrary, ContentErrors> {
+        var files: [String: (text: String, origin: String)] = [:]
+        for (path, text) in BuiltinTemplates.files { files[path] = (text, "(built-in) Templates/" + path) }
+        var diagnostics: [Diagnostic] = []
+        let folder = settings.templates
+        let walker = ContentWalker(fileSystem: fileSystem, root: root)
+        for sub in ["html", "md", "assets"] {
+            for relative in walker.allFiles(under: folder + "/" + sub) {
+                let key = String(relative.dropFirst(folder.count + 1))
+                guard let bytes = try? fileSystem.read(root + "/" + relative) else { continue }
+                if let problem = FrontMatterParser.encodingProblem(bytes[...]) {
+                    diagnostics.append(.error(problem.message, at: SourceLocation(path: relative, line: problem.line, column: problem.column)))
+                    continue
+                }
+                files[key] = (String(decoding: bytes, as: UTF8.self), relative)
+            }
+        }
+        var html = MustacheLibrary()
+        var md = MustacheLibrary()
+        var assets: [(String, [UInt8])] = []
+        for key in files.keys.sorted(by: Text.codePointLess) {
+            let (text, origin) = files[key]!
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[0] == "assets" { assets.append((key, Array(text.utf8))); continue }
+            let ext = parts[0]
+            guard parts[1].hasSuffix("." + ext) else { continue }
+            let name = String(parts[1].dropLast(ext.count + 1))
+            var source = text
+            if ext == "md" && !source.hasPrefix(textPragma) { source = textPragma + source }
+            do {
+                let template = try MustacheTemplate(string: source)
+                if ext == "html" { html.register(template, named: name) } else { md.register(template, named: name) }
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(.error("template error: \(error.error)",
+                                          at: SourceLocation(path: origin, line: error.context.lineNumber, column: error.context.columnNumber)))
+            } catch {
+                diagnostics.append(.error("template error: \(error)", at: SourceLocation(path: origin, line: 1, column: 1)))
+            }
+        }
+        for kind in pageKinds {
+            if html.getTemplate(named: kind) == nil && settings.formats.contains(.html) {
+                diagnostics.append(.error("missing template html/\(kind).html", at: SourceLocation(path: folder + "/html/\(kind).html", line: 1, column: 1)))
+            }
+            if md.getTemplate(named: kind) == nil && settings.formats.contains(.md) {
+                diagnostics.append(.error("missing template md/\(kind).md", at: SourceLocation(path: folder + "/md/\(kind).md", line: 1, column: 1)))
+            }
+        }
+        if !diagnostics.isEmpty { return .failure(ContentErrors(diagnostics)) }
+        return .success(TemplateLibrary(html: html, md: md, assets: assets))
+    }
+
+    public func render(_ context: [String: Any], kind: String, format: Settings.Format) -> String {
+        let library = format == .html ? html : md
+        return library.render(context, withTemplate: kind) ?? ""
+    }
+}
+
+extension ContentWalker {
+    /// Every file below a folder (not only Markdown), sorted, skipping hidden names.
+    public func allFiles(under relativeFolder: String) -> [String] {
+        guard fileSystem.kind(of: root + "/" + relativeFolder) == .directory,
+              let entries = try? fileSystem.entries(in: root + "/" + relativeFolder) else { return [] }
+        var out: [String] = []
+        for e in entries where !e.name.hasPrefix(".") {
+            let path = relativeFolder + "/" + e.name
+            if e.kind == .directory { out += allFiles(under: path) } else if e.kind == .file { out.append(path) }
+        }
+        return out
+    }
+}
