@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SegmarkCLITests",
-            dependencies: ["SegmarkKit"]
+            dependencies: ["SegmarkKit", "segmark"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -43,6 +43,7 @@ public enum Text {
 
     /// The closest candidate within a small edit distance, ties broken alphabetically.
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
+        guard word.count >= 4 else { return nil }
         let limit = max(1, min(3, word.count / 3))
         var best: (distance: Int, word: String)? = nil
         for candidate in candidates {

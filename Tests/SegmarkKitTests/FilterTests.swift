@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+@testable import SegmarkKit
+
+let asOf = Day("2026-12-01")!
+
+func match(_ filter: String, _ value: FieldValue, _ type: FieldType) -> Bool? {
+    switch FilterParser().parse(filter, type: type, location: SourceLocation(path: "x", line: 1, column: 1)) {
+    case .success(let f): return f.matches(value, asOf: asOf)
+    case .failure: return nil
+    }
+}
+
+struct FilterCase: CustomTestStringConvertible, Sendable {
+    let filter: String
+    let value: FieldValue
+    let type: FieldType
+    let expected: Bool
+    var testDescription: String { "\(filter) vs \(value) (\(type.name)) = \(expected)" }
+    init(_ filter: String, _ value: FieldValue, _ type: FieldType, _ expected: Bool) {
+        self.filter = filter; self.value = value; self.type = type; self.expected = expected
+    }
+}
+
+@Suite("BC filter expressions (R40–R42)")
+struct FilterTests {
+    static let cases: [FilterCase] = [
+        // equality, case rules
+        .init("NO", .text("no"), .code, true),
+        .init("NO", .text("NO"), .code, true),
+        .init("Oslo", .text("oslo"), .text, false),
+        .init("@Oslo", .text("oslo"), .text, true),
+        .init("company", .text("Company"), .fixed, true),
+        // OR, AND, not equal
+        .init("GB|NO", .text("NO"), .code, true),
+        .init("GB | NO", .text("NO"), .code, true),
+        .init("GB|DE", .text("NO"), .code, false),
+        .init("<>NO", .text("SE"), .code, true),
+        .init("<>NO", .text("no"), .code, false),
+        .init("<>NO&<>SE", .text("SE"), .code, false),
+        .init("<>NO&<>SE", .text("DK"), .code, true),
+        // ranges and comparisons on text (code points)
+        .init("A..C", .text("B"), .code, true),
+        .init("A..C", .text("D"), .code, false),
+        .init("..C", .text("A"), .code, true),
+        .init("C..", .text("Z"), .code, true),
+        .init("0100..4999", .text("0150"), .text, true),
+        .init("0100..4999", .text("5003"), .text, false),
+        .init(">=M", .text("m"), .code, true),
+        .init("<b", .text("a"), .text, true),
+        // wildcards
+        .init("CT1*", .text("CT100"), .code, true),
+        .init("CT1?0", .text("CT150"), .code, true),
+        .init("CT1?0", .text("CT1500"), .code, false),
+        .init("*son", .text("Hanson"), .text, true),
+        .init("*Son", .text("Hanson"), .text, false),
+        .init("@*SON", .text("Hanson"), .text, true),
+        .init("@o*", .text("Oslo"), .text, true),
+        .init("*@example.com", .text("a@example.com"), .text, true),
+        // empty and missing (R40)
+        .init("''", .missing, .text, true),
+        .init("''", .text("x"), .text, false),
+        .init("<>''", .missing, .text, false),
+        .init("<>''", .text("x"), .text, true),
+        .init("<>A", .missing, .code, true),
+        .init("A", .missing, .code, false),
+        .init("A..Z", .missing, .code, false),
+        .init("*", .missing, .code, false),
+        // quoted literals
+        .init("'A|B'", .text("A|B"), .text, true),
+        .init("'A|B'", .text("A"), .text, false),
+        .init("'O''Brien'", .text("O'Brien"), .text, true),
+        .init("'*'", .text("*"), .text, true),
+        .init("'*'", .text("x"), .text, false),
+        .init("'a..b'", .text("a..b"), .text, true),
+        // numbers
+        .init(">=50", .number(50), .number, true),
+        .init(">=50", .number(49.5), .number, false),
+        .init("10..20", .number(9), .number, false),
+        .init("8", .number(8.0), .number, true),
+        .init("<>0", .number(0), .number, false),
+        // dates and relative dates (R41)
+        .init("2026-01-01..2026-12-31", .date(Day("2026-06-01")!), .date, true),
+        .init("-1Y..t", .date(Day("2025-12-01")!), .date, true),
+        .init("-1Y..t", .date(Day("2025-11-30")!), .date, false),
+        .init("t", .date(asOf), .date, true),
+        .init("today", .date(asOf), .date, true),
+        .init("<-1M", .date(Day("2026-10-31")!), .date, true),
+        .init("<-1M", .date(Day("2026-11-01")!), .date, false),
+        .init("-2W..", .date(Day("2026-11-17")!), .date, true),
+        .init("+1Q", .date(Day("2027-03-01")!), .date, true),
+        .init("-1D", .date(Day("2026-11-30")!), .date, true),
+        // booleans
+        .init("true", .bool(true), .bool, true),
+        .init("YES", .bool(true), .bool, true),
+        .init("no", .bool(false), .bool, true),
+        .init("false", .bool(true), .bool, false),
+        // custom fields: number when both are numbers, date when both are dates, else text
+        .init(">=50", .text("100"), .custom, true),
+        .init(">=50", .text("9"), .custom, false),
+        .init(">2026-01-01", .text("2026-02-01"), .custom, true),
+        .init("abc", .text("abc"), .custom, true),
+        .init("ABC", .text("abc"), .custom, false),
+    ]
+
+    @Test(arguments: cases)
+    func filterCase(_ c: FilterCase) {
+        #expect(match(c.filter, c.value, c.type) == c.expected)
+    }
+
+    @Test func monthOffsetsClampToMonthEnd() {
+        #expect(Day("2026-03-31")!.adding(months: -1) == Day("2026-02-28")!)
+        #expect(Day("2024-03-31")!.adding(months: -1) == Day("2024-02-29")!)
+        #expect(Day("2024-02-29")!.adding(months: 12) == Day("2025-02-28")!)
+        #expect(DateExpression("-1Y")!.resolve(asOf: Day("2024-02-29")!) == Day("2023-02-28")!)
+        #expect(DateExpression("-1Q")!.resolve(asOf: Day("2026-05-31")!) == Day("2026-02-28")!)
+        #expect(Day("2026-11-29")!.weekStart == Day("2026-11-23")!)
+    }
+
+    static let errors: [(String, FieldType, String, Int)] = [
+        ("A..", .code, "", -1),
+        ("..", .code, "expected a value before or after '..'", 0),
+        ("A|", .code, "expected a value after '|'", 1),
+        ("|A", .code, "expected a value before '|'", 0),
+        ("A&&B", .code, "expected a value after '&'", 1),
+        ("<>", .code, "expected a value after '<>'", 1),
+        ("'abc", .text, "unterminated quoted text; expected a closing '", 0),
+        ("abc", .number, "expected a number, found 'abc'", 0),
+        ("x..2026-01-01", .date, "expected a date (YYYY-MM-DD, t, today or an offset such as -1Y), found 'x'", 0),
+        ("maybe", .bool, "expected true, false, yes or no, found 'maybe'", 0),
+        ("1*", .number, "wildcards ('*') apply to codes and text only, not to a number", 1),
+        (" ", .code, "empty filter; write a value, or '' for an empty value", 0),
+    ]
+
+    @Test func parseErrorsSayWhatWasExpected() {
+        for (filter, type, message, offset) in Self.errors {
+            let result = FilterParser().parse(filter, type: type, location: SourceLocation(path: "x", line: 1, column: 1))
+            switch result {
+            case .success:
+                #expect(message.isEmpty, "\(filter) should not parse")
+            case .failure(let e):
+                #expect(e.message == message, "\(filter)")
+                #expect(e.offset == offset, "\(filter)")
+            }
+        }
+    }
+
+    @Test func fixedValuesAreChecked() {
+        let r = FilterParser().parse("compny", type: .fixed, fixedValues: ["company", "person"], location: SourceLocation(path: "x", line: 1, column: 1))
+        guard case .failure(let e) = r else { Issue.record("should fail"); return }
+        #expect(e.message == "'compny' is not a valid value here; expected company or person")
+    }
+}
