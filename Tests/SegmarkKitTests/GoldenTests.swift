@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import SegmarkKit
+
+/// The committed Output/ is exactly what a build of the demo Content/ produces (R72).
+/// `UPDATE_GOLDEN=1 make test` refreshes it.
+@Suite("Golden output", .serialized)
+struct GoldenTests {
+    static let repo = TestWorkspace.repositoryRoot
+
+    func files(_ dir: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return out }
+        while let p = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+                out[p] = FileManager.default.contents(atPath: dir + "/" + p)
+            }
+        }
+        return out
+    }
+
+    @Test func demoOutputMatchesCommittedOutput() throws {
+        let temp = NSTemporaryDirectory() + "segmark-golden-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        let report = try SiteBuilder().build(root: Self.repo, options: .init(today: Day("2000-01-01")!, output: temp))
+        #expect(report.asOf == Day("2026-12-01")!)
+        let built = files(temp)
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
+            _ = try SiteBuilder().build(root: Self.repo, options: .init(today: Day("2000-01-01")!))
+        }
+        let golden = files(Self.repo + "/Output")
+        #expect(built.keys.sorted() == golden.keys.sorted())
+        for (path, data) in built.sorted(by: { $0.key < $1.key }) {
+            #expect(golden[path] == data, "Output/\(path) differs from a fresh build; run UPDATE_GOLDEN=1 make test")
+        }
+        #expect(built.count > 100)
+    }
+
+    @Test func twoBuildsAreByteEqualAndANoChangeBuildTouchesNothing() throws {
+        let temp = NSTemporaryDirectory() + "segmark-twice-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        let first = try SiteBuilder().build(root: Self.repo, options: .init(today: Day("2000-01-01")!, output: temp))
+        #expect(first.summary.changed == first.summary.pages)
+        let fs = LocalFileSystem()
+        let before = files(temp).keys.sorted().map { fs.modificationTime(temp + "/" + $0) }
+        let bytes = files(temp)
+        let second = try SiteBuilder().build(root: Self.repo, options: .init(today: Day("2000-01-01")!, output: temp))
+        #expect(second.summary.changed == 0)
+        #expect(second.summary.removed == 0)
+        #expect(files(temp) == bytes)
+        #expect(files(temp).keys.sorted().map { fs.modificationTime(temp + "/" + $0) } == before)
+    }
+
+    @Test func embeddedTemplatesMatchTemplatesFolder() throws {
+        let onDisk = files(Self.repo + "/Templates").filter { !$0.key.hasPrefix(".") && !$0.key.contains("/.") }
+        let embedded = Dictionary(uniqueKeysWithValues: BuiltinTemplates.files.map { ($0.path, Data($0.text.utf8)) })
+        #expect(onDisk.keys.sorted() == embedded.keys.sorted(), "run make templates")
+        for (path, data) in onDisk {
+            #expect(embedded[path] == data, "Templates/\(path) differs from the embedded copy; run make templates")
+        }
+    }
+}
+
+/// Escaping and safety of every format (R70, R71, issue 4).
+@Suite("Hostile content in reports")
+struct HostileReportTests {
+    @Test func scriptsNeverReachTheHTML() throws {
+        let ws = try TestWorkspace([
+            "Content/contacts/C1.md": "---\nname: \"<script>alert(1)</script> *Bold* | Pipe\"\ncity: \"=HYPERLINK(\\\"x\\\")\"\nwebsite: \"javascript:alert(1)\"\n---\n<script>alert(2)</script>\n<img src=x onerror=alert(3)>\n[click](javascript:alert(4))\n",
+            "Content/segments/S.md": "---\ndescription: \"<b onmouseover=alert(5)>x</b>\"\ncriteria:\n  - add: {}\n---\n<iframe src=\"https://evil.example\"></iframe>\n",
+        ])
+        defer { ws.remove() }
+        let out = ws.root + "/Output"
+        _ = try SiteBuilder().build(root: ws.root, options: .init(today: Day("2026-12-01")!))
+        for page in ["contacts/C1.html", "segments/S.html", "index.html", "segments/S-labels.html"] {
+            let html = try String(contentsOfFile: out + "/" + page, encoding: .utf8)
+            #expect(!html.contains("<script"), "\(page)")
+            #expect(!html.contains("<iframe"), "\(page)")
+            #expect(!html.contains("<img"), "\(page)")
+            #expect(!html.contains("<b onmouseover"), "\(page)")
+            #expect(!html.contains("href=\"javascript:"), "\(page)")
+        }
+        let md = try String(contentsOfFile: out + "/segments/S.md", encoding: .utf8)
+        #expect(md.contains("| [C1](../contacts/C1.md) | &lt;script&gt;alert(1)&lt;/script&gt; \\*Bold\\* \\| Pipe |") ||
+                md.contains("| [C1](../contacts/C1.md) | \\<script\\>alert(1)\\</script\\> \\*Bold\\* \\| Pipe |"))
+        let csv = try String(contentsOfFile: out + "/segments/S.csv", encoding: .utf8)
+        #expect(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""))
+    }
+
+    @Test func failedBuildLeavesOutputAsItWas() throws {
+        let ws = try TestWorkspace([
+            "Content/contacts/C1.md": "---\nname: A\n---\n",
+            "Content/segments/S.md": "---\ndescription: D\ncriteria:\n  - add: {}\n---\n",
+        ])
+        defer { ws.remove() }
+        _ = try SiteBuilder().build(root: ws.root, options: .init(today: Day("2026-12-01")!))
+        try "keep me".write(toFile: ws.root + "/Output/mine.txt", atomically: true, encoding: .utf8)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: ws.root + "/Output").sorted()
+        try "---\nname: [\n---\n".write(toFile: ws.root + "/Content/contacts/C1.md", atomically: true, encoding: .utf8)
+        #expect(throws: ContentErrors.self) {
+            try SiteBuilder().build(root: ws.root, options: .init(today: Day("2026-12-01")!))
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: ws.root + "/Output").sorted() == before)
+        // A removed segment's pages disappear; files Segmark did not write stay.
+        try "---\nname: A\n---\n".write(toFile: ws.root + "/Content/contacts/C1.md", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: ws.root + "/Content/segments/S.md")
+        let report = try SiteBuilder().build(root: ws.root, options: .init(today: Day("2026-12-01")!))
+        #expect(report.summary.removed == 4)
+        #expect(!FileManager.default.fileExists(atPath: ws.root + "/Output/segments/S.html"))
+        #expect(FileManager.default.fileExists(atPath: ws.root + "/Output/mine.txt"))
+    }
+}
