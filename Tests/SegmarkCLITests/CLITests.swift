@@ -134,3 +134,68 @@ struct CLITests {
         #expect(broken.stdout == "")
     }
 }
+
+@Suite("log and cancel", .serialized)
+struct LogTests {
+    func demoCopy() throws -> String {
+        let root = NSTemporaryDirectory() + "segmark-log-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.repo + "/Content", toPath: root + "/Content")
+        try FileManager.default.copyItem(atPath: CLI.repo + "/segmark.yml", toPath: root + "/segmark.yml")
+        return root
+    }
+
+    @Test func logRoundTripWithFollowUp() throws {
+        let root = try demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let members = try CLI.run(["members", "SM10006", "--root", root]).stdout
+        let r = try CLI.run(["log", "SM10006", "--follow-up", "--root", root])
+        #expect(r.status == 0)
+        #expect(r.stdout == "logged 16 entries in Content/interactions/SM10006-2026-12-01.md; follow-up segment Content/segments/SM10006-FU.md\n")
+        #expect(try CLI.run(["check", "--strict", "--root", root]).status == 0)
+        #expect(try CLI.run(["members", "SM10006-FU", "--root", root]).stdout == members)
+        // Logged already: refused, nothing written.
+        let again = try CLI.run(["log", "SM10006", "--root", root])
+        #expect(again.status == 1)
+        #expect(again.stderr == "error: segment SM10006 was already logged as batch SM10006-2026-12-01 (Content/interactions/SM10006-2026-12-01.md); cancel it or use --again\n")
+    }
+
+    @Test func refusalsWriteNothing() throws {
+        let root = try demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try "---\ndescription: Nobody\ninteraction_template: BUS\ncriteria:\n  - add:\n      contact: { country: ZZ }\n---\n"
+            .write(toFile: root + "/Content/segments/EMPTY.md", atomically: true, encoding: .utf8)
+        try "---\ninteraction_template: BUS\ncriteria:\n  - add: {}\n---\n"
+            .write(toFile: root + "/Content/segments/NODESC.md", atomically: true, encoding: .utf8)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: root).sorted()
+        let empty = try CLI.run(["log", "EMPTY", "--root", root, "--date", "2026-12-01"])
+        #expect(empty.status == 1)
+        #expect(empty.stderr == "error: segment EMPTY has no members as of 2026-12-01; nothing to log\n")
+        let noDescription = try CLI.run(["log", "NODESC", "--root", root])
+        #expect(noDescription.status == 1)
+        #expect(noDescription.stderr == "error: segment NODESC has no description; add one before logging\n")
+        let noSalesperson = try CLI.run(["log", "SM10007", "--root", root])
+        #expect(noSalesperson.status == 1)
+        #expect(noSalesperson.stderr == "error: no salesperson for CT101, CT102, CT111, CT113, CT131, CT161, CT221: set one on segment SM10007 or on these contacts\n")
+        let dry = try CLI.run(["log", "SM10005", "--dry-run", "--root", root])
+        #expect(dry.status == 0)
+        #expect(dry.stdout.hasPrefix("---\nid: SM10005-2027-02-01\ndate: 2027-02-01\ntemplate: ABSTRACT\n"))
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: root).sorted() == before)
+    }
+
+    @Test func cancelChangesOnlyThatLineAndFigures() throws {
+        let root = try demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/Content/interactions/SM10001-2026-11-20.md"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let undo = try CLI.run(["cancel", "SM10001-2026-11-20", "--undo", "--root", root])
+        #expect(undo.status == 0)
+        let restored = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(restored == original.replacingOccurrences(of: "canceled: true", with: "canceled: false"))
+        #expect(try CLI.run(["cancel", "SM10001-2026-11-20", "--root", root]).status == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == original)
+        let missing = try CLI.run(["cancel", "NOPE", "--root", root])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: no interaction batch 'NOPE'\n")
+    }
+}

@@ -1,0 +1,22 @@
+/// Writes YAML scalars that read back exactly as written: text is always double-quoted, so
+/// `NO`, `0150`, `yes` or `1e3` are never retyped.
+public enum YAMLWriting {
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 { out += "\\x" + String(ch.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}
