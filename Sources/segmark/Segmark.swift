@@ -25,9 +25,7 @@ struct Segmark: ParsableCommand {
                 Foundation.exit(0)
             }
             Console.error(fullMessage(for: error))
-            if code == .validationFailure || error is ValidationError || error is CleanExit == false && code.rawValue == 64 {
-                Foundation.exit(2)
-            }
+            // ArgumentParser reports usage errors as 64; SPEC §7 says 2.
             Foundation.exit(code == .failure ? 1 : 2)
         }
     }

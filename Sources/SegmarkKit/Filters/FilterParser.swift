@@ -50,8 +50,6 @@ public struct FilterParser: Sendable {
             i += 1
         }
         if quoted {
-            let open = chars[range].lastIndex(of: "'") ?? range.lowerBound
-            _ = open
             throw ParseError(message: "unterminated quoted text; expected a closing '", offset: firstUnclosedQuote(chars, range))
         }
         parts.append(start..<range.upperBound)
@@ -112,9 +110,8 @@ public struct FilterParser: Sendable {
             if low == nil && high == nil {
                 throw ParseError(message: "expected a value before or after '..'", offset: dots)
             }
-            if let high, findRange(chars, (dots + 2)..<end) != nil {
-                _ = high
-                throw ParseError(message: "a range has only one '..'", offset: findRange(chars, (dots + 2)..<end)!)
+            if let second = findRange(chars, (dots + 2)..<end) {
+                throw ParseError(message: "a range has only one '..'", offset: second)
             }
             return FilterTerm(operation: .range(low: low?.value, high: high?.value), value: nil, caseInsensitive: caseInsensitive)
         }
