@@ -16,6 +16,9 @@ struct Build: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Flag(help: "Show when each segment and campaign file last changed, from git (also: history: git in segmark.yml).")
+    var history = false
+
     @Flag(help: "Print the time of each phase.")
     var timings = false
 
@@ -34,7 +37,8 @@ struct Build: ParsableCommand {
         }
         let started = Date()
         let outputPath = output.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
-        let options = SiteBuilder.Options(asOf: global.asOf.flatMap(Day.init), today: SystemClock.today(), output: outputPath, formats: formats)
+        let options = SiteBuilder.Options(asOf: global.asOf.flatMap(Day.init), today: SystemClock.today(), output: outputPath, formats: formats,
+                                            history: history, historySource: Self.gitHistory(root: root))
         do {
             let report = try SiteBuilder().build(root: root, options: options)
             let s = report.summary
@@ -52,6 +56,14 @@ struct Build: ParsableCommand {
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
+        }
+    }
+
+    /// History from git; nothing when git is missing or the workspace is not in a repository.
+    static func gitHistory(root: String) -> @Sendable ([String]) -> [String: FileChange] {
+        { folders in
+            guard let git = Git.locate(environment: ProcessInfo.processInfo.environment) else { return [:] }
+            return FileHistory(git: Git(executable: git, directory: root)).lastChanges(under: folders)
         }
     }
 }

@@ -11,12 +11,19 @@ public struct SiteBuilder {
         public var today: Day
         public var output: String?
         public var formats: [Settings.Format]?
+        /// Shows file history on sheets even when segmark.yml does not ask for it (`--history`).
+        public var history: Bool
+        /// Reads the last change of the files under the given workspace folders (git).
+        public var historySource: (@Sendable ([String]) -> [String: FileChange])?
 
-        public init(asOf: Day? = nil, today: Day, output: String? = nil, formats: [Settings.Format]? = nil) {
+        public init(asOf: Day? = nil, today: Day, output: String? = nil, formats: [Settings.Format]? = nil,
+                    history: Bool = false, historySource: (@Sendable ([String]) -> [String: FileChange])? = nil) {
             self.asOf = asOf
             self.today = today
             self.output = output
             self.formats = formats
+            self.history = history
+            self.historySource = historySource
         }
     }
 
@@ -52,8 +59,13 @@ public struct SiteBuilder {
         let outputDirectory = outputFolder.hasPrefix("/") ? outputFolder : root + "/" + outputFolder
         try fileSystem.createDirectory(outputDirectory)
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
+        var history: [String: FileChange] = [:]
+        if options.history || model.settings.history, let source = options.historySource {
+            let content = model.settings.content
+            history = source([content + "/" + RecordKind.segment.folder, content + "/" + RecordKind.campaign.folder])
+        }
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates,
-                                    formats: options.formats ?? model.settings.formats)
+                                    formats: options.formats ?? model.settings.formats, history: history)
         do {
             try renderer.render { path, bytes in try writer.add(path, bytes) }
             lap("render")

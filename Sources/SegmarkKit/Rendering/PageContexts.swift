@@ -9,10 +9,13 @@ public struct PageContexts {
     let memberships: [[Int]]
     let entriesByCampaign: [String: [Int]]
     let batchEntries: [[Int]]
+    /// Last git change per workspace-relative path; empty unless history is switched on.
+    let history: [String: FileChange]
 
-    public init(model: Model, evaluation: Evaluation) {
+    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:]) {
         self.model = model
         self.evaluation = evaluation
+        self.history = history
         self.memberships = evaluation.memberships(contactCount: model.contacts.count)
         var byCampaign: [String: [Int]] = [:]
         var byBatch = [[Int]](repeating: [], count: model.batches.count)
@@ -42,6 +45,13 @@ public struct PageContexts {
         if let detail, !detail.isEmpty { r["detail"] = e(detail) }
         if let link { r["link"] = link }
         return r
+    }
+
+    /// The "Last changed" header row and the `history` value of a record's file.
+    func lastChanged(_ path: String, _ e: (String) -> String, into ctx: inout [String: Any]) -> [String: Any]? {
+        guard let change = history[path] else { return nil }
+        ctx["history"] = ["date": change.date, "commit": e(change.commit), "subject": e(change.subject)]
+        return row("Last changed", "\(change.date) in \(change.commit): \(change.subject)", e)
     }
 
     func body(_ markdown: String, _ format: Settings.Format) -> String {
@@ -110,6 +120,7 @@ public struct PageContexts {
             row("Information flow", s.informationFlow?.rawValue, e),
             row("Initiated by", s.initiatedBy?.rawValue, e),
             row("As of", evaluation.asOf.description, e),
+            lastChanged(s.path, e, into: &ctx),
         ]
         ctx["header"] = header.compactMap { $0 }
         let result = evaluation.results[si]
@@ -191,6 +202,7 @@ public struct PageContexts {
             row("Salesperson", c.salesperson?.value, detail: c.salesperson.flatMap { model.codes.description("salespeople", $0.value) }, e),
             row("Budget", c.budget.map { money($0) + currency }, e),
             row("As of", evaluation.asOf.description, e),
+            lastChanged(c.path, e, into: &ctx),
         ].compactMap { $0 }
         var figures: [[String: Any]] = [
             ["label": "Entries", "entries": stats.entries, "distinct": "—"],

@@ -5,8 +5,11 @@ public struct SiteRenderer {
     public let evaluation: Evaluation
     public let templates: TemplateLibrary
     public let formats: [Settings.Format]
+    public let history: [String: FileChange]
 
-    public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format]) {
+    public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
+                history: [String: FileChange] = [:]) {
+        self.history = history
         self.model = model
         self.evaluation = evaluation
         self.templates = templates
@@ -14,7 +17,7 @@ public struct SiteRenderer {
     }
 
     public func render(into sink: (String, [UInt8]) throws -> Void) throws {
-        let contexts = PageContexts(model: model, evaluation: evaluation)
+        let contexts = PageContexts(model: model, evaluation: evaluation, history: history)
         let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
         for asset in templates.assets { try sink(asset.path, asset.bytes) }
         for format in formats {

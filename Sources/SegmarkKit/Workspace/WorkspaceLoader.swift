@@ -17,18 +17,17 @@ public struct WorkspaceLoader: Sendable {
         case contact(Contact), segment(Segment), campaign(Campaign), template(InteractionTemplate), batch(InteractionBatch)
     }
 
-    public func load(root: String) -> Result {
-        var diagnostics: [Diagnostic] = []
-        // Settings.
-        var settings = Settings()
+    /// segmark.yml (R3), or the defaults when there is none.
+    public func loadSettings(root: String) -> (Settings, [Diagnostic]) {
         let settingsPath = root + "/segmark.yml"
-        if fileSystem.kind(of: settingsPath) != nil {
-            let (node, d) = readYAMLFile(settingsPath, relative: "segmark.yml")
-            diagnostics += d
-            let (s, sd) = SettingsDecoder().decode(node, path: "segmark.yml")
-            settings = s
-            diagnostics += sd
-        }
+        guard fileSystem.kind(of: settingsPath) != nil else { return (Settings(), []) }
+        let (node, d) = readYAMLFile(settingsPath, relative: "segmark.yml")
+        let (s, sd) = SettingsDecoder().decode(node, path: "segmark.yml")
+        return (s, d + sd)
+    }
+
+    public func load(root: String) -> Result {
+        var (settings, diagnostics) = loadSettings(root: root)
         let content = settings.content
         var codes = Codes()
         let codesRelative = content + "/codes.yml"
