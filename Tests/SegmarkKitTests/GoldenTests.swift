@@ -13,6 +13,8 @@ struct GoldenTests {
         guard let e = FileManager.default.enumerator(atPath: dir) else { return out }
         while let p = e.nextObject() as? String {
             var isDir: ObjCBool = false
+            // The input fingerprint is build state, not a report (and ignored by git).
+            if p == SiteBuilder.stateName { continue }
             if FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue {
                 out[p] = FileManager.default.contents(atPath: dir + "/" + p)
             }
@@ -50,6 +52,35 @@ struct GoldenTests {
         #expect(second.summary.removed == 0)
         #expect(files(temp) == bytes)
         #expect(files(temp).keys.sorted().map { fs.modificationTime(temp + "/" + $0) } == before)
+    }
+
+    @Test func unchangedInputsSkipRenderingUnlessForcedOrAFileIsMissing() throws {
+        let temp = NSTemporaryDirectory() + "segmark-skip-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: temp) }
+        let options = SiteBuilder.Options(today: Day("2000-01-01")!, output: temp, toolIdentity: "test")
+        let first = try SiteBuilder().build(root: Self.repo, options: options)
+        #expect(!first.upToDate)
+        let second = try SiteBuilder().build(root: Self.repo, options: options)
+        #expect(second.upToDate)
+        #expect(second.summary == OutputWriter.Summary(pages: first.summary.pages, changed: 0, removed: 0))
+        // Another as-of date, format list or program is another input.
+        var other = options
+        other.asOf = Day("2026-12-02")!
+        #expect(!(try SiteBuilder().build(root: Self.repo, options: other)).upToDate)
+        #expect(!(try SiteBuilder().build(root: Self.repo, options: options)).upToDate)
+        other = options
+        other.toolIdentity = "a newer segmark"
+        #expect(!(try SiteBuilder().build(root: Self.repo, options: other)).upToDate)
+        // A deleted report is put back.
+        try FileManager.default.removeItem(atPath: temp + "/segments/SM10001.html")
+        let repaired = try SiteBuilder().build(root: Self.repo, options: other)
+        #expect(!repaired.upToDate)
+        #expect(repaired.summary.changed == 1)
+        // --force renders (and writes nothing new).
+        other.force = true
+        let forced = try SiteBuilder().build(root: Self.repo, options: other)
+        #expect(!forced.upToDate)
+        #expect(forced.summary.changed == 0)
     }
 
     @Test func embeddedTemplatesMatchTemplatesFolder() throws {

@@ -42,10 +42,13 @@ public struct FrontMatterParser: Sendable {
         while lineStart < utf8.endIndex {
             let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
             if Self.isFence(utf8[lineStart..<lineEnd]) {
-                let yaml = String(text[yamlStart..<lineStart])
+                let yamlBytes = Array(utf8[yamlStart..<lineStart])
                 let bodyStart = lineEnd == utf8.endIndex ? lineEnd : utf8.index(after: lineEnd)
                 let body = String(text[bodyStart...])
-                switch YAMLReader().read(yaml, path: path, lineOffset: 1) {
+                if let node = PlainYAMLReader().read(yamlBytes, path: path, lineOffset: 1) {
+                    return .success(SourceDocument(path: path, frontMatter: node, body: body, bodyLine: line + 1))
+                }
+                switch YAMLReader().read(String(decoding: yamlBytes, as: UTF8.self), path: path, lineOffset: 1) {
                 case .failure(let diagnostic):
                     return .failure(diagnostic)
                 case .success(let node):

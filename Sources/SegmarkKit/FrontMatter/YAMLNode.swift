@@ -1,7 +1,7 @@
 /// A YAML node with its position in the content file (lines already include the fence offset).
 /// Scalars keep the text exactly as written (R4): nothing is retyped to booleans or numbers here.
-public struct YAMLNode: Sendable {
-    public enum Kind: Sendable {
+public struct YAMLNode: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
         case scalar(String, plain: Bool)
         case mapping([YAMLPair])
         case sequence([YAMLNode])
@@ -59,7 +59,7 @@ public struct YAMLNode: Sendable {
     }
 }
 
-public struct YAMLPair: Sendable {
+public struct YAMLPair: Sendable, Equatable {
     public var key: YAMLNode
     public var value: YAMLNode
     public var keyText: String { key.scalar ?? "" }

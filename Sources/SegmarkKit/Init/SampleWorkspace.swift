@@ -13,6 +13,8 @@ enum SampleWorkspace {
         (".gitignore", """
         # The rendered reports; delete this line to commit Output/ with the content.
         /Output/
+        # Build state (the fingerprint of the last build's inputs), if you commit Output/.
+        .segmark-state
         .DS_Store
 
         """),

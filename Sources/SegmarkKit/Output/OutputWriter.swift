@@ -44,6 +44,14 @@ public final class OutputWriter {
     /// Moves staged files into place, removes stale files, writes the manifest.
     public func commit() throws -> Summary {
         let previous = readManifest()
+        let manifestPath = directory + "/" + Self.manifestName
+        // Before any file moves, own both the old and the new files: a build killed in the
+        // middle leaves nothing the next build does not know it may remove.
+        let newFiles = Set(staged).subtracting(previous)
+        if !newFiles.isEmpty {
+            let union = (previous + newFiles.sorted(by: Text.codePointLess)).sorted(by: Text.codePointLess)
+            try fileSystem.writeAtomically(Array((union.joined(separator: "\n") + "\n").utf8), to: manifestPath)
+        }
         for path in staged {
             let target = directory + "/" + path
             if let slash = target.lastIndex(of: "/") { try fileSystem.createDirectory(String(target[..<slash])) }
@@ -59,7 +67,6 @@ public final class OutputWriter {
             }
         }
         let manifest = produced.sorted(by: Text.codePointLess).joined(separator: "\n") + "\n"
-        let manifestPath = directory + "/" + Self.manifestName
         let manifestBytes = Array(manifest.utf8)
         if (try? fileSystem.read(manifestPath)) != manifestBytes {
             try fileSystem.writeAtomically(manifestBytes, to: manifestPath)
@@ -72,6 +79,14 @@ public final class OutputWriter {
     public func abort() {
         if stagingReady || fileSystem.kind(of: staging) != nil { try? removeTree(staging) }
         stagingReady = false
+    }
+
+    /// The number of files the manifest lists when every one of them is present, else nil.
+    public func ownedFilesIfComplete() -> Int? {
+        guard fileSystem.kind(of: directory + "/" + Self.manifestName) == .file else { return nil }
+        let owned = readManifest()
+        for path in owned where fileSystem.kind(of: directory + "/" + path) != .file { return nil }
+        return owned.count
     }
 
     func readManifest() -> [String] {

@@ -1,4 +1,3 @@
-import Foundation
 
 /// The whole `build` pipeline: load → validate → evaluate → render → write, returning values.
 public struct SiteBuilder {
@@ -16,8 +15,23 @@ public struct SiteBuilder {
         /// Reads the last change of the files under the given workspace folders (git).
         public var historySource: (@Sendable ([String]) -> [String: FileChange])?
 
+        /// Renders everything even when the inputs are those of the last build.
+        public var force: Bool
+        /// Identifies the program (a build by another binary renders everything again).
+        public var toolIdentity: String
+        /// A monotonic clock in seconds, for `--timings` only; it never reaches the output.
+        public var clock: @Sendable () -> Double
+        /// Told after each chunk of rendered pages: (kind, done, total of that kind).
+        public var progress: (@Sendable (String, Int, Int) -> Void)?
+
         public init(asOf: Day? = nil, today: Day, output: String? = nil, formats: [Settings.Format]? = nil,
-                    history: Bool = false, historySource: (@Sendable ([String]) -> [String: FileChange])? = nil) {
+                    history: Bool = false, historySource: (@Sendable ([String]) -> [String: FileChange])? = nil,
+                    force: Bool = false, toolIdentity: String = "", clock: @escaping @Sendable () -> Double = { 0 },
+                    progress: (@Sendable (String, Int, Int) -> Void)? = nil) {
+            self.progress = progress
+            self.force = force
+            self.toolIdentity = toolIdentity
+            self.clock = clock
             self.asOf = asOf
             self.today = today
             self.output = output
@@ -33,45 +47,81 @@ public struct SiteBuilder {
         public var asOf: Day
         public var outputDirectory: String
         public var timings: [(phase: String, seconds: Double)]
+        /// True when the inputs were those of the last build and nothing was rendered.
+        public var upToDate: Bool
+        public var counts: [(what: String, count: Int)]
     }
+
+    /// Where a build records the fingerprint of its inputs (not part of the reports; ignore it in git).
+    public static let stateName = ".segmark-state"
 
     public func build(root: String, options: Options) throws -> Report {
         var timings: [(String, Double)] = []
-        var clock = Date()
+        var clock = options.clock()
         func lap(_ phase: String) {
-            let now = Date()
-            timings.append((phase, now.timeIntervalSince(clock)))
+            let now = options.clock()
+            timings.append((phase, now - clock))
             clock = now
         }
-        let check = WorkspaceCheck(root: root, fileSystem: fileSystem)
-        lap("read, parse and validate")
-        if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
-        let model = check.model
+        let loader = WorkspaceLoader(fileSystem: fileSystem)
+        let raw = loader.read(root: root)
+        lap("read")
+        let settings = raw.settings
         let templates: TemplateLibrary
-        switch TemplateLibrary.load(root: root, settings: model.settings, fileSystem: fileSystem) {
+        switch TemplateLibrary.load(root: root, settings: settings, fileSystem: fileSystem) {
         case .failure(let errors): throw errors
         case .success(let t): templates = t
         }
-        let asOf = options.asOf ?? model.settings.asOf ?? options.today
-        let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
-        lap("evaluate")
-        let outputFolder = options.output ?? model.settings.output
-        let outputDirectory = outputFolder.hasPrefix("/") ? outputFolder : root + "/" + outputFolder
-        try fileSystem.createDirectory(outputDirectory)
-        let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
+        let asOf = options.asOf ?? settings.asOf ?? options.today
+        let formats = options.formats ?? settings.formats
         var history: [String: FileChange] = [:]
-        if options.history || model.settings.history, let source = options.historySource {
-            let content = model.settings.content
+        if options.history || settings.history, let source = options.historySource {
+            let content = settings.content
             history = source([content + "/" + RecordKind.segment.folder, content + "/" + RecordKind.campaign.folder])
         }
-        let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates,
-                                    formats: options.formats ?? model.settings.formats, history: history)
+        let outputFolder = options.output ?? settings.output
+        let outputDirectory = outputFolder.hasPrefix("/") ? outputFolder : root + "/" + outputFolder
+
+        // Inputs as the last build saw them? Then Output/ is already what this build would write.
+        var fingerprint = raw.fingerprint
+        fingerprint.add(options.toolIdentity)
+        fingerprint.combine(templates.fingerprint)
+        fingerprint.add(asOf.description)
+        fingerprint.add(formats.map(\.rawValue).joined(separator: ","))
+        for path in history.keys.sorted(by: Text.codePointLess) {
+            let change = history[path]!
+            fingerprint.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
+        }
+        let state = Array("inputs \(fingerprint.hex)\n".utf8)
+        let statePath = outputDirectory + "/" + Self.stateName
+        let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
+        if !options.force, (try? fileSystem.read(statePath)) == state, let owned = writer.ownedFilesIfComplete() {
+            lap("compare inputs")
+            return Report(summary: OutputWriter.Summary(pages: owned, changed: 0, removed: 0), warnings: [], asOf: asOf,
+                          outputDirectory: outputDirectory, timings: timings, upToDate: true, counts: [("files read", raw.files.count)])
+        }
+
+        let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem)
+        lap("parse and validate")
+        if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
+        let model = check.model
+        let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
+        lap("evaluate")
+        try fileSystem.createDirectory(outputDirectory)
+        let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
         do {
-            try renderer.render { path, bytes in try writer.add(path, bytes) }
+            try renderer.render(progress: options.progress) { path, bytes in try writer.add(path, bytes) }
             lap("render")
+            // Output/ is about to change: the old fingerprint no longer describes it.
+            try fileSystem.remove(statePath)
             let summary = try writer.commit()
+            try fileSystem.writeAtomically(state, to: statePath)
             lap("write")
-            return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory, timings: timings)
+            let counts: [(String, Int)] = [("files read", raw.files.count), ("contacts", model.contacts.count),
+                                           ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
+                                           ("files rendered", summary.pages), ("files written", summary.changed)]
+            return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
+                          timings: timings, upToDate: false, counts: counts)
         } catch {
             writer.abort()
             throw error

@@ -16,14 +16,15 @@ public struct SiteRenderer {
         self.formats = formats
     }
 
-    public func render(into sink: (String, [UInt8]) throws -> Void) throws {
+    /// - Parameter progress: called after each chunk of pages with (kind, done, total of that kind).
+    public func render(progress: ((String, Int, Int) -> Void)? = nil, into sink: (String, [UInt8]) throws -> Void) throws {
         let contexts = PageContexts(model: model, evaluation: evaluation, history: history)
         let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
         for asset in templates.assets { try sink(asset.path, asset.bytes) }
         for format in formats {
             try sink("index.\(format.rawValue)", bytes(templates.render(contexts.index(format), kind: "index", format: format)))
         }
-        try renderKind(count: model.segments.count, sink: sink) { si in
+        try renderKind("segments", count: model.segments.count, progress: progress, sink: sink) { si in
             var pages: [(String, [UInt8])] = []
             let id = model.segments[si].id
             for format in formats {
@@ -35,12 +36,12 @@ public struct SiteRenderer {
             }
             return pages
         }
-        try renderKind(count: model.campaigns.count, sink: sink) { ci in
+        try renderKind("campaigns", count: model.campaigns.count, progress: progress, sink: sink) { ci in
             formats.map { format in
                 ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", bytes(templates.render(contexts.campaign(ci, format), kind: "campaign", format: format)))
             }
         }
-        try renderKind(count: model.contacts.count, sink: sink) { ci in
+        try renderKind("contacts", count: model.contacts.count, progress: progress, sink: sink) { ci in
             formats.map { format in
                 ("contacts/\(model.contacts[ci].id).\(format.rawValue)", bytes(templates.render(contexts.contact(ci, format), kind: "contact", format: format)))
             }
@@ -50,7 +51,8 @@ public struct SiteRenderer {
     func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// Renders in chunks across cores and hands pages to the sink in index order.
-    func renderKind(count: Int, sink: (String, [UInt8]) throws -> Void, _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
+    func renderKind(_ kind: String, count: Int, progress: ((String, Int, Int) -> Void)?, sink: (String, [UInt8]) throws -> Void,
+                    _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
         let chunk = 512
         var start = 0
         let box = UncheckedBox(page)
@@ -60,6 +62,7 @@ public struct SiteRenderer {
             let pages = parallelMap(end - start) { i in UncheckedBox(box.value(lo + i)) }
             for group in pages { for (path, data) in group.value { try sink(path, data) } }
             start = end
+            progress?(kind, end, count)
         }
     }
 }

@@ -10,6 +10,8 @@ public struct TemplateLibrary: Sendable {
     public var md: MustacheLibrary
     /// Non-template files (assets/…), path → bytes.
     public var assets: [(path: String, bytes: [UInt8])]
+    /// Every template and asset in effect (built-in or overriding), hashed in path order.
+    public var fingerprint: UInt64 = 0
 
     public static func load(root: String, settings: Settings, fileSystem: FileSystem) -> Result<TemplateLibrary, ContentErrors> {
         var files: [String: (text: String, origin: String)] = [:]
@@ -31,8 +33,11 @@ public struct TemplateLibrary: Sendable {
         var html = MustacheLibrary()
         var md = MustacheLibrary()
         var assets: [(String, [UInt8])] = []
+        var fingerprint = Fingerprint()
         for key in files.keys.sorted(by: Text.codePointLess) {
             let (text, origin) = files[key]!
+            fingerprint.add(key)
+            fingerprint.add(text)
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             if parts[0] == "assets" { assets.append((key, Array(text.utf8))); continue }
@@ -60,7 +65,9 @@ public struct TemplateLibrary: Sendable {
             }
         }
         if !diagnostics.isEmpty { return .failure(ContentErrors(diagnostics)) }
-        return .success(TemplateLibrary(html: html, md: md, assets: assets))
+        var library = TemplateLibrary(html: html, md: md, assets: assets)
+        library.fingerprint = fingerprint.value
+        return .success(library)
     }
 
     public func render(_ context: [String: Any], kind: String, format: Settings.Format) -> String {

@@ -45,8 +45,8 @@ public struct ModelValidator: Sendable {
                                                                   (\.mailingGroups, "mailing_groups"), (\.jobResponsibilities, "job_responsibilities")]
         for c in model.contacts {
             if c.type == .person, let company = c.company {
-                if let target = model.contact(company.value) {
-                    if target.type != .company {
+                if let target = model.contactIndex[Text.fold(company.value)] {
+                    if model.contacts[target].type != .company {
                         out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
                     }
                 } else {
@@ -134,24 +134,33 @@ public struct ModelValidator: Sendable {
             }
             var campaigns = [b.values.campaign].compactMap { $0 }
             campaigns += b.entries.compactMap(\.values.campaign)
-            for c in campaigns where model.campaign(c.value) == nil {
+            for c in campaigns where model.campaignIndex[Text.fold(c.value)] == nil {
                 out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
             }
             if let s = b.segment, model.segment(s.value) == nil {
                 out.append(.warning("segment '\(s.value)' does not exist (was it deleted?)", at: s.location))
             }
-            var seen: [String: SourceLocation] = [:]
-            for contact in b.contacts + b.entries.map(\.contact) {
+            // Contact index → where the batch first names it; unknown ids by their folded text.
+            var seen: [Int: SourceLocation] = [:]
+            var unknown: [String: SourceLocation] = [:]
+            seen.reserveCapacity(b.contacts.count + b.entries.count)
+            func visit(_ contact: Located<String>) {
                 let key = Text.fold(contact.value)
-                if let first = seen[key] {
+                let index = model.contactIndex[key]
+                let first: SourceLocation? = if let index { seen[index] } else { unknown[key] }
+                if let first {
                     out.append(.error("contact '\(contact.value)' is listed twice in this batch (first at line \(first.line))", at: contact.location))
-                    continue
+                    return
                 }
-                seen[key] = contact.location
-                if model.contact(contact.value) == nil {
+                if let index {
+                    seen[index] = contact.location
+                } else {
+                    unknown[key] = contact.location
                     out.append(.error("contact '\(contact.value)' does not exist", at: contact.location))
                 }
             }
+            for contact in b.contacts { visit(contact) }
+            for entry in b.entries { visit(entry.contact) }
         }
     }
 }

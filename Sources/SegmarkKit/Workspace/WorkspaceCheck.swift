@@ -5,7 +5,12 @@ public struct WorkspaceCheck: Sendable {
     public var fileCount: Int
 
     public init(root: String, fileSystem: FileSystem = LocalFileSystem()) {
-        let loaded = WorkspaceLoader(fileSystem: fileSystem).load(root: root)
+        self.init(raw: WorkspaceLoader(fileSystem: fileSystem).read(root: root), fileSystem: fileSystem)
+    }
+
+    /// Decodes and validates a workspace already read.
+    public init(raw: WorkspaceLoader.RawWorkspace, fileSystem: FileSystem = LocalFileSystem()) {
+        let loaded = WorkspaceLoader(fileSystem: fileSystem).decode(raw)
         model = loaded.model
         fileCount = loaded.fileCount
         diagnostics = (loaded.diagnostics + ModelValidator().validate(loaded.model)).sortedForOutput()

@@ -26,8 +26,21 @@ public struct WorkspaceLoader: Sendable {
         return (s, d + sd)
     }
 
-    public func load(root: String) -> Result {
+    /// Every content file's bytes, read in parallel, in a stable order, with a fingerprint of
+    /// them all (a build whose inputs did not change can stop here).
+    public struct RawWorkspace: Sendable {
+        public var root: String
+        public var settings: Settings
+        public var codes: Codes
+        public var diagnostics: [Diagnostic]
+        public var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)]
+        public var fingerprint: Fingerprint
+    }
+
+    public func read(root: String) -> RawWorkspace {
+        var fingerprint = Fingerprint()
         var (settings, diagnostics) = loadSettings(root: root)
+        fingerprint.add(bytes: (try? fileSystem.read(root + "/segmark.yml")) ?? [])
         let content = settings.content
         var codes = Codes()
         let codesRelative = content + "/codes.yml"
@@ -37,8 +50,9 @@ public struct WorkspaceLoader: Sendable {
             let (c, cd) = CodesDecoder().decode(node, path: codesRelative)
             codes = c
             diagnostics += cd
+            fingerprint.add(bytes: (try? fileSystem.read(root + "/" + codesRelative)) ?? [])
         }
-        // Every content file, in a stable order, decoded in parallel.
+        // Every content file, in a stable order, read in parallel.
         let walker = ContentWalker(fileSystem: fileSystem, root: root)
         var jobs: [(kind: RecordKind, path: String)] = []
         for kind in RecordKind.allCases {
@@ -48,9 +62,34 @@ public struct WorkspaceLoader: Sendable {
         }
         let fs = fileSystem
         let jobList = jobs
-        let results: [(Decoded?, [Diagnostic])] = parallelMap(jobs.count) { i in
-            let (kind, path) = jobList[i]
-            return Self.decodeFile(kind: kind, path: path, root: root, fileSystem: fs)
+        let contents: [(bytes: [UInt8]?, hash: UInt64)] = parallelMap(jobs.count) { i in
+            let bytes = try? fs.read(root + "/" + jobList[i].path)
+            var f = Fingerprint()
+            f.add(jobList[i].path)
+            f.add(bytes: bytes ?? [])
+            return (bytes, f.value)
+        }
+        var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)] = []
+        files.reserveCapacity(jobs.count)
+        for (job, read) in zip(jobs, contents) {
+            files.append((job.kind, job.path, read.bytes))
+            fingerprint.combine(read.hash)
+        }
+        // Diagnostics of the listing are part of what a build depends on, too.
+        for d in diagnostics { fingerprint.add(d.description) }
+        return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint)
+    }
+
+    /// Decodes every file of a read workspace in parallel into the model.
+    public func decode(_ raw: RawWorkspace) -> Result {
+        var diagnostics = raw.diagnostics
+        let files = raw.files
+        let results: [(Decoded?, [Diagnostic])] = parallelMap(files.count) { i in
+            let (kind, path, bytes) = files[i]
+            guard let bytes else {
+                return (nil, [.error("cannot read file", at: SourceLocation(path: path, line: 1, column: 1))])
+            }
+            return Self.decodeFile(kind: kind, path: path, bytes: bytes)
         }
         var contacts: [Contact] = [], segments: [Segment] = [], campaigns: [Campaign] = []
         var templates: [InteractionTemplate] = [], batches: [InteractionBatch] = []
@@ -65,18 +104,16 @@ public struct WorkspaceLoader: Sendable {
             case nil: break
             }
         }
-        let model = Model(root: root, settings: settings, codes: codes, contacts: contacts, segments: segments,
+        let model = Model(root: raw.root, settings: raw.settings, codes: raw.codes, contacts: contacts, segments: segments,
                           campaigns: campaigns, templates: templates, batches: batches)
-        return Result(model: model, diagnostics: diagnostics, fileCount: jobs.count)
+        return Result(model: model, diagnostics: diagnostics, fileCount: files.count)
     }
 
-    static func decodeFile(kind: RecordKind, path: String, root: String, fileSystem: FileSystem) -> (Decoded?, [Diagnostic]) {
-        let bytes: [UInt8]
-        do {
-            bytes = try fileSystem.read(root + "/" + path)
-        } catch {
-            return (nil, [.error("cannot read file: \(error)", at: SourceLocation(path: path, line: 1, column: 1))])
-        }
+    public func load(root: String) -> Result {
+        decode(read(root: root))
+    }
+
+    static func decodeFile(kind: RecordKind, path: String, bytes: [UInt8]) -> (Decoded?, [Diagnostic]) {
         let document: SourceDocument
         switch FrontMatterParser().parse(bytes, path: path) {
         case .failure(let d): return (nil, [d])

@@ -1,0 +1,47 @@
+/// A deterministic 64-bit FNV-1a hash of a build's inputs (Swift's `Hasher` is seeded per
+/// process, so it cannot be stored). Used to skip a build whose inputs did not change.
+public struct Fingerprint: Sendable, Equatable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    public mutating func add<C: Collection>(bytes: C) where C.Element == UInt8 {
+        var h = value
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        value = h
+        add(length: bytes.count)
+    }
+
+    public mutating func add(_ text: String) { add(bytes: text.utf8) }
+
+    /// Length-prefixing keeps ("ab", "c") and ("a", "bc") apart.
+    mutating func add(length: Int) {
+        var h = value
+        var n = UInt64(truncatingIfNeeded: length)
+        for _ in 0..<8 {
+            h ^= n & 0xFF
+            h &*= 0x0000_0100_0000_01B3
+            n >>= 8
+        }
+        value = h
+    }
+
+    public mutating func combine(_ other: UInt64) {
+        var h = value
+        var n = other
+        for _ in 0..<8 {
+            h ^= n & 0xFF
+            h &*= 0x0000_0100_0000_01B3
+            n >>= 8
+        }
+        value = h
+    }
+
+    public var hex: String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
