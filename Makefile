@@ -35,5 +35,10 @@ templates:
 bench: setup build
 	scripts/bench.sh
 
+# libFuzzer on the front-matter loader, the plain-YAML fast path and the filter parser
+# (FUZZ_SECONDS per target, default 60); crashes become regression fixtures.
+fuzz: setup
+	scripts/fuzz.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

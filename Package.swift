@@ -34,6 +34,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "segmark-fuzz",
+            dependencies: ["SegmarkKit"]
+        ),
         .testTarget(
             name: "SegmarkKitTests",
             dependencies: ["SegmarkKit"]

@@ -38,6 +38,7 @@ public struct PlainYAMLReader: Sendable {
             if content < end {
                 let first = yaml[content]
                 if first == 9 { return nil }  // tabs in indentation
+                if content - start > 4 * YAMLReader.maxDepth { return nil }  // YAMLReader's depth guard
                 // Comment lines are skipped, as YAML does.
                 if first != UInt8(ascii: "#") {
                     lines.append(Line(number: number, start: start, indent: content - start, content: content, end: end, ascii: ascii))
@@ -62,9 +63,14 @@ public struct PlainYAMLReader: Sendable {
     static func onlyPlainCharacters(_ bytes: [UInt8]) -> Bool {
         var i = 0
         let n = bytes.count
+        var brackets = 0
         while i < n {
             let b = bytes[i]
-            if b < 0x20 {
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") {
+                // YAMLReader refuses deep flow nesting before Yams sees it; leave such text to it.
+                brackets += 1
+                if brackets > YAMLReader.maxDepth { return false }
+            } else if b < 0x20 {
                 if b != 10 && b != 9 { return false }
             } else if b == 0x7F {
                 return false
@@ -236,6 +242,7 @@ public struct PlainYAMLReader: Sendable {
 
         /// One scalar at `i`; advances `i` past it (and past trailing spaces of a plain one).
         func scalar(_ line: Line, _ i: inout Int, flow: Bool) throws -> YAMLNode {
+            guard i < line.end else { throw Bail() }
             let start = i
             let here = location(line, start)
             let b = bytes[i]
