@@ -83,6 +83,29 @@ struct GoldenTests {
         #expect(forced.summary.changed == 0)
     }
 
+    /// R72: every relative link and image in the demo's HTML points at a file Segmark wrote.
+    @Test func everyRelativeLinkResolves() throws {
+        let output = Self.repo + "/Output"
+        let pages = files(output).filter { $0.key.hasSuffix(".html") }
+        #expect(pages.count >= 80)
+        let pattern = try NSRegularExpression(pattern: #"(?:href|src)="([^"]*)""#)
+        var checked = 0
+        for (page, data) in pages.sorted(by: { $0.key < $1.key }) {
+            let html = String(decoding: data, as: UTF8.self)
+            for match in pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)) {
+                let link = String(html[Range(match.range(at: 1), in: html)!])
+                if link.hasPrefix("#") || link.contains(":") { continue }  // anchors, mailto:, https:, tel:
+                let target = String(link.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+                let base = URL(fileURLWithPath: output + "/" + page).deletingLastPathComponent()
+                let resolved = URL(fileURLWithPath: target.removingPercentEncoding ?? target, relativeTo: base).standardizedFileURL.path
+                #expect(resolved.hasPrefix(output + "/"), "\(page): link \(link) leaves Output/")
+                #expect(FileManager.default.fileExists(atPath: resolved), "\(page): link \(link) points at nothing")
+                checked += 1
+            }
+        }
+        #expect(checked > 400)
+    }
+
     @Test func embeddedTemplatesMatchTemplatesFolder() throws {
         let onDisk = files(Self.repo + "/Templates").filter { !$0.key.hasPrefix(".") && !$0.key.contains("/.") }
         let embedded = Dictionary(uniqueKeysWithValues: BuiltinTemplates.files.map { ($0.path, Data($0.text.utf8)) })

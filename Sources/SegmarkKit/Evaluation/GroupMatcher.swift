@@ -14,12 +14,12 @@ public struct GroupMatcher: Sendable {
 
     /// The value of a `contact` field (R32) for contact `i`.
     public func contactValue(_ field: String, _ i: Int) -> FieldValue {
-        let c = model.contacts[i]
+        // Reads fields in place: copying a whole Contact per test dominated evaluation.
         if let f = ContactField(rawValue: field) {
             switch f {
-            case .created: return c.created.map { .date($0) } ?? .missing
-            case .exclude_from_segments: return .bool(c.excludeFromSegments)
-            default: return FieldValue(c.values[f])
+            case .created: return model.contacts[i].created.map { .date($0) } ?? .missing
+            case .exclude_from_segments: return .bool(model.contacts[i].excludeFromSegments)
+            default: return FieldValue(model.contacts[i].values[f])
             }
         }
         if let f = ComputedContactField(rawValue: field) {
@@ -29,7 +29,7 @@ public struct GroupMatcher: Sendable {
             case .last_attempt_date: return facts.lastAttemptDate[i].map { .date($0) } ?? .missing
             }
         }
-        if field.hasPrefix("fields.") { return FieldValue(c.customField(String(field.dropFirst(7)))) }
+        if field.hasPrefix("fields.") { return FieldValue(model.contacts[i].customField(String(field.dropFirst(7)))) }
         return .missing
     }
 
@@ -51,8 +51,7 @@ public struct GroupMatcher: Sendable {
             for (field, filter) in group.conditions where !filter.matches(contactValue(field, i), asOf: asOf) { return false }
             return true
         case .profile:
-            let c = model.contacts[i]
-            for (question, filter) in group.conditions where !filter.matchesAny(c.answers(question), asOf: asOf) { return false }
+            for (question, filter) in group.conditions where !filter.matchesAny(model.contacts[i].answers(question), asOf: asOf) { return false }
             return true
         case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations:
             return group.conditions[0].filter.matchesAny(codes(group.kind, i), asOf: asOf)

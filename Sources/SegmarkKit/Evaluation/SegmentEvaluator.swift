@@ -45,8 +45,39 @@ public struct SegmentEvaluator: Sendable {
         return (result, traces)
     }
 
+    /// Group and condition results, and per-field indexes (value → contacts), shared by every
+    /// segment of one evaluation: a filter is tested once per distinct value, not per contact.
     final class GroupCache: @unchecked Sendable {
         var sets: [String: ContactSet] = [:]
+        var fieldIndex: [String: [FieldValue: [Int]]] = [:]
+        var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
+    }
+
+    func fieldIndex(_ field: String, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
+        if let hit = cache.fieldIndex[field] { return hit }
+        var index: [FieldValue: [Int]] = [:]
+        for i in 0..<model.contacts.count { index[matcher.contactValue(field, i), default: []].append(i) }
+        cache.fieldIndex[field] = index
+        return index
+    }
+
+    func codeIndex(_ kind: FilterGroup.Kind, matcher: GroupMatcher, cache: GroupCache) -> [String: [Int]] {
+        if let hit = cache.codeIndex[kind] { return hit }
+        var index: [String: [Int]] = [:]
+        for i in 0..<model.contacts.count {
+            for code in matcher.codes(kind, i) { index[code, default: []].append(i) }
+        }
+        cache.codeIndex[kind] = index
+        return index
+    }
+
+    /// Contacts whose value (or one of whose codes) the filter accepts, through an index.
+    func indexedSet<K>(_ index: [K: [Int]], _ value: (K) -> FieldValue, _ filter: Filter) -> ContactSet {
+        var set = ContactSet(capacity: model.contacts.count)
+        for (key, contacts) in index where filter.matches(value(key), asOf: asOf) {
+            for i in contacts { set.insert(i) }
+        }
+        return set
     }
 
     func key(_ group: FilterGroup) -> String {
@@ -71,9 +102,26 @@ public struct SegmentEvaluator: Sendable {
         let k = key(group)
         if let hit = cache.sets[k] { return hit }
         let set: ContactSet
-        if group.kind == .segment {
+        switch group.kind {
+        case .segment:
             set = segmentUnion(group, graph: graph, results: results)
-        } else {
+        case .contact:
+            var s = ContactSet.all(model.contacts.count)
+            for (field, filter) in group.conditions {
+                let conditionKey = "contact\u{1}" + field + "\u{2}" + filter.source
+                let condition: ContactSet
+                if let hit = cache.sets[conditionKey] {
+                    condition = hit
+                } else {
+                    condition = indexedSet(fieldIndex(field, matcher: matcher, cache: cache), { $0 }, filter)
+                    cache.sets[conditionKey] = condition
+                }
+                s.formIntersection(condition)
+            }
+            set = s
+        case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations:
+            set = indexedSet(codeIndex(group.kind, matcher: matcher, cache: cache), { FieldValue($0) }, group.conditions[0].filter)
+        case .profile, .interactions:
             var s = ContactSet(capacity: model.contacts.count)
             for i in 0..<model.contacts.count where matcher.matches(group, i, segmentMembers: nil) { s.insert(i) }
             set = s
@@ -82,10 +130,15 @@ public struct SegmentEvaluator: Sendable {
         return set
     }
 
+    /// The set plus every contact sharing a company number with a member: each company's
+    /// people are added once, so the cost is linear however large a company is.
     func widen(_ set: ContactSet, _ facts: ContactFacts) -> ContactSet {
         var out = set
+        var companies = ContactSet(capacity: model.contacts.count)
         set.forEach { i in
-            for j in facts.sharing(i) { out.insert(j) }
+            guard let cn = facts.companyNumber[i], !companies.contains(cn) else { return }
+            companies.insert(cn)
+            for j in facts.companyMembers[cn] ?? [] { out.insert(j) }
         }
         return out
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A value seen on a record, as the filter matcher compares it.
-public enum FieldValue: Sendable, Equatable, CustomStringConvertible {
+public enum FieldValue: Sendable, Hashable, CustomStringConvertible {
     case missing
     case text(String)
     case number(Decimal)

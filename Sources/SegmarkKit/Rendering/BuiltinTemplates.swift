@@ -397,7 +397,7 @@ Segments evaluated as of **{{asOf}}**.
 | Segment | Description | Campaign | Members |
 |---|---|---|---:|
 {{#segments}}
-| [{{id}}](segments/{{id}}.md) | {{description}} | {{campaign}} | {{members}} |
+| [{{id}}](segments/{{id}}.md) | {{description}} | {{#campaign}}[{{campaign}}](campaigns/{{campaign}}.md){{/campaign}} | {{members}} |
 {{/segments}}
 
 ## Campaigns

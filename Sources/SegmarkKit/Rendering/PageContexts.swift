@@ -68,8 +68,10 @@ public struct PageContexts {
                          "segments": model.segments.count, "campaigns": model.campaigns.count, "batches": model.batches.count,
                          "entries": evaluation.entries.count]
         ctx["segments"] = model.segments.enumerated().map { si, s -> [String: Any] in
-            ["id": e(s.id), "description": e(s.description ?? ""), "campaign": e(s.campaign.map { model.campaign($0.value)?.id ?? $0.value } ?? ""),
-             "members": evaluation.results[si]?.members.count ?? 0]
+            var row: [String: Any] = ["id": e(s.id), "description": e(s.description ?? ""), "members": evaluation.results[si]?.members.count ?? 0]
+            // Only a segment with a campaign has the key: an empty string would still open {{#campaign}}.
+            if let campaign = s.campaign { row["campaign"] = e(model.campaign(campaign.value)?.id ?? campaign.value) }
+            return row
         }
         ctx["campaigns"] = model.campaigns.map { c -> [String: Any] in
             ["id": e(c.id), "description": e(c.description ?? ""), "status": e(c.status ?? ""),

@@ -24,7 +24,8 @@ public struct SiteRenderer {
         for format in formats {
             try sink("index.\(format.rawValue)", bytes(templates.render(contexts.index(format), kind: "index", format: format)))
         }
-        try renderKind("segments", count: model.segments.count, progress: progress, sink: sink) { si in
+        // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
+        try renderKind("segments", count: model.segments.count, chunk: 2, progress: progress, sink: sink) { si in
             var pages: [(String, [UInt8])] = []
             let id = model.segments[si].id
             for format in formats {
@@ -36,12 +37,12 @@ public struct SiteRenderer {
             }
             return pages
         }
-        try renderKind("campaigns", count: model.campaigns.count, progress: progress, sink: sink) { ci in
+        try renderKind("campaigns", count: model.campaigns.count, chunk: 2, progress: progress, sink: sink) { ci in
             formats.map { format in
                 ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", bytes(templates.render(contexts.campaign(ci, format), kind: "campaign", format: format)))
             }
         }
-        try renderKind("contacts", count: model.contacts.count, progress: progress, sink: sink) { ci in
+        try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
             formats.map { format in
                 ("contacts/\(model.contacts[ci].id).\(format.rawValue)", bytes(templates.render(contexts.contact(ci, format), kind: "contact", format: format)))
             }
@@ -51,9 +52,8 @@ public struct SiteRenderer {
     func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// Renders in chunks across cores and hands pages to the sink in index order.
-    func renderKind(_ kind: String, count: Int, progress: ((String, Int, Int) -> Void)?, sink: (String, [UInt8]) throws -> Void,
+    func renderKind(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: (String, [UInt8]) throws -> Void,
                     _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
-        let chunk = 512
         var start = 0
         let box = UncheckedBox(page)
         while start < count {

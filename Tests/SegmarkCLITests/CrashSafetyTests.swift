@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// A build killed at any moment leaves every report old or new, and the next build repairs the
+/// rest; two `log` runs at once give one batch (SECURITY.md, "Crash-safe output").
+@Suite("crash safety and concurrent writers", .serialized)
+struct CrashSafetyTests {
+    func demoCopy() throws -> String {
+        let root = NSTemporaryDirectory() + "segmark-crash-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.repo + "/Content", toPath: root + "/Content")
+        try FileManager.default.copyItem(atPath: CLI.repo + "/segmark.yml", toPath: root + "/segmark.yml")
+        return root
+    }
+
+    /// The reports in a folder (not Segmark's own bookkeeping files).
+    func reports(_ dir: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        guard let e = FileManager.default.enumerator(atPath: dir) else { return out }
+        while let p = e.nextObject() as? String {
+            if p.hasPrefix(".segmark-") { continue }
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue {
+                out[p] = FileManager.default.contents(atPath: dir + "/" + p)
+            }
+        }
+        return out
+    }
+
+    @Test func buildKilledAtAnyMomentLeavesOldOrNewFilesAndARebuildRepairs() throws {
+        let root = try demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try CLI.run(["build", "--root", root, "--quiet"]).status == 0)
+        let old = reports(root + "/Output")
+        // A new as-of date changes nearly every page.
+        let settings = try String(contentsOfFile: root + "/segmark.yml", encoding: .utf8)
+        try settings.replacingOccurrences(of: "as_of: 2026-12-01", with: "as_of: 2027-01-15")
+            .write(toFile: root + "/segmark.yml", atomically: true, encoding: .utf8)
+        let reference = root + "/reference"
+        #expect(try CLI.run(["build", "--root", root, "--quiet", "--output", reference]).status == 0)
+        let new = reports(reference)
+        #expect(new.keys.sorted() == old.keys.sorted())
+        #expect(new.filter { old[$0.key] != $0.value }.count > 100)
+
+        var killedMidway = 0
+        for delay in [0, 10, 25, 50, 75, 100, 150, 200, 300] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = ["build", "--root", root, "--quiet", "--force"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            usleep(useconds_t(delay * 1000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let now = reports(root + "/Output")
+            var oldCount = 0, newCount = 0
+            for (path, data) in now {
+                if data == new[path] { newCount += 1 } else if data == old[path] { oldCount += 1 } else {
+                    Issue.record("Output/\(path) is neither the old nor the new version after a kill at \(delay) ms")
+                }
+            }
+            #expect(Set(now.keys).isSubset(of: Set(old.keys).union(new.keys)))
+            if oldCount > 0 && newCount > 0 { killedMidway += 1 }
+        }
+        // The next build finishes the job: exactly the new reports, nothing else.
+        let repair = try CLI.run(["build", "--root", root, "--quiet"])
+        #expect(repair.status == 0)
+        #expect(reports(root + "/Output") == new)
+        #expect(!FileManager.default.fileExists(atPath: root + "/Output/.segmark-staging"))
+        let again = try CLI.run(["build", "--root", root])
+        #expect(again.stdout.contains("up to date"))
+        _ = killedMidway  // how many kills landed mid-commit depends on the machine's speed
+    }
+
+    @Test func twoConcurrentLogsOfOneSegmentGiveOneBatch() throws {
+        let root = try demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for round in 0..<3 {
+            let date = "2026-12-0\(round + 2)"
+            var processes: [(Process, Pipe)] = []
+            for _ in 0..<2 {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: CLI.binary)
+                p.arguments = ["log", "SM10006", "--date", date, "--again", "--root", root]
+                let err = Pipe()
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = err
+                processes.append((p, err))
+            }
+            for (p, _) in processes { try p.run() }
+            var statuses: [Int32] = []
+            var messages: [String] = []
+            for (p, err) in processes {
+                let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                p.waitUntilExit()
+                statuses.append(p.terminationStatus)
+                messages.append(text)
+            }
+            #expect(statuses.sorted() == [0, 1], "round \(round): \(messages)")
+            let batches = try FileManager.default.contentsOfDirectory(atPath: root + "/Content/interactions").filter { $0.hasPrefix("SM10006-\(date)") }
+            #expect(batches == ["SM10006-\(date).md"])
+            #expect(try CLI.run(["check", "--strict", "--root", root]).status == 0)
+        }
+        // No temporary file is left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root + "/Content/interactions").filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers == [])
+    }
+}
