@@ -1,23 +1,135 @@
 #!/usr/bin/env bash
-# A first benchmark: generates a synthetic workspace and times segmark on it.
-# Usage: scripts/bench.sh [contacts] [segments] [entries]   (default: size S, 10000 50 100000)
+# `make bench`: Segmark beside Hugo on generated workspaces (issue #7).
+#
+#   scripts/bench.sh                 sizes S (3 runs a case) and L (1 run a case; about an hour)
+#   BENCH_SIZES="S" RUNS=5 scripts/bench.sh
+#   BENCH_SIZES="XS" RUNS=1 BENCH_WRITE=0 BENCH_HUGO=0 scripts/bench.sh   # smoke run (1k contacts)
+#
+# Sizes: XS 1k contacts/10 segments/10k entries, S 10k/50/100k, L 100k/200/1M.
+# Each case runs RUNS times; the table shows median, min and max wall time and the peak
+# memory (max RSS from /usr/bin/time). The measured block of BENCHMARKS.md is rewritten
+# unless BENCH_WRITE=0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-10000}; SEG=${2:-50}; ENT=${3:-100000}
-BIN=$PWD/.build/release/segmark
-WS=$(mktemp -d /tmp/segmark-bench.XXXXXX)
-trap 'rm -rf "$WS"' EXIT
-python3 ../shared/tools/gen-workspace.py "$WS" --contacts "$N" --segments "$SEG" --entries "$ENT" >/dev/null
-run() { # label, command...
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$WS/.time" "$@" >/dev/null 2>&1 || true
-  read -r secs kb < "$WS/.time"
-  printf '%-28s %8s s %8d MB\n' "$label" "$secs" "$((kb / 1024))"
+REPO=$PWD
+BIN=$REPO/.build/release/segmark
+SIZES=${BENCH_SIZES:-S L}
+RUNS_FIXED=${RUNS:-}
+WRITE=${BENCH_WRITE:-1}
+WORK=${BENCH_DIR:-/tmp/segmark-bench}
+GEN=$REPO/../shared/tools/gen-workspace.py
+mkdir -p "$WORK"
+
+if [ "${BENCH_HUGO:-1}" = 1 ] && ! command -v hugo >/dev/null; then
+  echo "installing Debian's hugo for the comparison"
+  SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq hugo >/dev/null || echo "hugo not available; its rows are left out"
+fi
+HUGO=$([ "${BENCH_HUGO:-1}" = 1 ] && command -v hugo || true)
+
+RESULTS=$WORK/results.md
+: > "$RESULTS"
+
+# measure LABEL SETUP-COMMAND -- COMMAND...: runs SETUP then COMMAND, RUNS times.
+measure() {
+  local label=$1 setup=$2; shift 3
+  local times=() mems=()
+  for _ in $(seq "$RUNS"); do
+    eval "$setup"
+    /usr/bin/time -f "%e %M" -o "$WORK/.time" "$@" >/dev/null 2>"$WORK/.err" || { echo "FAILED: $label"; cat "$WORK/.err"; exit 1; }
+    read -r secs kb < "$WORK/.time"
+    times+=("$secs"); mems+=("$kb")
+  done
+  local sorted; sorted=$(printf '%s\n' "${times[@]}" | sort -g)
+  local min max median peak
+  min=$(echo "$sorted" | sed -n 1p); max=$(echo "$sorted" | sed -n '$p')
+  median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
+  peak=$(printf '%s\n' "${mems[@]}" | sort -g | sed -n '$p')
+  printf '| %-44s | %8s | %8s | %8s | %7d |\n' "$label" "$median" "$min" "$max" "$((peak / 1024))" | tee -a "$RESULTS"
+  echo "$median" > "$WORK/.last"
 }
-echo "segmark on $N contacts, $SEG segments, $ENT entries ($(nproc) cores)"
-run "check" "$BIN" check --root "$WS"
-run "members SM10001" "$BIN" members SM10001 --root "$WS"
-run "build (cold, html+md)" "$BIN" build --root "$WS"
-run "build (no change)" "$BIN" build --root "$WS"
-sed -i 's/^name: .*/name: "Changed name"/' "$WS/Content/contacts/CT000002.md"
-run "build (one contact changed)" "$BIN" build --root "$WS"
+
+for size in $SIZES; do
+  case $size in
+    XS) N=1000; SEG=10; ENT=10000 ;;
+    S) N=10000; SEG=50; ENT=100000 ;;
+    L) N=100000; SEG=200; ENT=1000000 ;;
+    *) echo "unknown size $size"; exit 2 ;;
+  esac
+  # Several runs where a run takes seconds; one at L, where a cold build takes minutes.
+  case $size in XS) RUNS=${RUNS_FIXED:-1} ;; S) RUNS=${RUNS_FIXED:-3} ;; L) RUNS=${RUNS_FIXED:-1} ;; esac
+  WS=$WORK/$size
+  if [ ! -f "$WS/.complete" ]; then
+    rm -rf "$WS"
+    python3 "$GEN" "$WS" --contacts $N --segments $SEG --entries $ENT >/dev/null
+    # gen-workspace.py can write a key twice in one flow map (an R5 error); repair that.
+    python3 scripts/dedupe-flow-keys.py "$WS"
+    touch "$WS/.complete"
+  fi
+  files=$(find "$WS/Content" -name '*.md' | wc -l)
+  mb=$(du -sm --apparent-size "$WS/Content" | cut -f1)
+  {
+    echo
+    echo "### Size $size: $N contacts, $SEG segments, $ENT interaction entries ($files files, $mb MB)"
+    echo
+    echo "| case | median s | min s | max s | peak MB |"
+    echo "|---|--:|--:|--:|--:|"
+  } | tee -a "$RESULTS"
+  CONTACT=$(cd "$WS/Content/contacts" && printf '%s\n' * | sed -n 2p)
+  measure "segmark check" "true" -- "$BIN" check --root "$WS"
+  measure "segmark members SM10001" "true" -- "$BIN" members SM10001 --root "$WS"
+  measure "segmark build --format html (cold)" "rm -rf $WS/Output" -- "$BIN" build --root "$WS" --format html
+  html=$(cat "$WORK/.last")
+  measure "segmark build (cold, html+md)" "rm -rf $WS/Output" -- "$BIN" build --root "$WS"
+  both=$(cat "$WORK/.last")
+  measure "segmark build (no change)" "true" -- "$BIN" build --root "$WS"
+  measure "segmark build (one contact changed)" \
+    "sed -i \"s/^name: .*/name: Changed-\$RANDOM/\" $WS/Content/contacts/$CONTACT" -- "$BIN" build --root "$WS"
+  if [ "$size" != L ]; then
+    measure "segmark build --force (re-render, nothing to write)" "true" -- "$BIN" build --root "$WS" --force
+  fi
+  if [ -n "$HUGO" ]; then
+    H=$WORK/hugo-$size
+    if [ ! -d "$H/content" ]; then
+      mkdir -p "$H/layouts/_default" "$H/content"
+      cp -r "$WS/Content/contacts" "$H/content/contacts"
+      cat > "$H/config.toml" <<'TOML'
+baseURL = "http://example.org/"
+title = "bench"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+TOML
+      cat > "$H/layouts/_default/single.html" <<'HTML'
+<!doctype html><html><head><title>{{ .Params.name }}</title></head><body>
+<h1>{{ .Params.name }}</h1><dl>{{ range $k, $v := .Params }}<dt>{{ $k }}</dt><dd>{{ $v }}</dd>{{ end }}</dl>
+{{ .Content }}</body></html>
+HTML
+      echo '<!doctype html><title>{{ .Title }}</title>{{ range .Pages }}{{ .Params.name }} {{ end }}' > "$H/layouts/_default/list.html"
+    fi
+    measure "hugo (cold, one page per contact)" "rm -rf $H/public $H/resources" -- "$HUGO" --quiet -s "$H"
+    hugo_cold=$(cat "$WORK/.last")
+    measure "hugo (no change)" "true" -- "$HUGO" --quiet -s "$H"
+    ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+    {
+      echo
+      echo "Segmark html / Hugo: $(ratio "$html" "$hugo_cold")× (target ≤ 0.5); html+md / Hugo: $(ratio "$both" "$hugo_cold")× (target ≤ 1)."
+    } | tee -a "$RESULTS"
+  fi
+done
+
+if [ "$WRITE" = 1 ]; then
+  {
+    echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM,"
+    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(swift --version 2>/dev/null | head -1);"
+    echo "${HUGO:+$($HUGO version | cut -d' ' -f1-2)}; commit $(git rev-parse --short HEAD); $RUNS runs per case."
+    echo "Command: \`make bench\` (BENCH_SIZES=\"$SIZES\" RUNS=$RUNS)."
+    cat "$RESULTS"
+  } > "$WORK/block.md"
+  python3 - "$WORK/block.md" <<'PY'
+import sys, re
+block = open(sys.argv[1]).read()
+text = open("BENCHMARKS.md").read()
+new = re.sub(r"(<!-- bench:start -->\n).*?(<!-- bench:end -->)", lambda m: m.group(1) + block + m.group(2), text, flags=re.S)
+open("BENCHMARKS.md", "w").write(new)
+PY
+  echo "wrote the measured block of BENCHMARKS.md"
+fi

@@ -64,7 +64,7 @@ public struct SiteBuilder {
             clock = now
         }
         let loader = WorkspaceLoader(fileSystem: fileSystem)
-        let raw = loader.read(root: root)
+        var raw = loader.read(root: root)
         lap("read")
         let settings = raw.settings
         let templates: TemplateLibrary
@@ -102,6 +102,8 @@ public struct SiteBuilder {
         }
 
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem)
+        let filesRead = raw.files.count
+        raw.files = []  // the bytes are parsed; free them before rendering
         lap("parse and validate")
         if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
         let model = check.model
@@ -117,7 +119,7 @@ public struct SiteBuilder {
             let summary = try writer.commit()
             try fileSystem.writeAtomically(state, to: statePath)
             lap("write")
-            let counts: [(String, Int)] = [("files read", raw.files.count), ("contacts", model.contacts.count),
+            let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),
                                            ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
                                            ("files rendered", summary.pages), ("files written", summary.changed)]
             return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
