@@ -120,8 +120,8 @@ if [ "$WRITE" = 1 ]; then
   {
     echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB RAM,"
     echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(swift --version 2>/dev/null | head -1);"
-    echo "${HUGO:+$($HUGO version | cut -d' ' -f1-2)}; commit $(git rev-parse --short HEAD); $RUNS runs per case."
-    echo "Command: \`make bench\` (BENCH_SIZES=\"$SIZES\" RUNS=$RUNS)."
+    echo "${HUGO:+$($HUGO version | cut -d' ' -f1-2)}; commit $(git rev-parse --short HEAD); runs per case: S 3, L 1 (unless RUNS was set: ${RUNS_FIXED:-no})."
+    echo "Command: \`make bench\` (BENCH_SIZES=\"$SIZES\")."
     cat "$RESULTS"
   } > "$WORK/block.md"
   python3 - "$WORK/block.md" <<'PY'
