@@ -34,6 +34,15 @@ enum CLI {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// A copy of the demo workspace (Content/ and segmark.yml) in a new temporary folder.
+    static func demoCopy() throws -> String {
+        let root = NSTemporaryDirectory() + "segmark-demo-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: repo + "/Content", toPath: root + "/Content")
+        try FileManager.default.copyItem(atPath: repo + "/segmark.yml", toPath: root + "/segmark.yml")
+        return root
+    }
+
     static func workspace(_ files: [String: String]) throws -> String {
         let root = NSTemporaryDirectory() + "segmark-cli-" + UUID().uuidString
         for (path, text) in files {
@@ -139,13 +148,7 @@ struct CLITests {
 
 @Suite("log and cancel", .serialized)
 struct LogTests {
-    func demoCopy() throws -> String {
-        let root = NSTemporaryDirectory() + "segmark-log-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.repo + "/Content", toPath: root + "/Content")
-        try FileManager.default.copyItem(atPath: CLI.repo + "/segmark.yml", toPath: root + "/segmark.yml")
-        return root
-    }
+    func demoCopy() throws -> String { try CLI.demoCopy() }
 
     @Test func logRoundTripWithFollowUp() throws {
         let root = try demoCopy()

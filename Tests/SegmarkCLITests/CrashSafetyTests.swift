@@ -5,13 +5,7 @@ import Testing
 /// rest; two `log` runs at once give one batch (SECURITY.md, "Crash-safe output").
 @Suite("crash safety and concurrent writers", .serialized)
 struct CrashSafetyTests {
-    func demoCopy() throws -> String {
-        let root = NSTemporaryDirectory() + "segmark-crash-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: CLI.repo + "/Content", toPath: root + "/Content")
-        try FileManager.default.copyItem(atPath: CLI.repo + "/segmark.yml", toPath: root + "/segmark.yml")
-        return root
-    }
+    func demoCopy() throws -> String { try CLI.demoCopy() }
 
     /// The reports in a folder (not Segmark's own bookkeeping files).
     func reports(_ dir: String) -> [String: Data] {

@@ -48,16 +48,8 @@ struct PlainYAMLTests {
     }
 
     @Test(arguments: [1, 2]) func generatedWorkspace(seed: Int) throws {
-        let dir = NSTemporaryDirectory() + "segmark-plain-\(seed)-" + UUID().uuidString
+        let dir = try TestWorkspace.generated(contacts: 600, segments: 30, entries: 3000, seed: seed)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", TestWorkspace.repositoryRoot + "/../shared/tools/gen-workspace.py", dir,
-                       "--contacts", "600", "--segments", "30", "--entries", "3000", "--seed", "\(seed)"]
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try #require(p.terminationStatus == 0)
         var taken = 0, total = 0
         var contactsTaken = 0, contacts = 0
         for file in Self.files(under: dir + "/Content") {

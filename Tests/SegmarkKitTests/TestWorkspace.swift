@@ -29,6 +29,20 @@ struct TestWorkspace {
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 
+    /// A synthetic workspace from ../shared/tools/gen-workspace.py in a new temporary folder.
+    static func generated(contacts: Int, segments: Int, entries: Int, seed: Int) throws -> String {
+        let dir = NSTemporaryDirectory() + "segmark-gen-\(seed)-" + UUID().uuidString
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", repositoryRoot + "/../shared/tools/gen-workspace.py", dir, "--contacts", "\(contacts)",
+                       "--segments", "\(segments)", "--entries", "\(entries)", "--seed", "\(seed)"]
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        return dir
+    }
+
     static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
