@@ -10,8 +10,7 @@ public struct FrontMatterParser: Sendable {
 
     public func parse(_ bytes: [UInt8], path: String) -> Result<SourceDocument, Diagnostic> {
         if bytes.count > Self.maxFileSize {
-            return .failure(.error("file is \(bytes.count) bytes; content files may be at most \(Self.maxFileSize) bytes (8 MiB)",
-                                   at: SourceLocation(path: path, line: 1, column: 1)))
+            return .failure(Self.tooLarge(bytes.count, at: SourceLocation(path: path, line: 1, column: 1)))
         }
         var bytes = bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
@@ -23,6 +22,10 @@ public struct FrontMatterParser: Sendable {
             text = text.replacingOccurrences(of: "\r\n", with: "\n")
         }
         return split(text, path: path)
+    }
+
+    static func tooLarge(_ size: Int, at location: SourceLocation) -> Diagnostic {
+        .error("file is \(size) bytes; content files may be at most \(maxFileSize) bytes (8 MiB)", at: location)
     }
 
     func split(_ text: String, path: String) -> Result<SourceDocument, Diagnostic> {

@@ -21,6 +21,12 @@ public protocol FileSystem: Sendable {
     func rename(_ from: String, to: String) throws
     /// Modification time in nanoseconds (tests use it to prove a no-change build touches nothing).
     func modificationTime(_ path: String) -> Int64?
+    /// The size in bytes, when known without reading the file.
+    func fileSize(_ path: String) -> Int?
+}
+
+extension FileSystem {
+    public func fileSize(_ path: String) -> Int? { nil }
 }
 
 public enum FileKind: Sendable { case file, directory, symlink }
@@ -54,13 +60,12 @@ public struct LocalFileSystem: FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
+        // Read exactly the size fstat reports (no spare capacity: a workspace holds 100,000
+        // of these at once), then keep reading in case the file grew meanwhile.
         var result = [UInt8](repeating: 0, count: Int(st.st_size))
         var total = 0
-        while true {
-            if total == result.count { result.append(contentsOf: [UInt8](repeating: 0, count: max(4096, result.count))) }
-            let n = result.withUnsafeMutableBytes { buf in
-                Glibc.read(fd, buf.baseAddress! + total, buf.count - total)
-            }
+        while total < result.count {
+            let n = result.withUnsafeMutableBytes { buf in Glibc.read(fd, buf.baseAddress! + total, buf.count - total) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError.io(path, Self.errnoMessage())
@@ -68,7 +73,18 @@ public struct LocalFileSystem: FileSystem {
             if n == 0 { break }
             total += n
         }
-        result.removeSubrange(total...)
+        if total < result.count { result.removeSubrange(total...) }
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while total == result.count {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError.io(path, Self.errnoMessage())
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+            total += n
+        }
         return result
     }
 
@@ -175,6 +191,12 @@ public struct LocalFileSystem: FileSystem {
 
     public func rename(_ from: String, to: String) throws {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError.io(to, Self.errnoMessage()) }
+    }
+
+    public func fileSize(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
     }
 
     public func modificationTime(_ path: String) -> Int64? {

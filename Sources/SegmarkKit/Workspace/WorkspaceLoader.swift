@@ -62,17 +62,27 @@ public struct WorkspaceLoader: Sendable {
         }
         let fs = fileSystem
         let jobList = jobs
-        let contents: [(bytes: [UInt8]?, hash: UInt64)] = parallelMap(jobs.count) { i in
-            let bytes = try? fs.read(root + "/" + jobList[i].path)
+        let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?)] = parallelMap(jobs.count) { i in
+            let path = jobList[i].path
             var f = Fingerprint()
-            f.add(jobList[i].path)
-            f.add(bytes: bytes ?? [])
-            return (bytes, f.value)
+            f.add(path)
+            let at = SourceLocation(path: path, line: 1, column: 1)
+            // Too large: refused before reading, so a huge file costs no memory.
+            if let size = fs.fileSize(root + "/" + path), size > FrontMatterParser.maxFileSize {
+                f.add("\(size)")
+                return (nil, f.value, FrontMatterParser.tooLarge(size, at: at))
+            }
+            guard let bytes = try? fs.read(root + "/" + path) else {
+                return (nil, f.value, .error("cannot read file", at: at))
+            }
+            f.add(bytes: bytes)
+            return (bytes, f.value, nil)
         }
         var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)] = []
         files.reserveCapacity(jobs.count)
         for (job, read) in zip(jobs, contents) {
             files.append((job.kind, job.path, read.bytes))
+            if let problem = read.problem { diagnostics.append(problem) }
             fingerprint.combine(read.hash)
         }
         // Diagnostics of the listing are part of what a build depends on, too.
@@ -86,9 +96,7 @@ public struct WorkspaceLoader: Sendable {
         let files = raw.files
         let results: [(Decoded?, [Diagnostic])] = parallelMap(files.count) { i in
             let (kind, path, bytes) = files[i]
-            guard let bytes else {
-                return (nil, [.error("cannot read file", at: SourceLocation(path: path, line: 1, column: 1))])
-            }
+            guard let bytes else { return (nil, []) }  // its diagnostic came from read()
             return Self.decodeFile(kind: kind, path: path, bytes: bytes)
         }
         var contacts: [Contact] = [], segments: [Segment] = [], campaigns: [Campaign] = []
