@@ -51,6 +51,51 @@ public struct SegmentEvaluator: Sendable {
         var sets: [String: ContactSet] = [:]
         var fieldIndex: [String: [FieldValue: [Int]]] = [:]
         var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
+        var entryIndex: [InteractionField: [FieldValue: [Int]]] = [:]
+        var entrySets: [String: ContactSet] = [:]
+        /// Entry → its contact, for the entries a contact's interactions group looks at (else -1).
+        var entryOwner: [Int]?
+    }
+
+    /// Contacts with at least one interaction entry meeting every condition: each condition
+    /// is a set of entries found through a per-field index (value → entries), the sets are
+    /// intersected, and the entries left name the contacts.
+    func interactionSet(_ group: FilterGroup, matcher: GroupMatcher, cache: GroupCache) -> ContactSet {
+        let entries = matcher.entries
+        let owner: [Int]
+        if let known = cache.entryOwner {
+            owner = known
+        } else {
+            var o = [Int](repeating: -1, count: entries.count)
+            for (i, list) in matcher.facts.entriesByContact.enumerated() { for ei in list { o[ei] = i } }
+            cache.entryOwner = o
+            owner = o
+        }
+        var selected = ContactSet.all(entries.count)
+        for (field, filter) in group.conditions {
+            guard let f = InteractionField(rawValue: field) else { return ContactSet(capacity: model.contacts.count) }
+            let key = field + "\u{2}" + filter.source
+            if let hit = cache.entrySets[key] {
+                selected.formIntersection(hit)
+                continue
+            }
+            let index: [FieldValue: [Int]]
+            if let known = cache.entryIndex[f] {
+                index = known
+            } else {
+                var built: [FieldValue: [Int]] = [:]
+                for (ei, e) in entries.enumerated() where owner[ei] >= 0 { built[e.value(f), default: []].append(ei) }
+                cache.entryIndex[f] = built
+                index = built
+            }
+            var set = ContactSet(capacity: entries.count)
+            for (value, list) in index where filter.matches(value, asOf: asOf) { for ei in list { set.insert(ei) } }
+            cache.entrySets[key] = set
+            selected.formIntersection(set)
+        }
+        var contacts = ContactSet(capacity: model.contacts.count)
+        selected.forEach { ei in if owner[ei] >= 0 { contacts.insert(owner[ei]) } }
+        return contacts
     }
 
     func fieldIndex(_ field: String, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
@@ -121,7 +166,9 @@ public struct SegmentEvaluator: Sendable {
             set = s
         case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations:
             set = indexedSet(codeIndex(group.kind, matcher: matcher, cache: cache), { FieldValue($0) }, group.conditions[0].filter)
-        case .profile, .interactions:
+        case .interactions:
+            set = interactionSet(group, matcher: matcher, cache: cache)
+        case .profile:
             var s = ContactSet(capacity: model.contacts.count)
             for i in 0..<model.contacts.count where matcher.matches(group, i, segmentMembers: nil) { s.insert(i) }
             set = s
@@ -148,7 +195,7 @@ public struct SegmentEvaluator: Sendable {
         let n = model.contacts.count
         let facts = matcher.facts
         var members = ContactSet(capacity: n)
-        var addedBy: [Int: Int] = [:]
+        var addedBy = [Int32](repeating: 0, count: n)  // step number, 0 for none
         var counts: [SegmentResult.StepCount] = []
         var dropped = ContactSet(capacity: n)
         var excluded = ContactSet(capacity: n)
@@ -184,7 +231,7 @@ public struct SegmentEvaluator: Sendable {
                     m.subtract(excluded)
                 }
                 members.formUnion(m)
-                m.forEach { addedBy[$0] = number + 1 }
+                m.forEach { addedBy[$0] = Int32(number + 1) }
                 matchedCount = m.count
             case .reduce, .refine:
                 var x: ContactSet
@@ -203,7 +250,8 @@ public struct SegmentEvaluator: Sendable {
             counts.append(.init(before: before, after: members.count, matched: matchedCount))
         }
         var finalAdded: [Int: Int] = [:]
-        members.forEach { finalAdded[$0] = addedBy[$0] }
+        finalAdded.reserveCapacity(members.count)
+        members.forEach { if addedBy[$0] != 0 { finalAdded[$0] = Int(addedBy[$0]) } }
         return SegmentResult(members: members, addedBy: finalAdded, steps: counts, droppedByExclusion: dropped.subtracting(members))
     }
 }
