@@ -25,7 +25,7 @@ public struct SiteRenderer {
             try sink("index.\(format.rawValue)", bytes(templates.render(contexts.index(format), kind: "index", format: format)))
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
-        try renderKind("segments", count: model.segments.count, chunk: 2, progress: progress, sink: sink) { si in
+        try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
             var pages: [(String, [UInt8])] = []
             let id = model.segments[si].id
             for format in formats {
@@ -37,7 +37,7 @@ public struct SiteRenderer {
             }
             return pages
         }
-        try renderKind("campaigns", count: model.campaigns.count, chunk: 2, progress: progress, sink: sink) { ci in
+        try renderKind("campaigns", count: model.campaigns.count, chunk: 4, progress: progress, sink: sink) { ci in
             formats.map { format in
                 ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", bytes(templates.render(contexts.campaign(ci, format), kind: "campaign", format: format)))
             }
@@ -51,18 +51,26 @@ public struct SiteRenderer {
 
     func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
-    /// Renders in chunks across cores and hands pages to the sink in index order.
+    /// Renders in chunks across cores and hands pages to the sink in index order; the next
+    /// chunk renders while this thread writes the current one.
     func renderKind(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: (String, [UInt8]) throws -> Void,
                     _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
-        var start = 0
+        guard count > 0 else { return }
         let box = UncheckedBox(page)
-        while start < count {
-            let end = min(count, start + chunk)
-            let lo = start
-            let pages = parallelMap(end - start) { i in UncheckedBox(box.value(lo + i)) }
-            for group in pages { for (path, data) in group.value { try sink(path, data) } }
-            start = end
+        let render: @Sendable (Int, Int) -> [UncheckedBox<[(String, [UInt8])]>] = { lo, hi in
+            parallelMap(hi - lo, itemsPerWorker: chunk >= 64 ? 16 : 1) { i in UncheckedBox(box.value(lo + i)) }
+        }
+        var end = min(count, chunk)
+        var current = render(0, end)
+        while true {
+            let lo = end, hi = min(count, end + chunk)
+            let next = lo < count ? Pending { render(lo, hi) } : nil
+            defer { _ = next?.wait() }  // never leave a chunk rendering behind an error
+            for group in current { for (path, data) in group.value { try sink(path, data) } }
             progress?(kind, end, count)
+            guard let next else { return }
+            current = next.wait()
+            end = hi
         }
     }
 }
