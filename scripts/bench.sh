@@ -18,6 +18,7 @@ RUNS_FIXED=${RUNS:-}
 WRITE=${BENCH_WRITE:-1}
 WORK=${BENCH_DIR:-/tmp/segmark-bench}
 GEN=$REPO/../shared/tools/gen-workspace.py
+[ -f "$GEN" ] || GEN=$REPO/Tests/Fixtures/tools/gen-workspace.py
 mkdir -p "$WORK"
 
 if [ "${BENCH_HUGO:-1}" = 1 ] && ! command -v hugo >/dev/null; then

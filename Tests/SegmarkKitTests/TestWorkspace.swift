@@ -29,12 +29,19 @@ struct TestWorkspace {
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }
 
-    /// A synthetic workspace from ../shared/tools/gen-workspace.py in a new temporary folder.
+    /// The shared generator next to the repository when there is one, else the copy kept in
+    /// Tests/Fixtures/tools (so a clone anywhere runs these tests).
+    static var generator: String {
+        let shared = repositoryRoot + "/../shared/tools/gen-workspace.py"
+        return FileManager.default.fileExists(atPath: shared) ? shared : repositoryRoot + "/Tests/Fixtures/tools/gen-workspace.py"
+    }
+
+    /// A synthetic workspace from gen-workspace.py in a new temporary folder.
     static func generated(contacts: Int, segments: Int, entries: Int, seed: Int) throws -> String {
         let dir = NSTemporaryDirectory() + "segmark-gen-\(seed)-" + UUID().uuidString
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", repositoryRoot + "/../shared/tools/gen-workspace.py", dir, "--contacts", "\(contacts)",
+        p.arguments = ["python3", generator, dir, "--contacts", "\(contacts)",
                        "--segments", "\(segments)", "--entries", "\(entries)", "--seed", "\(seed)"]
         p.standardOutput = FileHandle.nullDevice
         try p.run()
