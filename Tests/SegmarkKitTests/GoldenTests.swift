@@ -83,6 +83,32 @@ struct GoldenTests {
         #expect(forced.summary.changed == 0)
     }
 
+    /// The quick check by file dates never hides a change, even one made in the same clock
+    /// tick as the last build with the same file size.
+    @Test func aSameSizeEditRightAfterABuildIsSeen() throws {
+        let ws = try TestWorkspace(Dictionary(uniqueKeysWithValues: [
+            contact("C1", name: "Anna"),
+            ("Content/segments/S.md", "---\ncriteria:\n  - add: {}\n---\n"),
+        ]))
+        defer { ws.remove() }
+        let options = SiteBuilder.Options(today: Day("2026-12-01")!, toolIdentity: "test")
+        for name in ["Bert", "Cleo", "Dana", "Emil", "Finn"] {
+            _ = try SiteBuilder().build(root: ws.root, options: options)
+            let (path, text) = contact("C1", name: name)
+            try text.write(toFile: ws.root + "/" + path, atomically: false, encoding: .utf8)
+            let report = try SiteBuilder().build(root: ws.root, options: options)
+            #expect(!report.upToDate)
+            #expect(try String(contentsOfFile: ws.root + "/Output/contacts/C1.md", encoding: .utf8).contains(name))
+        }
+        // Touched but unchanged: up to date by content, then by file dates.
+        let path = ws.root + "/Content/contacts/C1.md"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+        #expect(try SiteBuilder().build(root: ws.root, options: options).upToDate)
+        let quick = try SiteBuilder().build(root: ws.root, options: options)
+        #expect(quick.upToDate)
+        #expect(quick.counts.first?.count == 0)  // no file was read
+    }
+
     /// R72: every relative link and image in the demo's HTML points at a file Segmark wrote.
     @Test func everyRelativeLinkResolves() throws {
         let output = Self.repo + "/Output"

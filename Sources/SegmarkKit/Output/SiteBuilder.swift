@@ -64,9 +64,7 @@ public struct SiteBuilder {
             clock = now
         }
         let loader = WorkspaceLoader(fileSystem: fileSystem)
-        var raw = loader.read(root: root)
-        lap("read")
-        let settings = raw.settings
+        let (settings, _) = loader.loadSettings(root: root)
         let templates: TemplateLibrary
         switch TemplateLibrary.load(root: root, settings: settings, fileSystem: fileSystem) {
         case .failure(let errors): throw errors
@@ -82,23 +80,47 @@ public struct SiteBuilder {
         let outputFolder = options.output ?? settings.output
         let outputDirectory = outputFolder.hasPrefix("/") ? outputFolder : root + "/" + outputFolder
 
-        // Inputs as the last build saw them? Then Output/ is already what this build would write.
-        var fingerprint = raw.fingerprint
-        fingerprint.add(options.toolIdentity)
-        fingerprint.combine(templates.fingerprint)
-        fingerprint.add(asOf.description)
-        fingerprint.add(formats.map(\.rawValue).joined(separator: ","))
+        // Everything a build depends on besides the content files.
+        var context = Fingerprint()
+        context.add(options.toolIdentity)
+        context.combine(templates.fingerprint)
+        context.add(asOf.description)
+        context.add(formats.map(\.rawValue).joined(separator: ","))
         for path in history.keys.sorted(by: Text.codePointLess) {
             let change = history[path]!
-            fingerprint.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
+            context.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
         }
-        let state = Array("inputs \(fingerprint.hex)\n".utf8)
         let statePath = outputDirectory + "/" + Self.stateName
+        let previous = String(decoding: (try? fileSystem.read(statePath)) ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
-        if !options.force, (try? fileSystem.read(statePath)) == state, let owned = writer.ownedFilesIfComplete() {
-            lap("compare inputs")
+        func upToDate(filesRead: Int) -> Report? {
+            guard let owned = writer.ownedFilesIfComplete() else { return nil }
             return Report(summary: OutputWriter.Summary(pages: owned, changed: 0, removed: 0), warnings: [], asOf: asOf,
-                          outputDirectory: outputDirectory, timings: timings, upToDate: true, counts: [("files read", raw.files.count)])
+                          outputDirectory: outputDirectory, timings: timings, upToDate: true, counts: [("files read", filesRead)])
+        }
+
+        // 1. Same files with the same sizes and modification times as the last build: done —
+        // unless a file changed in the same clock tick as the state was written ("racy", as
+        // git calls it): then its time proves nothing and the bytes decide.
+        var (stat, newest) = loader.statFingerprint(root: root)
+        stat.combine(context.value)
+        let statLine = "stat \(stat.hex)"
+        let stateTime = fileSystem.modificationTime(statePath) ?? .min
+        if !options.force, previous.contains(statLine), newest < stateTime {
+            lap("compare file dates")
+            if let report = upToDate(filesRead: 0) { return report }
+        }
+        // 2. Same bytes (files touched but not changed): done, and remember the new dates.
+        var raw = loader.read(root: root)
+        lap("read")
+        var fingerprint = raw.fingerprint
+        fingerprint.combine(context.value)
+        let inputsLine = "inputs \(fingerprint.hex)"
+        let state = Array((inputsLine + "\n" + statLine + "\n").utf8)
+        if !options.force, previous.contains(inputsLine), let report = upToDate(filesRead: raw.files.count) {
+            try? fileSystem.writeAtomically(state, to: statePath)
+            lap("compare inputs")
+            return report
         }
 
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem)

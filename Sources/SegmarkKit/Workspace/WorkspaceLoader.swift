@@ -53,13 +53,8 @@ public struct WorkspaceLoader: Sendable {
             fingerprint.add(bytes: (try? fileSystem.read(root + "/" + codesRelative)) ?? [])
         }
         // Every content file, in a stable order, read in parallel.
-        let walker = ContentWalker(fileSystem: fileSystem, root: root)
-        var jobs: [(kind: RecordKind, path: String)] = []
-        for kind in RecordKind.allCases {
-            let listing = walker.markdownFiles(under: content + "/" + kind.folder)
-            diagnostics += listing.diagnostics
-            jobs += listing.files.map { (kind, $0) }
-        }
+        let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
+        diagnostics += listingDiagnostics
         let fs = fileSystem
         let jobList = jobs
         let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?)] = parallelMap(jobs.count) { i in
@@ -88,6 +83,43 @@ public struct WorkspaceLoader: Sendable {
         // Diagnostics of the listing are part of what a build depends on, too.
         for d in diagnostics { fingerprint.add(d.description) }
         return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint)
+    }
+
+    /// Every content file of every kind, in a stable order, with the listing's warnings.
+    func contentFiles(root: String, content: String) -> ([(kind: RecordKind, path: String)], [Diagnostic]) {
+        let walker = ContentWalker(fileSystem: fileSystem, root: root)
+        var jobs: [(kind: RecordKind, path: String)] = []
+        var diagnostics: [Diagnostic] = []
+        for kind in RecordKind.allCases {
+            let listing = walker.markdownFiles(under: content + "/" + kind.folder)
+            diagnostics += listing.diagnostics
+            jobs += listing.files.map { (kind, $0) }
+        }
+        return (jobs, diagnostics)
+    }
+
+    /// A fingerprint of the input files' paths, sizes and modification times, without reading
+    /// them (as make and ninja decide), and the newest modification time among them.
+    public func statFingerprint(root: String) -> (fingerprint: Fingerprint, newest: Int64) {
+        let (settings, _) = loadSettings(root: root)
+        let (jobs, diagnostics) = contentFiles(root: root, content: settings.content)
+        let paths = ["segmark.yml", settings.content + "/codes.yml"] + jobs.map(\.path)
+        let fs = fileSystem
+        let stats: [(hash: UInt64, time: Int64)] = parallelMap(paths.count) { i in
+            var f = Fingerprint()
+            let time = fs.modificationTime(root + "/" + paths[i]) ?? -1
+            f.add(paths[i])
+            f.add("\(fs.fileSize(root + "/" + paths[i]) ?? -1) \(time)")
+            return (f.value, time)
+        }
+        var fingerprint = Fingerprint()
+        var newest: Int64 = 0
+        for s in stats {
+            fingerprint.combine(s.hash)
+            newest = max(newest, s.time)
+        }
+        for d in diagnostics { fingerprint.add(d.description) }
+        return (fingerprint, newest)
     }
 
     /// Decodes every file of a read workspace in parallel into the model.
