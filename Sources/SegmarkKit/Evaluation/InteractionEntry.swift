@@ -60,12 +60,13 @@ public struct InteractionEntryBuilder: Sendable {
         for (bi, batch) in model.batches.enumerated() {
             guard let date = batch.date, let templateID = batch.template?.value, let template = model.template(templateID) else { continue }
             let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
-            var seen = Set<String>()
+            var seen = Set<Int>()
+            seen.reserveCapacity(overrides.count)
             for (contactID, entry) in overrides {
-                guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(Text.fold(contactID.value)).inserted else { continue }
+                guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { continue }
                 let b = batch.values
                 let campaignID: String? = entry.campaign?.value ?? b.campaign?.value ?? template.campaign?.value
-                let campaign: String? = campaignID.map { model.campaign($0)?.id ?? $0 }
+                let campaign: String? = campaignID.map { id in model.campaignIndex[Text.fold(id)].map { model.campaigns[$0].id } ?? id }
                 let target: Bool = entry.campaignTarget ?? b.campaignTarget ?? template.campaignTarget ?? false
                 let response: Bool = entry.campaignResponse ?? b.campaignResponse ?? template.campaignResponse ?? false
                 let description: String? = entry.description ?? b.description ?? template.description

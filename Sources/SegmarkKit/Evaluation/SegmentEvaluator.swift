@@ -249,9 +249,8 @@ public struct SegmentEvaluator: Sendable {
             trace?.pointee.append(t)
             counts.append(.init(before: before, after: members.count, matched: matchedCount))
         }
-        var finalAdded: [Int: Int] = [:]
-        finalAdded.reserveCapacity(members.count)
-        members.forEach { if addedBy[$0] != 0 { finalAdded[$0] = Int(addedBy[$0]) } }
+        var finalAdded = StepNumbers()
+        members.forEach { if addedBy[$0] != 0 { finalAdded.append($0, step: Int(addedBy[$0])) } }
         return SegmentResult(members: members, addedBy: finalAdded, steps: counts, droppedByExclusion: dropped.subtracting(members))
     }
 }

@@ -10,10 +10,36 @@ public struct SegmentResult: Sendable {
 
     public var members: ContactSet
     /// Contact index → the 1-based step that last added it (members only).
-    public var addedBy: [Int: Int]
+    public var addedBy: StepNumbers
     public var steps: [StepCount]
     /// Contacts an add step dropped because of `exclude_from_segments`, that are not members.
     public var droppedByExclusion: ContactSet
 
     public var memberIndices: [Int] { members.indices }
+}
+
+/// "Added by step N" for a segment's members, kept compact (a sorted list of contact indices
+/// and their step numbers): 200 segments of 20,000 members would take hundreds of megabytes
+/// as dictionaries.
+public struct StepNumbers: Sendable {
+    var contacts: [Int32] = []
+    var steps: [UInt16] = []
+
+    public init() {}
+
+    /// Appends contacts in increasing index order.
+    mutating func append(_ contact: Int, step: Int) {
+        contacts.append(Int32(contact))
+        steps.append(UInt16(clamping: step))
+    }
+
+    public subscript(_ contact: Int) -> Int? {
+        var lo = 0, hi = contacts.count
+        let key = Int32(contact)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if contacts[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < contacts.count && contacts[lo] == key ? Int(steps[lo]) : nil
+    }
 }
