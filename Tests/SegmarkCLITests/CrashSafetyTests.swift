@@ -36,7 +36,6 @@ struct CrashSafetyTests {
         #expect(new.keys.sorted() == old.keys.sorted())
         #expect(new.filter { old[$0.key] != $0.value }.count > 100)
 
-        var killedMidway = 0
         for delay in [0, 10, 25, 50, 75, 100, 150, 200, 300] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CLI.binary)
@@ -48,14 +47,10 @@ struct CrashSafetyTests {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
             let now = reports(root + "/Output")
-            var oldCount = 0, newCount = 0
-            for (path, data) in now {
-                if data == new[path] { newCount += 1 } else if data == old[path] { oldCount += 1 } else {
-                    Issue.record("Output/\(path) is neither the old nor the new version after a kill at \(delay) ms")
-                }
+            for (path, data) in now where data != new[path] && data != old[path] {
+                Issue.record("Output/\(path) is neither the old nor the new version after a kill at \(delay) ms")
             }
             #expect(Set(now.keys).isSubset(of: Set(old.keys).union(new.keys)))
-            if oldCount > 0 && newCount > 0 { killedMidway += 1 }
         }
         // The next build finishes the job: exactly the new reports, nothing else.
         let repair = try CLI.run(["build", "--root", root, "--quiet"])
@@ -64,7 +59,6 @@ struct CrashSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: root + "/Output/.segmark-staging"))
         let again = try CLI.run(["build", "--root", root])
         #expect(again.stdout.contains("up to date"))
-        _ = killedMidway  // how many kills landed mid-commit depends on the machine's speed
     }
 
     @Test func twoConcurrentLogsOfOneSegmentGiveOneBatch() throws {

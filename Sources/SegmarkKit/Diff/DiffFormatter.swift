@@ -26,7 +26,7 @@ public struct DiffFormatter: Sendable {
         for e in d.entries {
             out += "\n\(e.id)\(e.description.isEmpty ? "" : " " + e.description): \(count(e.before)) → \(count(e.after)) members"
             out += " (+\(e.joined.count) −\(e.left.count)); \(headline(e))\n"
-            if e.status == .renamed && e.definitionChanged || e.status == .changed && e.definitionChanged {
+            if e.definitionChanged && (e.status == .renamed || e.status == .changed) {
                 out += "  definition:\n"
                 for line in e.definitionRemoved { out += "    - \(line)\n" }
                 for line in e.definitionAdded { out += "    + \(line)\n" }

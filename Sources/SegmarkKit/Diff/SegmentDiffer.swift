@@ -76,8 +76,7 @@ public struct SegmentDiffer: Sendable {
                 before: b == nil ? nil : beforeMembers.count,
                 after: a == nil ? nil : afterMembers.count,
                 joined: joined, left: left,
-                definitionRemoved: status == .added ? [] : removed,
-                definitionAdded: status == .removed ? [] : added))
+                definitionRemoved: removed, definitionAdded: added))
         }
         entries.sort { (Text.fold($0.id), $0.id, $0.previousID ?? "") < (Text.fold($1.id), $1.id, $1.previousID ?? "") }
         return SegmentDiff(from: before.label, to: after.label, asOf: after.evaluation.asOf, entries: entries)

@@ -173,12 +173,7 @@ public struct Explainer: Sendable {
     }
 
     func segmentUnion(_ group: FilterGroup) -> ContactSet {
-        var set = ContactSet(capacity: model.contacts.count)
-        let filter = group.conditions[0].filter
-        for (sj, s) in model.segments.enumerated() where filter.matches(.text(s.id), asOf: evaluation.asOf) {
-            if let r = evaluation.results[sj] { set.formUnion(r.members) }
-        }
-        return set
+        SegmentEvaluator(model: model, asOf: evaluation.asOf).segmentUnion(group, results: evaluation.results)
     }
 
     /// Plain text for a marketing user.

@@ -55,6 +55,16 @@ public struct SegmentEvaluator: Sendable {
         var entrySets: [String: ContactSet] = [:]
         /// Entry → its contact, for the entries a contact's interactions group looks at (else -1).
         var entryOwner: [Int]?
+        var excluded: ContactSet?
+    }
+
+    /// Contacts with `exclude_from_segments`, found once per evaluation.
+    func excludedContacts(_ cache: GroupCache) -> ContactSet {
+        if let known = cache.excluded { return known }
+        var set = ContactSet(capacity: model.contacts.count)
+        for i in model.contacts.indices where model.contacts[i].excludeFromSegments { set.insert(i) }
+        cache.excluded = set
+        return set
     }
 
     /// Contacts with at least one interaction entry meeting every condition: each condition
@@ -133,7 +143,8 @@ public struct SegmentEvaluator: Sendable {
         return k
     }
 
-    func segmentUnion(_ group: FilterGroup, graph: SegmentGraph, results: [SegmentResult?]) -> ContactSet {
+    /// The members of every segment a `segment:` filter names (also used by `explain`).
+    func segmentUnion(_ group: FilterGroup, results: [SegmentResult?]) -> ContactSet {
         var set = ContactSet(capacity: model.contacts.count)
         guard let filter = group.conditions.first?.filter else { return set }
         for (sj, s) in model.segments.enumerated() where filter.matches(.text(s.id), asOf: asOf) {
@@ -149,7 +160,7 @@ public struct SegmentEvaluator: Sendable {
         let set: ContactSet
         switch group.kind {
         case .segment:
-            set = segmentUnion(group, graph: graph, results: results)
+            set = segmentUnion(group, results: results)
         case .contact:
             var s = ContactSet.all(model.contacts.count)
             for (field, filter) in group.conditions {
@@ -198,8 +209,7 @@ public struct SegmentEvaluator: Sendable {
         var addedBy = [Int32](repeating: 0, count: n)  // step number, 0 for none
         var counts: [SegmentResult.StepCount] = []
         var dropped = ContactSet(capacity: n)
-        var excluded = ContactSet(capacity: n)
-        for (i, c) in model.contacts.enumerated() where c.excludeFromSegments { excluded.insert(i) }
+        let excluded = excludedContacts(cache)
         for (number, step) in model.segments[si].criteria.enumerated() {
             let before = members.count
             var matched = ContactSet.all(n)

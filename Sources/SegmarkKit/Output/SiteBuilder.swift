@@ -102,7 +102,7 @@ public struct SiteBuilder {
         // 1. Same files with the same sizes and modification times as the last build: done —
         // unless a file changed in the same clock tick as the state was written ("racy", as
         // git calls it): then its time proves nothing and the bytes decide.
-        var (stat, newest) = loader.statFingerprint(root: root)
+        var (stat, newest) = loader.statFingerprint(root: root, settings: settings)
         stat.combine(context.value)
         let statLine = "stat \(stat.hex)"
         let stateTime = fileSystem.modificationTime(statePath) ?? .min

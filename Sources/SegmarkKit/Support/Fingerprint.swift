@@ -18,17 +18,9 @@ public struct Fingerprint: Sendable, Equatable {
     public mutating func add(_ text: String) { add(bytes: text.utf8) }
 
     /// Length-prefixing keeps ("ab", "c") and ("a", "bc") apart.
-    mutating func add(length: Int) {
-        var h = value
-        var n = UInt64(truncatingIfNeeded: length)
-        for _ in 0..<8 {
-            h ^= n & 0xFF
-            h &*= 0x0000_0100_0000_01B3
-            n >>= 8
-        }
-        value = h
-    }
+    mutating func add(length: Int) { combine(UInt64(truncatingIfNeeded: length)) }
 
+    /// Mixes in the eight bytes of a number (another fingerprint's value, a length).
     public mutating func combine(_ other: UInt64) {
         var h = value
         var n = other

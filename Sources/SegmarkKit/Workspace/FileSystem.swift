@@ -74,16 +74,28 @@ public struct LocalFileSystem: FileSystem {
             total += n
         }
         if total < result.count { result.removeSubrange(total...) }
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        // Grown since fstat? Probe one byte on the stack; only then read on in chunks.
+        var probe: UInt8 = 0
         while total == result.count {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            let n = Glibc.read(fd, &probe, 1)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError.io(path, Self.errnoMessage())
             }
             if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-            total += n
+            result.append(probe)
+            total += 1
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let m = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+                if m < 0 {
+                    if errno == EINTR { continue }
+                    throw FileSystemError.io(path, Self.errnoMessage())
+                }
+                if m == 0 { break }
+                result.append(contentsOf: chunk[0..<m])
+                total += m
+            }
         }
         return result
     }

@@ -19,11 +19,17 @@ public struct WorkspaceLoader: Sendable {
 
     /// segmark.yml (R3), or the defaults when there is none.
     public func loadSettings(root: String) -> (Settings, [Diagnostic]) {
+        let (s, d, _) = loadSettingsAndBytes(root: root)
+        return (s, d)
+    }
+
+    /// The settings and the bytes they were read from (for the input fingerprint).
+    func loadSettingsAndBytes(root: String) -> (Settings, [Diagnostic], [UInt8]) {
         let settingsPath = root + "/segmark.yml"
-        guard fileSystem.kind(of: settingsPath) != nil else { return (Settings(), []) }
-        let (node, d) = readYAMLFile(settingsPath, relative: "segmark.yml")
+        guard fileSystem.kind(of: settingsPath) != nil else { return (Settings(), [], []) }
+        let (node, d, bytes) = readYAMLFile(settingsPath, relative: "segmark.yml")
         let (s, sd) = SettingsDecoder().decode(node, path: "segmark.yml")
-        return (s, d + sd)
+        return (s, d + sd, bytes)
     }
 
     /// Every content file's bytes, read in parallel, in a stable order, with a fingerprint of
@@ -39,18 +45,18 @@ public struct WorkspaceLoader: Sendable {
 
     public func read(root: String) -> RawWorkspace {
         var fingerprint = Fingerprint()
-        var (settings, diagnostics) = loadSettings(root: root)
-        fingerprint.add(bytes: (try? fileSystem.read(root + "/segmark.yml")) ?? [])
+        var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
+        fingerprint.add(bytes: settingsBytes)
         let content = settings.content
         var codes = Codes()
         let codesRelative = content + "/codes.yml"
         if fileSystem.kind(of: root + "/" + codesRelative) != nil {
-            let (node, d) = readYAMLFile(root + "/" + codesRelative, relative: codesRelative)
+            let (node, d, bytes) = readYAMLFile(root + "/" + codesRelative, relative: codesRelative)
             diagnostics += d
             let (c, cd) = CodesDecoder().decode(node, path: codesRelative)
             codes = c
             diagnostics += cd
-            fingerprint.add(bytes: (try? fileSystem.read(root + "/" + codesRelative)) ?? [])
+            fingerprint.add(bytes: bytes)
         }
         // Every content file, in a stable order, read in parallel.
         let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
@@ -100,8 +106,7 @@ public struct WorkspaceLoader: Sendable {
 
     /// A fingerprint of the input files' paths, sizes and modification times, without reading
     /// them (as make and ninja decide), and the newest modification time among them.
-    public func statFingerprint(root: String) -> (fingerprint: Fingerprint, newest: Int64) {
-        let (settings, _) = loadSettings(root: root)
+    public func statFingerprint(root: String, settings: Settings) -> (fingerprint: Fingerprint, newest: Int64) {
         let (jobs, diagnostics) = contentFiles(root: root, content: settings.content)
         let paths = ["segmark.yml", settings.content + "/codes.yml"] + jobs.map(\.path)
         let fs = fileSystem
@@ -180,19 +185,20 @@ public struct WorkspaceLoader: Sendable {
     }
 
     /// A whole-file YAML document (segmark.yml, codes.yml).
-    func readYAMLFile(_ absolute: String, relative: String) -> (YAMLNode?, [Diagnostic]) {
+    /// The parsed file, its diagnostics, and its bytes (empty when it cannot be read).
+    func readYAMLFile(_ absolute: String, relative: String) -> (YAMLNode?, [Diagnostic], [UInt8]) {
         guard let bytes = try? fileSystem.read(absolute) else {
-            return (nil, [.error("cannot read file", at: SourceLocation(path: relative, line: 1, column: 1))])
+            return (nil, [.error("cannot read file", at: SourceLocation(path: relative, line: 1, column: 1))], [])
         }
         var slice = bytes[...]
         if slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
         if let problem = FrontMatterParser.encodingProblem(slice) {
-            return (nil, [.error(problem.message, at: SourceLocation(path: relative, line: problem.line, column: problem.column))])
+            return (nil, [.error(problem.message, at: SourceLocation(path: relative, line: problem.line, column: problem.column))], bytes)
         }
         let text = String(decoding: slice, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         switch YAMLReader().read(text, path: relative, lineOffset: 0) {
-        case .success(let node): return (node, [])
-        case .failure(let d): return (nil, [d])
+        case .success(let node): return (node, [], bytes)
+        case .failure(let d): return (nil, [d], bytes)
         }
     }
 }
