@@ -18,20 +18,35 @@ public enum MarkdownEscaping {
     }
 }
 
-/// HTML escaping for text the project writes itself (SVG labels); template values are escaped by Mustache.
+/// HTML escaping of `& < > " '`, on UTF-8 bytes: a byte of these five is never part of a
+/// multi-byte character, so a combining mark after `"` cannot hide it.
 public enum HTMLEscaping {
-    public static func text(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
+    public static func append(_ s: String, to buffer: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { u in
+            var start = 0
+            for i in 0..<u.count {
+                let replacement: StaticString
+                switch u[i] {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case UInt8(ascii: "'"): replacement = "&#39;"
+                default: continue
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
+                buffer.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                start = i + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<u.count]))
         }
-        return out
+    }
+
+    /// Text the project writes itself (SVG labels).
+    public static func text(_ s: String) -> String {
+        var buffer: [UInt8] = []
+        append(s, to: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Builds the data each page template reads (see the README's template reference), as
-/// dictionaries (swift-mustache renders them fastest). `esc` escapes content values for the
-/// format: identity for HTML (Mustache escapes), table-cell escaping for Markdown.
+/// Builds the data each page template reads (see the README's template reference) as typed
+/// template values. `esc` escapes content values for the format: identity for HTML (the
+/// template engine escapes), table-cell escaping for Markdown.
 public struct PageContexts {
     public let model: Model
     public let evaluation: Evaluation
@@ -30,8 +30,9 @@ public struct PageContexts {
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
     func minutes(_ d: Decimal) -> String { Number.format(d, scale: 0) }
 
-    func common(_ format: Settings.Format, root: String, title: String) -> [String: Any] {
-        ["siteTitle": esc(format)(model.settings.title), "asOf": evaluation.asOf.description, "root": root, "pageTitle": esc(format)(title)]
+    func common(_ format: Settings.Format, root: String, title: String) -> TemplateValue {
+        ["siteTitle": .text(esc(format)(model.settings.title)), "asOf": .text(evaluation.asOf.description), "root": .text(root),
+         "pageTitle": .text(esc(format)(title))]
     }
 
     func esc(_ format: Settings.Format) -> (String) -> String {
@@ -39,18 +40,18 @@ public struct PageContexts {
         return { (s: String) -> String in s }
     }
 
-    func row(_ label: String, _ value: String?, detail: String? = nil, link: String? = nil, _ e: (String) -> String) -> [String: Any]? {
+    func row(_ label: String, _ value: String?, detail: String? = nil, link: String? = nil, _ e: (String) -> String) -> TemplateValue? {
         guard let value, !value.isEmpty else { return nil }
-        var r: [String: Any] = ["label": label, "value": e(value)]
-        if let detail, !detail.isEmpty { r["detail"] = e(detail) }
-        if let link { r["link"] = link }
+        var r: TemplateValue = ["label": .text(label), "value": .text(e(value))]
+        if let detail, !detail.isEmpty { r["detail"] = .text(e(detail)) }
+        if let link { r["link"] = .text(link) }
         return r
     }
 
     /// The "Last changed" header row and the `history` value of a record's file.
-    func lastChanged(_ path: String, _ e: (String) -> String, into ctx: inout [String: Any]) -> [String: Any]? {
+    func lastChanged(_ path: String, _ e: (String) -> String, into ctx: inout TemplateValue) -> TemplateValue? {
         guard let change = history[path] else { return nil }
-        ctx["history"] = ["date": change.date, "commit": e(change.commit), "subject": e(change.subject)]
+        ctx["history"] = ["date": .text(change.date), "commit": .text(e(change.commit)), "subject": .text(e(change.subject))]
         return row("Last changed", "\(change.date) in \(change.commit): \(change.subject)", e)
     }
 
@@ -60,48 +61,49 @@ public struct PageContexts {
 
     // MARK: index
 
-    public func index(_ format: Settings.Format) -> [String: Any] {
+    public func index(_ format: Settings.Format) -> TemplateValue {
         let e = esc(format)
         var ctx = common(format, root: "", title: "Overview")
         let companies = model.contacts.filter { $0.type == .company }.count
-        ctx["counts"] = ["contacts": model.contacts.count, "companies": companies, "persons": model.contacts.count - companies,
-                         "segments": model.segments.count, "campaigns": model.campaigns.count, "batches": model.batches.count,
-                         "entries": evaluation.entries.count]
-        ctx["segments"] = model.segments.enumerated().map { si, s -> [String: Any] in
-            var row: [String: Any] = ["id": e(s.id), "description": e(s.description ?? ""), "members": evaluation.results[si]?.members.count ?? 0]
+        ctx["counts"] = ["contacts": .int(model.contacts.count), "companies": .int(companies), "persons": .int(model.contacts.count - companies),
+                         "segments": .int(model.segments.count), "campaigns": .int(model.campaigns.count), "batches": .int(model.batches.count),
+                         "entries": .int(evaluation.entries.count)]
+        ctx["segments"] = .list(model.segments.enumerated().map { si, s -> TemplateValue in
+            var row: TemplateValue = ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")),
+                                      "members": .int(evaluation.results[si]?.members.count ?? 0)]
             // Only a segment with a campaign has the key: an empty string would still open {{#campaign}}.
-            if let campaign = s.campaign { row["campaign"] = e(model.campaign(campaign.value)?.id ?? campaign.value) }
+            if let campaign = s.campaign { row["campaign"] = .text(e(model.campaign(campaign.value)?.id ?? campaign.value)) }
             return row
-        }
-        ctx["campaigns"] = model.campaigns.map { c -> [String: Any] in
-            ["id": e(c.id), "description": e(c.description ?? ""), "status": e(c.status ?? ""),
-             "startingDate": c.startingDate?.description ?? "", "endingDate": c.endingDate?.description ?? ""]
-        }
+        })
+        ctx["campaigns"] = .list(model.campaigns.map { c -> TemplateValue in
+            ["id": .text(e(c.id)), "description": .text(e(c.description ?? "")), "status": .text(e(c.status ?? "")),
+             "startingDate": .text(c.startingDate?.description ?? ""), "endingDate": .text(c.endingDate?.description ?? "")]
+        })
         let recent = model.batches.indices.sorted { a, b in
             let da = model.batches[a].date ?? Day(year: 1, month: 1, day: 1)!, db = model.batches[b].date ?? Day(year: 1, month: 1, day: 1)!
             if da != db { return da > db }
             return a < b
         }.prefix(10)
-        ctx["recent"] = recent.map { bi -> [String: Any] in
+        ctx["recent"] = .list(recent.map { bi -> TemplateValue in
             let b = model.batches[bi]
-            return ["id": e(b.id), "date": b.date?.description ?? "", "template": e(b.template?.value ?? ""),
-                    "description": e(b.values.description ?? ""), "entries": batchEntries[bi].count, "canceled": b.canceled]
-        }
+            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "template": .text(e(b.template?.value ?? "")),
+                    "description": .text(e(b.values.description ?? "")), "entries": .int(batchEntries[bi].count), "canceled": .bool(b.canceled)]
+        })
         return ctx
     }
 
     // MARK: segment
 
-    public func segment(_ si: Int, _ format: Settings.Format) -> [String: Any] {
+    public func segment(_ si: Int, _ format: Settings.Format) -> TemplateValue {
         let e = esc(format)
         let s = model.segments[si]
         let ext = format.rawValue
         var ctx = common(format, root: "../", title: "Segment \(s.id)")
-        ctx["id"] = e(s.id)
-        ctx["description"] = e(s.description ?? "")
+        ctx["id"] = .text(e(s.id))
+        ctx["description"] = .text(e(s.description ?? ""))
         let campaign = s.campaign.flatMap { model.campaign($0.value) }
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
-        var header: [[String: Any]?] = [
+        var header: [TemplateValue?] = [
             row("Description", s.description, e),
             row("Date", s.date?.description, e),
             row("Campaign", campaign?.id ?? s.campaign?.value, detail: campaign?.description, link: campaign.map { "../campaigns/\($0.id).\(ext)" }, e),
@@ -124,49 +126,50 @@ public struct PageContexts {
             row("As of", evaluation.asOf.description, e),
             lastChanged(s.path, e, into: &ctx),
         ]
-        ctx["header"] = header.compactMap { $0 }
+        ctx["header"] = .list(header.compactMap { $0 })
         let result = evaluation.results[si]
         let describer = StepDescriber()
-        ctx["steps"] = s.criteria.enumerated().map { n, step -> [String: Any] in
-            ["number": n + 1, "description": e(describer.describe(step)),
-             "before": result?.steps[n].before ?? 0, "after": result?.steps[n].after ?? 0]
-        }
-        ctx["hasSteps"] = !s.criteria.isEmpty
+        ctx["steps"] = .list(s.criteria.enumerated().map { n, step -> TemplateValue in
+            ["number": .int(n + 1), "description": .text(e(describer.describe(step))),
+             "before": .int(result?.steps[n].before ?? 0), "after": .int(result?.steps[n].after ?? 0)]
+        })
+        ctx["hasSteps"] = .bool(!s.criteria.isEmpty)
         if format == .html, let result, !s.criteria.isEmpty {
-            ctx["funnel"] = SVGChart.bars(title: "Members after each step", labels: s.criteria.indices.map { "Step \($0 + 1)" },
-                                          values: result.steps.map(\.after))
+            ctx["funnel"] = .text(SVGChart.bars(title: "Members after each step", labels: s.criteria.indices.map { "Step \($0 + 1)" },
+                                                values: result.steps.map(\.after)))
         }
-        var members: [[String: Any]] = []
+        var members: [TemplateValue] = []
         var companies = 0
         result?.members.forEach { ci in
             let c = model.contacts[ci]
             if c.type == .company { companies += 1 }
             let companyName = evaluation.facts.companyNumber[ci].map { model.contacts[$0].name } ?? ""
-            members.append(["id": e(c.id), "name": e(c.name), "companyName": e(c.type == .person ? companyName : ""),
-                            "type": c.type.rawValue, "channel": channel(for: c, segment: s, template: template).rawValue,
-                            "salesperson": e(s.salesperson?.value ?? c.values[.salesperson] ?? ""),
-                            "addedBy": result?.addedBy[ci] ?? 0])
+            members.append(["id": .text(e(c.id)), "name": .text(e(c.name)), "companyName": .text(e(c.type == .person ? companyName : "")),
+                            "type": .text(c.type.rawValue), "channel": .text(channel(for: c, segment: s, template: template).rawValue),
+                            "salesperson": .text(e(s.salesperson?.value ?? c.values[.salesperson] ?? "")),
+                            "addedBy": .int(result?.addedBy[ci] ?? 0)])
         }
-        ctx["members"] = members
-        ctx["memberCount"] = members.count
-        ctx["companyCount"] = companies
-        ctx["personCount"] = members.count - companies
+        ctx["memberCount"] = .int(members.count)
+        ctx["companyCount"] = .int(companies)
+        ctx["personCount"] = .int(members.count - companies)
+        ctx["members"] = .list(members)
         let dropped = result?.droppedByExclusion.indices ?? []
-        ctx["dropped"] = dropped.map { ["id": e(model.contacts[$0].id), "name": e(model.contacts[$0].name)] }
-        ctx["hasDropped"] = !dropped.isEmpty
+        ctx["dropped"] = .list(dropped.map { ["id": .text(e(model.contacts[$0].id)), "name": .text(e(model.contacts[$0].name))] })
+        ctx["hasDropped"] = .bool(!dropped.isEmpty)
         let batches = model.batches.indices.filter { model.batches[$0].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false }
-        ctx["batches"] = batches.map { bi -> [String: Any] in
+        ctx["batches"] = .list(batches.map { bi -> TemplateValue in
             let b = model.batches[bi]
             let entries = batchEntries[bi]
             var logged = ContactSet(capacity: model.contacts.count)
             var cost: Decimal = 0
             for ei in entries { logged.insert(evaluation.entries[ei].contact); cost += evaluation.entries[ei].cost }
             let current = result?.members ?? ContactSet(capacity: model.contacts.count)
-            return ["id": e(b.id), "date": b.date?.description ?? "", "entries": entries.count, "cost": money(cost), "canceled": b.canceled,
-                    "joined": e(idList(current.subtracting(logged))), "left": e(idList(logged.subtracting(current)))]
-        }
-        ctx["hasBatches"] = !batches.isEmpty
-        ctx["body"] = body(s.body, format)
+            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(money(cost)),
+                    "canceled": .bool(b.canceled),
+                    "joined": .text(e(idList(current.subtracting(logged)))), "left": .text(e(idList(logged.subtracting(current))))]
+        })
+        ctx["hasBatches"] = .bool(!batches.isEmpty)
+        ctx["body"] = .text(body(s.body, format))
         return ctx
     }
 
@@ -186,17 +189,17 @@ public struct PageContexts {
 
     // MARK: campaign
 
-    public func campaign(_ ci: Int, _ format: Settings.Format) -> [String: Any] {
+    public func campaign(_ ci: Int, _ format: Settings.Format) -> TemplateValue {
         let e = esc(format)
         let c = model.campaigns[ci]
         let ext = format.rawValue
         var ctx = common(format, root: "../", title: "Campaign \(c.id)")
-        ctx["id"] = e(c.id)
-        ctx["description"] = e(c.description ?? "")
+        ctx["id"] = .text(e(c.id))
+        ctx["description"] = .text(e(c.description ?? ""))
         let entries = (entriesByCampaign[Text.fold(c.id)] ?? []).map { evaluation.entries[$0] }
         let stats = CampaignStatistics(entries)
         let currency = model.settings.currency.map { " " + $0 } ?? ""
-        ctx["header"] = [
+        ctx["header"] = .list([
             row("Description", c.description, e),
             row("Status", c.status, detail: c.status.flatMap { model.codes.description("campaign_statuses", $0) }, e),
             row("Starting date", c.startingDate?.description, e),
@@ -205,49 +208,53 @@ public struct PageContexts {
             row("Budget", c.budget.map { money($0) + currency }, e),
             row("As of", evaluation.asOf.description, e),
             lastChanged(c.path, e, into: &ctx),
-        ].compactMap { $0 }
-        var figures: [[String: Any]] = [
-            ["label": "Entries", "entries": stats.entries, "distinct": "—"],
-            ["label": "Contacted", "entries": stats.contacted, "distinct": stats.contactedDistinct],
-            ["label": "Responded", "entries": stats.responded, "distinct": stats.respondedDistinct],
-            ["label": "Response rate", "entries": stats.responseRate, "distinct": "—"],
-            ["label": "Response rate (distinct contacts)", "entries": "—", "distinct": stats.responseRateDistinct],
-            ["label": "Cost" + currency, "entries": money(stats.cost), "distinct": "—"],
-            ["label": "Duration (min)", "entries": minutes(stats.duration), "distinct": "—"],
-            ["label": "Average cost per response" + currency, "entries": money(stats.averageCostPerResponse), "distinct": money(stats.averageCostPerResponseDistinct)],
-            ["label": "Average duration per response (min)", "entries": Number.format(stats.averageDurationPerResponse, scale: 1), "distinct": Number.format(stats.averageDurationPerResponseDistinct, scale: 1)],
-            ["label": "Canceled entries (not counted)", "entries": stats.canceledEntries, "distinct": "—"],
+        ].compactMap { $0 })
+        func figure(_ label: String, _ entries: TemplateValue, _ distinct: TemplateValue = "—") -> TemplateValue {
+            ["label": .text(label), "entries": entries, "distinct": distinct]
+        }
+        var figures: [TemplateValue] = [
+            figure("Entries", .int(stats.entries)),
+            figure("Contacted", .int(stats.contacted), .int(stats.contactedDistinct)),
+            figure("Responded", .int(stats.responded), .int(stats.respondedDistinct)),
+            figure("Response rate", .text(stats.responseRate)),
+            figure("Response rate (distinct contacts)", "—", .text(stats.responseRateDistinct)),
+            figure("Cost" + currency, .text(money(stats.cost))),
+            figure("Duration (min)", .text(minutes(stats.duration))),
+            figure("Average cost per response" + currency, .text(money(stats.averageCostPerResponse)), .text(money(stats.averageCostPerResponseDistinct))),
+            figure("Average duration per response (min)", .text(Number.format(stats.averageDurationPerResponse, scale: 1)),
+                   .text(Number.format(stats.averageDurationPerResponseDistinct, scale: 1))),
+            figure("Canceled entries (not counted)", .int(stats.canceledEntries)),
         ]
         if let budget = c.budget {
             let used = budget == 0 ? "—" : Number.format(stats.cost * 100 / budget, scale: 1) + "%"
-            figures.append(["label": "Cost against budget", "entries": "\(money(stats.cost)) of \(money(budget))\(currency) (\(used))", "distinct": "—"])
-            figures.append(["label": "Budget remaining" + currency, "entries": money(budget - stats.cost), "distinct": "—"])
+            figures.append(figure("Cost against budget", .text("\(money(stats.cost)) of \(money(budget))\(currency) (\(used))")))
+            figures.append(figure("Budget remaining" + currency, .text(money(budget - stats.cost))))
         }
-        ctx["figures"] = figures
+        ctx["figures"] = .list(figures)
         // Segments: those naming the campaign, then any other segment its entries came from.
         var segmentIDs: [String] = model.segments.filter { $0.campaign.map { Text.fold($0.value) == Text.fold(c.id) } ?? false }.map(\.id)
         for entry in entries { if let s = entry.segment, !segmentIDs.contains(where: { Text.fold($0) == Text.fold(s) }) { segmentIDs.append(s) } }
         segmentIDs.sort { Text.codePointLess(Text.fold($0), Text.fold($1)) }
         let noSegment = entries.contains { $0.segment == nil }
-        var segmentRows: [[String: Any]] = segmentIDs.map { id in
+        var segmentRows: [TemplateValue] = segmentIDs.map { id in
             let si = model.segmentIndex[Text.fold(id)]
             let own = entries.filter { $0.segment.map { Text.fold($0) == Text.fold(id) } ?? false }
             let st = CampaignStatistics(own)
-            return ["id": e(si.map { model.segments[$0].id } ?? id), "description": e(si.flatMap { model.segments[$0].description } ?? ""),
-                    "link": si.map { "../segments/\(model.segments[$0].id).\(ext)" } as Any,
-                    "members": si.flatMap { evaluation.results[$0]?.members.count }.map(String.init) ?? "—",
-                    "entries": st.entries, "contacted": st.contacted, "responded": st.responded, "cost": money(st.cost)]
+            return ["id": .text(e(si.map { model.segments[$0].id } ?? id)), "description": .text(e(si.flatMap { model.segments[$0].description } ?? "")),
+                    "link": .optional(si.map { "../segments/\(model.segments[$0].id).\(ext)" }),
+                    "members": .text(si.flatMap { evaluation.results[$0]?.members.count }.map(String.init) ?? "—"),
+                    "entries": .int(st.entries), "contacted": .int(st.contacted), "responded": .int(st.responded), "cost": .text(money(st.cost))]
         }
         if noSegment {
             let st = CampaignStatistics(entries.filter { $0.segment == nil })
-            segmentRows.append(["id": "(no segment)", "description": "", "members": "—", "entries": st.entries,
-                                "contacted": st.contacted, "responded": st.responded, "cost": money(st.cost)])
+            segmentRows.append(["id": "(no segment)", "description": "", "members": "—", "entries": .int(st.entries),
+                                "contacted": .int(st.contacted), "responded": .int(st.responded), "cost": .text(money(st.cost))])
         }
-        ctx["segments"] = segmentRows
+        ctx["segments"] = .list(segmentRows)
         let live = entries.filter { !$0.canceled }
-        ctx["evaluations"] = (InteractionEvaluation.allCases.map(Optional.some) + [nil]).map { ev -> [String: Any] in
-            ["label": ev?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "(none)", "count": live.filter { $0.evaluation == ev }.count]
-        }
+        ctx["evaluations"] = .list((InteractionEvaluation.allCases.map(Optional.some) + [nil]).map { ev -> TemplateValue in
+            ["label": .text(ev?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "(none)"), "count": .int(live.filter { $0.evaluation == ev }.count)]
+        })
         var weeks: [Day: (Int, Int)] = [:]
         for entry in live {
             let w = entry.date.weekStart
@@ -255,41 +262,41 @@ public struct PageContexts {
             if entry.campaignResponse { weeks[w, default: (0, 0)].1 += 1 }
         }
         let weekKeys = weeks.keys.sorted()
-        ctx["weeks"] = weekKeys.map { ["week": $0.description, "entries": weeks[$0]!.0, "responses": weeks[$0]!.1] }
+        ctx["weeks"] = .list(weekKeys.map { ["week": .text($0.description), "entries": .int(weeks[$0]!.0), "responses": .int(weeks[$0]!.1)] })
         if format == .html {
-            ctx["chart"] = SVGChart.bars(title: "Entries per week (responses in light blue)", labels: weekKeys.map(\.description),
-                                         values: weekKeys.map { weeks[$0]!.0 }, overlay: weekKeys.map { weeks[$0]!.1 })
+            ctx["chart"] = .text(SVGChart.bars(title: "Entries per week (responses in light blue)", labels: weekKeys.map(\.description),
+                                               values: weekKeys.map { weeks[$0]!.0 }, overlay: weekKeys.map { weeks[$0]!.1 }))
         }
         let responders = live.filter(\.campaignResponse).sorted { a, b in
             if a.contact != b.contact { return a.contact < b.contact }
             if a.date != b.date { return a.date < b.date }
             return a.batch < b.batch
         }
-        ctx["responders"] = responders.map { r -> [String: Any] in
+        ctx["responders"] = .list(responders.map { r -> TemplateValue in
             let contact = model.contacts[r.contact]
-            return ["id": e(contact.id), "name": e(contact.name), "date": r.date.description,
-                    "evaluation": r.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? ""]
-        }
-        ctx["body"] = body(c.body, format)
+            return ["id": .text(e(contact.id)), "name": .text(e(contact.name)), "date": .text(r.date.description),
+                    "evaluation": .text(r.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "")]
+        })
+        ctx["body"] = .text(body(c.body, format))
         return ctx
     }
 
     // MARK: contact
 
-    public func contact(_ ci: Int, _ format: Settings.Format) -> [String: Any] {
+    public func contact(_ ci: Int, _ format: Settings.Format) -> TemplateValue {
         let e = esc(format)
         let c = model.contacts[ci]
         let ext = format.rawValue
         var ctx = common(format, root: "../", title: c.name)
-        ctx["id"] = e(c.id)
-        ctx["name"] = e(c.name)
-        ctx["type"] = c.type.rawValue
+        ctx["id"] = .text(e(c.id))
+        ctx["name"] = .text(e(c.name))
+        ctx["type"] = .text(c.type.rawValue)
         let codes = model.codes
         func codeList(_ table: String, _ values: [String]) -> String? {
             values.isEmpty ? nil : values.map { v in codes.description(table, v).map { "\(v) (\($0))" } ?? v }.joined(separator: ", ")
         }
         let company = c.company.flatMap { model.contact($0.value) }
-        var fields: [[String: Any]?] = [
+        var fields: [TemplateValue?] = [
             row("Type", c.type.rawValue, e),
             row("Company", company?.id ?? c.company?.value, detail: company?.name, link: company.map { "\($0.id).\(ext)" }, e),
         ]
@@ -318,31 +325,32 @@ public struct PageContexts {
         fields.append(row("Excluded from segments", c.excludeFromSegments ? "yes" : nil, e))
         fields.append(row("Created", c.created?.description, e))
         for (name, value) in c.fields { fields.append(row(name, value, e)) }
-        ctx["fields"] = fields.compactMap { $0 }
-        ctx["body"] = body(c.body, format)
-        ctx["segments"] = memberships[ci].map { si -> [String: Any] in
+        ctx["fields"] = .list(fields.compactMap { $0 })
+        ctx["body"] = .text(body(c.body, format))
+        ctx["segments"] = .list(memberships[ci].map { si -> TemplateValue in
             let s = model.segments[si]
-            return ["id": e(s.id), "description": e(s.description ?? ""), "addedBy": evaluation.results[si]?.addedBy[ci] ?? 0]
-        }
+            return ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")), "addedBy": .int(evaluation.results[si]?.addedBy[ci] ?? 0)]
+        })
         let history = evaluation.facts.entriesByContact[ci].sorted { a, b in
             let ea = evaluation.entries[a], eb = evaluation.entries[b]
             if ea.date != eb.date { return ea.date > eb.date }
             return a < b
         }
-        ctx["interactions"] = history.map { ei -> [String: Any] in
+        ctx["interactions"] = .list(history.map { ei -> TemplateValue in
             let x = evaluation.entries[ei]
-            return ["date": x.date.description, "template": e(x.template), "description": e(x.subject ?? x.description ?? ""),
-                    "campaign": e(x.campaign ?? ""), "evaluation": x.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "",
-                    "cost": money(x.cost), "duration": minutes(x.duration), "canceled": x.canceled, "attemptFailed": x.attemptFailed]
-        }
+            return ["date": .text(x.date.description), "template": .text(e(x.template)), "description": .text(e(x.subject ?? x.description ?? "")),
+                    "campaign": .text(e(x.campaign ?? "")), "evaluation": .text(x.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? ""),
+                    "cost": .text(money(x.cost)), "duration": .text(minutes(x.duration)), "canceled": .bool(x.canceled),
+                    "attemptFailed": .bool(x.attemptFailed)]
+        })
         return ctx
     }
 
     // MARK: labels and CSV
 
-    public func labels(_ si: Int) -> [String: Any] {
+    public func labels(_ si: Int) -> TemplateValue {
         let s = model.segments[si]
-        var labels: [[String: Any]] = []
+        var labels: [TemplateValue] = []
         evaluation.results[si]?.members.forEach { ci in
             let c = model.contacts[ci]
             var lines = [c.name]
@@ -351,9 +359,9 @@ public struct PageContexts {
             let town = [c.values[.post_code], c.values[.city]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
             if !town.isEmpty { lines.append(town) }
             if let country = c.values[.country] { lines.append(model.codes.description("countries", country) ?? country) }
-            labels.append(["lines": lines])
+            labels.append(["lines": .list(lines.map(TemplateValue.text))])
         }
-        return ["id": s.id, "siteTitle": model.settings.title, "count": labels.count, "labels": labels]
+        return ["id": .text(s.id), "siteTitle": .text(model.settings.title), "count": .int(labels.count), "labels": .list(labels)]
     }
 
     public func csv(_ si: Int) -> String {

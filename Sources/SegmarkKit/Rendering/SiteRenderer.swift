@@ -22,29 +22,29 @@ public struct SiteRenderer {
         let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
         for asset in templates.assets { try sink(asset.path, asset.bytes) }
         for format in formats {
-            try sink("index.\(format.rawValue)", bytes(templates.render(contexts.index(format), kind: "index", format: format)))
+            try sink("index.\(format.rawValue)", templates.render(contexts.index(format), kind: "index", format: format))
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
         try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
             var pages: [(String, [UInt8])] = []
             let id = model.segments[si].id
             for format in formats {
-                pages.append(("segments/\(id).\(format.rawValue)", bytes(templates.render(contexts.segment(si, format), kind: "segment", format: format))))
+                pages.append(("segments/\(id).\(format.rawValue)", templates.render(contexts.segment(si, format), kind: "segment", format: format)))
             }
             pages.append(("segments/\(id).csv", bytes(contexts.csv(si))))
-            if formats.contains(.html), let labels = templates.html.render(contexts.labels(si), withTemplate: "labels") {
-                pages.append(("segments/\(id)-labels.html", bytes(labels)))
+            if formats.contains(.html), let labels = templates.html.render("labels", contexts.labels(si)) {
+                pages.append(("segments/\(id)-labels.html", labels))
             }
             return pages
         }
         try renderKind("campaigns", count: model.campaigns.count, chunk: 4, progress: progress, sink: sink) { ci in
             formats.map { format in
-                ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", bytes(templates.render(contexts.campaign(ci, format), kind: "campaign", format: format)))
+                ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", templates.render(contexts.campaign(ci, format), kind: "campaign", format: format))
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
             formats.map { format in
-                ("contacts/\(model.contacts[ci].id).\(format.rawValue)", bytes(templates.render(contexts.contact(ci, format), kind: "contact", format: format)))
+                ("contacts/\(model.contacts[ci].id).\(format.rawValue)", templates.render(contexts.contact(ci, format), kind: "contact", format: format))
             }
         }
     }

@@ -1,13 +1,10 @@
-import Mustache
-
 /// The templates of one build (R70): the built-in ones, each overridden by a file of the same
 /// path in the workspace's Templates/ folder. Broken templates are diagnostics with positions.
 public struct TemplateLibrary: Sendable {
     public static let pageKinds = ["index", "segment", "campaign", "contact"]
-    static let textPragma = "{{% CONTENT_TYPE: TEXT }}"
 
-    public var html: MustacheLibrary
-    public var md: MustacheLibrary
+    public var html: TemplateSet
+    public var md: TemplateSet
     /// Non-template files (assets/…), path → bytes.
     public var assets: [(path: String, bytes: [UInt8])]
     /// Every template and asset in effect (built-in or overriding), hashed in path order.
@@ -30,8 +27,9 @@ public struct TemplateLibrary: Sendable {
                 files[key] = (String(decoding: bytes, as: UTF8.self), relative)
             }
         }
-        var html = MustacheLibrary()
-        var md = MustacheLibrary()
+        var html = TemplateSet(contentType: .html)
+        var md = TemplateSet(contentType: .text)
+        var origins: [String: String] = [:]
         var assets: [(String, [UInt8])] = []
         var fingerprint = Fingerprint()
         for key in files.keys.sorted(by: Text.codePointLess) {
@@ -44,23 +42,24 @@ public struct TemplateLibrary: Sendable {
             let ext = parts[0]
             guard parts[1].hasSuffix("." + ext) else { continue }
             let name = String(parts[1].dropLast(ext.count + 1))
-            var source = text
-            if ext == "md" && !source.hasPrefix(textPragma) { source = textPragma + source }
+            origins[key] = origin
             do {
-                let template = try MustacheTemplate(string: source)
-                if ext == "html" { html.register(template, named: name) } else { md.register(template, named: name) }
-            } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error("template error: \(error.error)",
-                                          at: SourceLocation(path: origin, line: error.context.lineNumber, column: error.context.columnNumber)))
+                if ext == "html" { try html.add(name, source: text) } else { try md.add(name, source: text) }
             } catch {
-                diagnostics.append(.error("template error: \(error)", at: SourceLocation(path: origin, line: 1, column: 1)))
+                diagnostics.append(.error(error.message, at: SourceLocation(path: origin, line: error.line, column: error.column)))
+            }
+        }
+        for (ext, unknown) in [("html", html.resolvePartials()), ("md", md.resolvePartials())] {
+            for (template, error) in unknown {
+                let origin = origins["\(ext)/\(template).\(ext)"] ?? "\(folder)/\(ext)/\(template).\(ext)"
+                diagnostics.append(.error(error.message, at: SourceLocation(path: origin, line: error.line, column: error.column)))
             }
         }
         for kind in pageKinds {
-            if html.getTemplate(named: kind) == nil && settings.formats.contains(.html) {
+            if !html.contains(kind) && settings.formats.contains(.html) {
                 diagnostics.append(.error("missing template html/\(kind).html", at: SourceLocation(path: folder + "/html/\(kind).html", line: 1, column: 1)))
             }
-            if md.getTemplate(named: kind) == nil && settings.formats.contains(.md) {
+            if !md.contains(kind) && settings.formats.contains(.md) {
                 diagnostics.append(.error("missing template md/\(kind).md", at: SourceLocation(path: folder + "/md/\(kind).md", line: 1, column: 1)))
             }
         }
@@ -70,9 +69,8 @@ public struct TemplateLibrary: Sendable {
         return .success(library)
     }
 
-    public func render(_ context: [String: Any], kind: String, format: Settings.Format) -> String {
-        let library = format == .html ? html : md
-        return library.render(context, withTemplate: kind) ?? ""
+    public func render(_ context: TemplateValue, kind: String, format: Settings.Format) -> [UInt8] {
+        (format == .html ? html : md).render(kind, context) ?? []
     }
 }
 

@@ -1,0 +1,45 @@
+/// A template parsed once into nodes the renderer walks: text as UTF-8 bytes, names split
+/// into parts, sections with their bodies, partials resolved to a slot of their library.
+public struct CompiledTemplate: Sendable {
+    public let name: String
+    var nodes: [TemplateNode]
+}
+
+/// How `{{name}}` writes a value: escaped for HTML, or as it is (the Markdown pages, which
+/// escape table cells themselves).
+public enum TemplateContentType: Sendable, Equatable {
+    case html, text
+}
+
+/// A variable or section name: `.` (the current item), `a.b.c` (the first part looked up
+/// through the context stack, the rest inside it).
+struct TemplateName: Sendable, Equatable {
+    let text: String
+    let parts: [String]
+    var isImplicit: Bool { parts.isEmpty }
+
+    init(_ text: String) {
+        self.text = text
+        self.parts = text == "." ? [] : text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    }
+}
+
+indirect enum TemplateNode: Sendable {
+    case text([UInt8])
+    /// The start of a source line: an indented partial writes its indentation here.
+    case lineStart
+    case variable(TemplateName, escaped: Bool)
+    case section(TemplateName, inverted: Bool, body: [TemplateNode])
+    /// `slot` is the partial's index in its library, set when the library is assembled. A
+    /// standalone partial indents every line by the caller's indentation plus its own; an
+    /// inline one is not indented.
+    case partial(name: String, slot: Int, indentation: [UInt8], standalone: Bool)
+    case contentType(TemplateContentType)
+}
+
+/// A template that cannot be parsed: what is wrong, in words, and where (1-based).
+public struct TemplateSyntaxError: Error, Equatable, Sendable {
+    public var message: String
+    public var line: Int
+    public var column: Int
+}

@@ -1,0 +1,105 @@
+/// Walks compiled nodes over a context stack and appends UTF-8 bytes to one buffer per page.
+/// Names are looked up from the top of the stack down (the first part of a dotted name), then
+/// inside the value found (the rest); a miss renders nothing.
+struct TemplateRenderer {
+    let set: TemplateSet
+
+    func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
+                depth: Int, into buffer: inout [UInt8]) {
+        var type = type
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                buffer.append(contentsOf: bytes)
+            case .lineStart:
+                if !indent.isEmpty { buffer.append(contentsOf: indent) }
+            case .variable(let name, let escaped):
+                guard let value = lookup(name, in: stack) else { continue }
+                write(value, escaped: escaped && type == .html, into: &buffer)
+            case .section(let name, let inverted, let body):
+                let value = lookup(name, in: stack) ?? .null
+                if inverted {
+                    if value.isFalsey { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
+                    continue
+                }
+                switch value {
+                case .null: break
+                case .bool(let on):
+                    if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
+                case .list(let items):
+                    for item in items {
+                        stack.append(item)
+                        render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                        stack.removeLast()
+                    }
+                default:
+                    stack.append(value)
+                    render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                    stack.removeLast()
+                }
+            case .partial(_, let slot, let indentation, let standalone):
+                guard slot >= 0, depth < TemplateSet.maxPartialDepth else { continue }
+                let inner = standalone ? indent + indentation : []
+                render(set.templates[slot].nodes, stack: &stack, indent: inner, type: type, depth: depth + 1, into: &buffer)
+            case .contentType(let newType):
+                type = newType
+            }
+        }
+    }
+
+    @inline(__always)
+    private func lookup(_ name: TemplateName, in stack: [TemplateValue]) -> TemplateValue? {
+        let parts = name.parts
+        if parts.isEmpty { return stack.last }
+        let first = parts[0]
+        var found: TemplateValue?
+        var i = stack.count - 1
+        while i >= 0 {
+            if case .object(let object) = stack[i], let value = object[first] {
+                found = value
+                break
+            }
+            i -= 1
+        }
+        guard var value = found else { return nil }
+        var k = 1
+        while k < parts.count {
+            guard case .object(let object) = value, let next = object[parts[k]] else { return nil }
+            value = next
+            k += 1
+        }
+        return value
+    }
+
+    private func write(_ value: TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
+        switch value {
+        case .text(let s):
+            if escaped { HTMLEscaping.append(s, to: &buffer) } else { buffer.append(contentsOf: s.utf8) }
+        case .int(let n):
+            appendDecimal(n, to: &buffer)
+        case .bool(let b):
+            buffer.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null, .list, .object:
+            break
+        }
+    }
+
+    private func appendDecimal(_ n: Int, to buffer: inout [UInt8]) {
+        if n < 0 {
+            buffer.append(contentsOf: String(n).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[19 - count] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            buffer.append(contentsOf: raw[(20 - count)...])
+        }
+    }
+}

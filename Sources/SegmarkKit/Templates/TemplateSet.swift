@@ -1,0 +1,74 @@
+/// The compiled templates of one output format, by name. Partials are resolved to slots when
+/// the set is assembled, so an unknown partial is found at load, not while rendering.
+public struct TemplateSet: Sendable {
+    /// How `{{name}}` writes values unless a template's pragma says otherwise.
+    public let contentType: TemplateContentType
+    private(set) var templates: [CompiledTemplate] = []
+    private var slots: [String: Int] = [:]
+    private var references: [[(name: String, line: Int, column: Int)]] = []
+
+    /// Partial calls deeper than this render nothing (a partial may include itself).
+    static let maxPartialDepth = 64
+
+    public init(contentType: TemplateContentType) { self.contentType = contentType }
+
+    public var names: [String] { templates.map(\.name) }
+
+    public func contains(_ name: String) -> Bool { slots[name] != nil }
+
+    /// Parses `source` as the template `name` (replacing one of that name).
+    public mutating func add(_ name: String, source: String) throws(TemplateSyntaxError) {
+        var parser = TemplateParser(source)
+        let template = try parser.parse(name: name)
+        if let slot = slots[name] {
+            templates[slot] = template
+            references[slot] = parser.partialReferences
+        } else {
+            slots[name] = templates.count
+            templates.append(template)
+            references.append(parser.partialReferences)
+        }
+    }
+
+    /// Binds every partial call to its template; returns the calls naming no template
+    /// (template name, error), in template order.
+    public mutating func resolvePartials() -> [(template: String, error: TemplateSyntaxError)] {
+        var unknown: [(String, TemplateSyntaxError)] = []
+        for (slot, refs) in references.enumerated() {
+            for ref in refs where slots[ref.name] == nil {
+                let message = "unknown partial '\(ref.name)'" + Text.didYouMean(ref.name, templates.map(\.name))
+                unknown.append((templates[slot].name, TemplateSyntaxError(message: message, line: ref.line, column: ref.column)))
+            }
+            templates[slot].nodes = bind(templates[slot].nodes)
+        }
+        return unknown
+    }
+
+    private func bind(_ nodes: [TemplateNode]) -> [TemplateNode] {
+        nodes.map { node in
+            switch node {
+            case .partial(let name, _, let indentation, let standalone):
+                return .partial(name: name, slot: slots[name] ?? -1, indentation: indentation, standalone: standalone)
+            case .section(let name, let inverted, let body):
+                return .section(name, inverted: inverted, body: bind(body))
+            default:
+                return node
+            }
+        }
+    }
+
+    /// Renders the template `name` over `value`; nil when there is no such template.
+    public func render(_ name: String, _ value: TemplateValue) -> [UInt8]? {
+        guard let slot = slots[name] else { return nil }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(4096)
+        render(slot: slot, value, into: &buffer)
+        return buffer
+    }
+
+    public func render(slot: Int, _ value: TemplateValue, into buffer: inout [UInt8]) {
+        var stack: [TemplateValue] = [value]
+        stack.reserveCapacity(8)
+        TemplateRenderer(set: self).render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
+    }
+}

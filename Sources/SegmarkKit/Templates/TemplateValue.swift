@@ -1,0 +1,77 @@
+/// The data a page template reads: a small typed tree, so the renderer never casts `Any`.
+/// Sections treat `.null`, `false` and an empty list as false; everything else as true
+/// (an empty text too, as most Mustache implementations do).
+public enum TemplateValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case text(String)
+    case list([TemplateValue])
+    case object(TemplateObject)
+
+    /// `.text` for a present value, `.null` for a missing one (so `{{#x}}` opens only when it is there).
+    public static func optional(_ s: String?) -> TemplateValue { s.map(TemplateValue.text) ?? .null }
+
+    var isFalsey: Bool {
+        switch self {
+        case .null: return true
+        case .bool(let b): return !b
+        case .list(let items): return items.isEmpty
+        default: return false
+        }
+    }
+}
+
+/// A template object: named fields in the order they were set. Pages have a dozen fields at
+/// most, so a linear scan over short keys beats hashing.
+public struct TemplateObject: Sendable, Equatable {
+    public var fields: [(key: String, value: TemplateValue)]
+
+    public init(_ fields: [(key: String, value: TemplateValue)] = []) { self.fields = fields }
+
+    public subscript(key: String) -> TemplateValue? {
+        get {
+            for field in fields where field.key == key { return field.value }
+            return nil
+        }
+        set {
+            if let i = fields.firstIndex(where: { $0.key == key }) {
+                if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
+            } else if let newValue {
+                fields.append((key, newValue))
+            }
+        }
+    }
+
+    public static func == (a: TemplateObject, b: TemplateObject) -> Bool {
+        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    public init(stringLiteral value: String) { self = .text(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+    public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+        self = .object(TemplateObject(elements.map { (key: $0.0, value: $0.1) }))
+    }
+    public init(nilLiteral: ()) { self = .null }
+}
+
+extension TemplateValue {
+    /// Reads or sets a field of an object value (setting on a non-object makes it an object).
+    public subscript(key: String) -> TemplateValue? {
+        get {
+            if case .object(let o) = self { return o[key] }
+            return nil
+        }
+        set {
+            var o: TemplateObject
+            if case .object(let existing) = self { o = existing } else { o = TemplateObject() }
+            o[key] = newValue
+            self = .object(o)
+        }
+    }
+}

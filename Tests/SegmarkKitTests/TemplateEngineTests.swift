@@ -1,0 +1,179 @@
+import Testing
+@testable import SegmarkKit
+
+/// The template engine against the rules of the Mustache specification, each case written
+/// here from the rule it checks (interpolation, sections, inverted sections, comments,
+/// partials, delimiters, standalone lines), plus the content-type pragma and the errors.
+@Suite("Template engine")
+struct TemplateEngineTests {
+    func render(_ source: String, _ data: TemplateValue = [:], partials: [String: String] = [:],
+                type: TemplateContentType = .html) throws -> String {
+        var set = TemplateSet(contentType: type)
+        try set.add("main", source: source)
+        for (name, text) in partials.sorted(by: { $0.key < $1.key }) { try set.add(name, source: text) }
+        #expect(set.resolvePartials().isEmpty)
+        return String(decoding: set.render("main", data)!, as: UTF8.self)
+    }
+
+    func failure(_ source: String, partials: [String: String] = [:]) -> String {
+        var set = TemplateSet(contentType: .html)
+        do {
+            try set.add("main", source: source)
+            for (name, text) in partials { try set.add(name, source: text) }
+        } catch {
+            return "\(error.line):\(error.column): \(error.message)"
+        }
+        if let (_, e) = set.resolvePartials().first { return "\(e.line):\(e.column): \(e.message)" }
+        return "no error"
+    }
+
+    // MARK: interpolation
+
+    @Test func interpolationEscapesTheFiveHTMLCharacters() throws {
+        #expect(try render("{{x}}", ["x": "& < > \" ' æ"]) == "&amp; &lt; &gt; &quot; &#39; æ")
+        #expect(try render("{{{x}}}|{{&x}}", ["x": "<b>"]) == "<b>|<b>")
+    }
+
+    @Test func escapingWorksOnBytesSoACombiningMarkCannotHideAQuote() throws {
+        // `"` followed by U+0301 is one Character in Swift; as bytes it is still a quote.
+        #expect(try render("<a title=\"{{x}}\">", ["x": "\"\u{301} onmouseover=alert(1)"]) == "<a title=\"&quot;\u{301} onmouseover=alert(1)\">")
+        #expect(try render("{{x}}", ["x": "<\u{338}"]) == "&lt;\u{338}")
+    }
+
+    @Test func numbersBooleansAndMissingValues() throws {
+        #expect(try render("{{n}} {{m}} {{t}} {{f}} [{{missing}}] [{{{missing}}}]", ["n": 42, "m": -7, "t": true, "f": false]) == "42 -7 true false [] []")
+        #expect(try render("{{n}}", ["n": .int(Int.max)]) == "\(Int.max)")
+        #expect(try render("{{ x }}|{{{ x }}}|{{& x }}", ["x": "a"]) == "a|a|a")
+    }
+
+    @Test func dottedNames() throws {
+        let data: TemplateValue = ["a": ["b": ["c": "deep"]], "c": "top"]
+        #expect(try render("{{a.b.c}}", data) == "deep")
+        // The first part is looked up through the stack; the rest only inside what it found.
+        #expect(try render("{{#a}}{{b.c}}{{/a}}", data) == "deep")
+        #expect(try render("{{a.b.x}}|{{a.c}}", data) == "|")
+        #expect(try render("{{#a.b}}{{c}}{{/a.b}}", data) == "deep")
+    }
+
+    @Test func implicitIterator() throws {
+        #expect(try render("{{#list}}({{.}}){{/list}}", ["list": ["a", "<", 3]]) == "(a)(&lt;)(3)")
+        #expect(try render("{{#list}}({{{.}}}){{/list}}", ["list": ["<"]]) == "(<)")
+    }
+
+    // MARK: sections
+
+    @Test func sectionsOverBoolsListsObjectsAndEmptyValues() throws {
+        #expect(try render("{{#t}}yes{{/t}}{{#f}}no{{/f}}", ["t": true, "f": false]) == "yes")
+        #expect(try render("{{#list}}{{name}},{{/list}}", ["list": [["name": "a"], ["name": "b"]]]) == "a,b,")
+        #expect(try render("{{#list}}x{{/list}}|{{#missing}}x{{/missing}}|{{#null}}x{{/null}}", ["list": [], "null": nil]) == "||")
+        #expect(try render("{{#o}}{{k}}{{/o}}", ["o": ["k": "v"]]) == "v")
+        // A text or number opens its section and becomes the current item.
+        #expect(try render("{{#s}}[{{.}}]{{/s}}{{#n}}[{{.}}]{{/n}}", ["s": "", "n": 0]) == "[][0]")
+    }
+
+    @Test func sectionsSeeOuterNamesAndInnerNamesWin() throws {
+        let data: TemplateValue = ["x": "outer", "y": "Y", "list": [["x": "inner"], [:]]]
+        #expect(try render("{{#list}}{{x}}{{y}};{{/list}}", data) == "innerY;outerY;")
+        #expect(try render("{{#a}}{{#b}}{{#c}}{{x}}{{/c}}{{/b}}{{/a}}", ["a": ["x": 1], "b": ["c": true]]) == "1")
+    }
+
+    @Test func invertedSections() throws {
+        let data: TemplateValue = ["t": true, "f": false, "empty": [], "full": [1], "o": [:]]
+        #expect(try render("{{^t}}1{{/t}}{{^f}}2{{/f}}{{^empty}}3{{/empty}}{{^full}}4{{/full}}{{^missing}}5{{/missing}}{{^o}}6{{/o}}", data) == "235")
+    }
+
+    // MARK: comments and standalone lines
+
+    @Test func commentsRenderNothing() throws {
+        #expect(try render("a{{! note }}b") == "ab")
+        #expect(try render("a\n  {{! standalone }}\nb") == "a\nb")
+        #expect(try render("a\n{{!\nmulti\nline\n}}\nb\n") == "a\nb\n")
+        #expect(try render("a {{! inline }}\n") == "a \n")
+    }
+
+    @Test func standaloneTagLinesAreRemoved() throws {
+        #expect(try render("begin\n  {{#t}}\n  row\n  {{/t}}\nend\n", ["t": true]) == "begin\n  row\nend\n")
+        #expect(try render("begin\r\n{{#t}}\r\nrow\r\n{{/t}}\r\nend", ["t": true]) == "begin\r\nrow\r\nend")
+        // At the very start and at the very end without a newline.
+        #expect(try render("  {{#t}}\nx\n{{/t}}", ["t": true]) == "x\n")
+        // Not standalone: other text on the line.
+        #expect(try render(" {{#t}}x{{/t}} \n", ["t": true]) == " x \n")
+        #expect(try render("{{#t}} a\n{{/t}}", ["t": true]) == " a\n")
+        // A variable never stands alone.
+        #expect(try render("  {{x}}\n", ["x": "v"]) == "  v\n")
+    }
+
+    @Test func listRowsKeepTheirLines() throws {
+        let data: TemplateValue = ["rows": [["n": 1], ["n": 2]]]
+        #expect(try render("<ul>\n{{#rows}}\n<li>{{n}}</li>\n{{/rows}}\n</ul>\n", data) == "<ul>\n<li>1</li>\n<li>2</li>\n</ul>\n")
+    }
+
+    // MARK: partials
+
+    @Test func partialsRenderInTheCurrentContext() throws {
+        #expect(try render("[{{>p}}]", ["x": "v"], partials: ["p": "{{x}}"]) == "[v]")
+        #expect(try render("{{#list}}{{>p}}{{/list}}", ["list": [["x": 1], ["x": 2]]], partials: ["p": "{{x}};"]) == "1;2;")
+    }
+
+    @Test func standalonePartialsIndentEveryLine() throws {
+        let partial = "|\n{{{content}}}\n|\n"
+        #expect(try render("\\\n {{>p}}\n/\n", ["content": "<\n->"], partials: ["p": partial]) == "\\\n |\n <\n->\n |\n/\n")
+        // List rows inside an indented partial are indented on every repetition.
+        let rows = "{{#rows}}\n- {{.}}\n{{/rows}}\n"
+        #expect(try render("list:\n  {{> rows}}\nend\n", ["rows": ["a", "b"]], partials: ["rows": rows]) == "list:\n  - a\n  - b\nend\n")
+        // Empty lines of the partial get no trailing blanks.
+        #expect(try render("  {{>p}}\n", partials: ["p": "a\n\nb\n"]) == "  a\n\n  b\n")
+        // Inline partials are not indented.
+        #expect(try render("  {{>p}} x\n", partials: ["p": "a\nb"]) == "  a\nb x\n")
+        // Nested standalone partials add their indentations.
+        #expect(try render(" {{>p}}\n", partials: ["p": "p\n {{>q}}\n", "q": "q1\nq2\n"]) == " p\n  q1\n  q2\n")
+    }
+
+    @Test func recursivePartialsStopAtTheDepthLimit() throws {
+        let out = try render("{{>p}}", ["x": "."], partials: ["p": "{{x}}{{>p}}"])
+        #expect(out == String(repeating: ".", count: TemplateSet.maxPartialDepth))
+        let tree: TemplateValue = ["name": "a", "kids": [["name": "b", "kids": [["name": "c", "kids": []]]]]]
+        #expect(try render("{{>node}}", tree, partials: ["node": "{{name}}({{#kids}}{{>node}}{{/kids}})"]) == "a(b(c()))")
+    }
+
+    // MARK: delimiters
+
+    @Test func setDelimiters() throws {
+        #expect(try render("{{=<% %>=}}<% x %> {{x}} <%={{ }}=%>{{x}}", ["x": "v"]) == "v {{x}} v")
+        #expect(try render("{{=| |=}}|#t||x||/t|", ["t": true, "x": 1]) == "1")
+        // Standalone set-delimiter lines are removed; partials start with the default delimiters.
+        #expect(try render("a\n{{=[ ]=}}\n[>p]\n", ["x": "v"], partials: ["p": "{{x}}"]) == "a\nv")
+        #expect(try render("{{=<% %>=}}<%{x}%>", ["x": "<"]) == "<")
+    }
+
+    // MARK: content type
+
+    @Test func textContentTypeDoesNotEscape() throws {
+        #expect(try render("{{x}}", ["x": "<&>"], type: .text) == "<&>")
+        #expect(try render("{{% CONTENT_TYPE: TEXT }}\n{{x}}", ["x": "<&>"]) == "<&>")
+        #expect(try render("{{x}}{{% CONTENT_TYPE: HTML }}{{x}}", ["x": "<"], type: .text) == "<&lt;")
+    }
+
+    // MARK: errors
+
+    @Test func errorsSayWhatAndWhere() {
+        #expect(failure("a\n  {{#members}}\nx\n") == "2:3: section 'members' opened at 2:3 is never closed")
+        #expect(failure("x {{/members}}") == "1:3: closing tag 'members' has no section to close")
+        #expect(failure("{{#a}}\n{{#b}}{{/a}}") == "2:7: closing tag 'a' does not match section 'b' opened at 2:1")
+        #expect(failure("æ{{> heda}}", partials: ["head": ""]) == "1:2: unknown partial 'heda'; did you mean 'head'?")
+        #expect(failure("{{memberCount}") == "1:1: tag '{{' is never closed with '}}'")
+        #expect(failure("{{{x}}") == "1:1: tag '{{' is never closed with '}}}'")
+        #expect(failure("{{}}") == "1:1: a tag has no name")
+        #expect(failure("{{a b}}") == "1:1: 'a b' is not a name (a name has no blanks inside)")
+        #expect(failure("{{=<%>=}}") == "1:1: a set-delimiter tag is written {{=OPEN CLOSE=}}, e.g. {{=<% %>=}}")
+        #expect(failure("{{<parent}}{{/parent}}") == "1:1: template inheritance ('{{<') is not supported")
+        #expect(failure("{{% FOO }}") == "1:1: unknown pragma 'FOO'; only CONTENT_TYPE: TEXT or CONTENT_TYPE: HTML is supported")
+    }
+
+    @Test func deepNestingIsADiagnosticNotACrash() {
+        let deep = String(repeating: "{{#a}}", count: 5000) + String(repeating: "{{/a}}", count: 5000)
+        #expect(failure(deep) == "1:601: sections are nested more than 100 deep")
+        let ok = String(repeating: "{{#a}}", count: 100) + "x" + String(repeating: "{{/a}}", count: 100)
+        #expect(failure(ok) == "no error")
+    }
+}
