@@ -12,9 +12,10 @@ struct Check: ParsableCommand {
     func run() throws {
         let root = try global.resolvedRoot()
         let check = WorkspaceCheck(root: root)
-        Console.diagnostics(check.diagnostics)
-        let errors = check.diagnostics.errorCount
-        let warnings = check.diagnostics.warningCount
+        let diagnostics = (check.diagnostics + TemplateLibrary.check(root: root)).sortedForOutput()
+        Console.diagnostics(diagnostics)
+        let errors = diagnostics.errorCount
+        let warnings = diagnostics.warningCount
         if errors > 0 || (strict && warnings > 0) {
             Console.error("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
             throw ExitCode(1)

@@ -63,6 +63,35 @@ struct CLITests {
         #expect(r.stderr == "checked 86 files: 0 warnings\n")
     }
 
+    @Test func checkAndBuildReportBrokenTemplatesWithTheirPositions() throws {
+        let root = try CLI.workspace([
+            "Content/contacts/C1.md": "---\nname: A\n---\n",
+            "Templates/html/contact.html": "{{> head}}\n<h1>{{name}}</h1>\n  {{#segments}}\n<p>{{memberCount}</p>\n",
+            "Templates/md/index.md": "# {{siteTitle}}\n{{> footer}}\n{{/counts}}\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let expected = """
+            Templates/html/contact.html:4:4: error: tag '{{' is never closed with '}}'
+            Templates/md/index.md:3:1: error: closing tag 'counts' has no section to close
+
+            """
+        let check = try CLI.run(["check", "--root", root])
+        #expect(check.status == 1)
+        #expect(check.stderr == expected + "2 errors, 0 warnings\n")
+        let build = try CLI.run(["build", "--root", root])
+        #expect(build.status == 1)
+        #expect(build.stderr.hasPrefix(expected))
+        #expect(!FileManager.default.fileExists(atPath: root + "/Output"))
+
+        try "{{> head}}\n  {{#segments}}\n{{/segments}}{{> foot}}{{> footer}}\n".write(toFile: root + "/Templates/html/contact.html", atomically: true, encoding: .utf8)
+        try "# {{siteTitle}}\n".write(toFile: root + "/Templates/md/index.md", atomically: true, encoding: .utf8)
+        let unknown = try CLI.run(["check", "--root", root])
+        #expect(unknown.stderr == "Templates/html/contact.html:3:24: error: unknown partial 'footer'; did you mean 'foot'?\n1 error, 0 warnings\n")
+        try "{{> head}}\n  {{#segments}}\nx\n".write(toFile: root + "/Templates/html/contact.html", atomically: true, encoding: .utf8)
+        let unclosed = try CLI.run(["check", "--root", root])
+        #expect(unclosed.stderr == "Templates/html/contact.html:2:3: error: section 'segments' opened at 2:3 is never closed\n1 error, 0 warnings\n")
+    }
+
     @Test func checkReportsErrorsWithExitOne() throws {
         let root = try CLI.workspace(["Content/contacts/C1.md": "---\nname: A\nname: B\n---\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -30,6 +30,7 @@ public struct TemplateLibrary: Sendable {
         var html = TemplateSet(contentType: .html)
         var md = TemplateSet(contentType: .text)
         var origins: [String: String] = [:]
+        var broken = Set<String>()
         var assets: [(String, [UInt8])] = []
         var fingerprint = Fingerprint()
         for key in files.keys.sorted(by: Text.codePointLess) {
@@ -46,6 +47,7 @@ public struct TemplateLibrary: Sendable {
             do {
                 if ext == "html" { try html.add(name, source: text) } else { try md.add(name, source: text) }
             } catch {
+                broken.insert(key)
                 diagnostics.append(.error(error.message, at: SourceLocation(path: origin, line: error.line, column: error.column)))
             }
         }
@@ -56,10 +58,10 @@ public struct TemplateLibrary: Sendable {
             }
         }
         for kind in pageKinds {
-            if !html.contains(kind) && settings.formats.contains(.html) {
+            if !html.contains(kind) && !broken.contains("html/\(kind).html") && settings.formats.contains(.html) {
                 diagnostics.append(.error("missing template html/\(kind).html", at: SourceLocation(path: folder + "/html/\(kind).html", line: 1, column: 1)))
             }
-            if !md.contains(kind) && settings.formats.contains(.md) {
+            if !md.contains(kind) && !broken.contains("md/\(kind).md") && settings.formats.contains(.md) {
                 diagnostics.append(.error("missing template md/\(kind).md", at: SourceLocation(path: folder + "/md/\(kind).md", line: 1, column: 1)))
             }
         }
@@ -67,6 +69,13 @@ public struct TemplateLibrary: Sendable {
         var library = TemplateLibrary(html: html, md: md, assets: assets)
         library.fingerprint = fingerprint.value
         return .success(library)
+    }
+
+    /// The problems `load` would report for this workspace's templates, for `segmark check`.
+    public static func check(root: String, fileSystem: FileSystem = LocalFileSystem()) -> [Diagnostic] {
+        let (settings, _) = WorkspaceLoader(fileSystem: fileSystem).loadSettings(root: root)
+        if case .failure(let errors) = load(root: root, settings: settings, fileSystem: fileSystem) { return errors.diagnostics }
+        return []
     }
 
     public func render(_ context: TemplateValue, kind: String, format: Settings.Format) -> [UInt8] {
