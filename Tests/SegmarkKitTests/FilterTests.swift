@@ -151,3 +151,26 @@ struct FilterTests {
         #expect(e.message == "'compny' is not a valid value here; expected company or person")
     }
 }
+
+@Suite("Number formatting")
+struct NumberFormatTests {
+    @Test func theFastPathWritesWhatTheGeneralOneWrites() {
+        let rng = Random(seed: 99)
+        var values: [Decimal] = ["0", "8", "12.5", "-3.25", "0.005", "1234567.891", "-0.4", "100", "7.10", "99.995"].map { Decimal(string: $0)! }
+        for _ in 0..<2000 {
+            let digits = String(rng.next() % 10_000_000)
+            let places = Int(rng.next() % 5)
+            var text = digits
+            if places > 0, places < digits.count { text.insert(".", at: text.index(text.endIndex, offsetBy: -places)) }
+            if rng.next() % 4 == 0 { text = "-" + text }
+            values.append(Decimal(string: text)!)
+        }
+        for value in values {
+            for scale in 0...3 {
+                #expect(Number.format(value, scale: scale) == Number.formatSlow(value, scale: scale), "\(value) at scale \(scale)")
+            }
+        }
+        #expect(Number.format(Decimal(string: "12.5")!, scale: 2) == "12.50")
+        #expect(Number.format(Decimal(string: "2.345")!, scale: 2) == "2.35")
+    }
+}

@@ -5,6 +5,17 @@ public enum InformationFlow: String, Sendable, CaseIterable { case outbound, inb
 public enum InitiatedBy: String, Sendable, CaseIterable { case us, them }
 public enum InteractionEvaluation: String, Sendable, CaseIterable {
     case veryPositive = "very_positive", positive, neutral, negative, veryNegative = "very_negative"
+
+    /// In words, as reports show it ("very positive").
+    public var label: String {
+        switch self {
+        case .veryPositive: return "very positive"
+        case .positive: return "positive"
+        case .neutral: return "neutral"
+        case .negative: return "negative"
+        case .veryNegative: return "very negative"
+        }
+    }
 }
 
 /// A value with the place it was written, for diagnostics about references.

@@ -4,6 +4,7 @@ import Foundation
 /// run as a formula (`=`, `+`, `-`, `@`, tab, CR) neutralised with a leading apostrophe.
 public enum CSV {
     public static func cell(_ value: String) -> String {
+        if isPlain(value) { return value }
         var v = value
         if let first = v.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             // A negative number stays a number.
@@ -15,7 +16,30 @@ public enum CSV {
         return v
     }
 
+    /// True when a value needs neither quotes nor the formula guard (most values: checked on bytes).
+    static func isPlain(_ value: String) -> Bool {
+        let u = value.utf8
+        guard let first = u.first else { return true }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: " "):
+            return false
+        default: break
+        }
+        if u.last == UInt8(ascii: " ") { return false }
+        for b in u where b == UInt8(ascii: ",") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { return false }
+        return true
+    }
+
     public static func encode(_ rows: [[String]]) -> String {
-        rows.map { $0.map(cell).joined(separator: ",") + "\r\n" }.joined()
+        var out = ""
+        out.reserveCapacity(rows.count * 160)
+        for row in rows {
+            for (i, value) in row.enumerated() {
+                if i > 0 { out += "," }
+                out += cell(value)
+            }
+            out += "\r\n"
+        }
+        return out
     }
 }

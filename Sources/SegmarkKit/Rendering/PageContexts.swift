@@ -253,7 +253,7 @@ public struct PageContexts {
         ctx["segments"] = .list(segmentRows)
         let live = entries.filter { !$0.canceled }
         ctx["evaluations"] = .list((InteractionEvaluation.allCases.map(Optional.some) + [nil]).map { ev -> TemplateValue in
-            ["label": .text(ev?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "(none)"), "count": .int(live.filter { $0.evaluation == ev }.count)]
+            ["label": .text(ev?.label ?? "(none)"), "count": .int(live.filter { $0.evaluation == ev }.count)]
         })
         var weeks: [Day: (Int, Int)] = [:]
         for entry in live {
@@ -275,7 +275,7 @@ public struct PageContexts {
         ctx["responders"] = .list(responders.map { r -> TemplateValue in
             let contact = model.contacts[r.contact]
             return ["id": .text(e(contact.id)), "name": .text(e(contact.name)), "date": .text(r.date.description),
-                    "evaluation": .text(r.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "")]
+                    "evaluation": .text(r.evaluation?.label ?? "")]
         })
         ctx["body"] = .text(body(c.body, format))
         return ctx
@@ -339,7 +339,7 @@ public struct PageContexts {
         ctx["interactions"] = .list(history.map { ei -> TemplateValue in
             let x = evaluation.entries[ei]
             return ["date": .text(x.date.description), "template": .text(e(x.template)), "description": .text(e(x.subject ?? x.description ?? "")),
-                    "campaign": .text(e(x.campaign ?? "")), "evaluation": .text(x.evaluation?.rawValue.replacingOccurrences(of: "_", with: " ") ?? ""),
+                    "campaign": .text(e(x.campaign ?? "")), "evaluation": .text(x.evaluation?.label ?? ""),
                     "cost": .text(money(x.cost)), "duration": .text(minutes(x.duration)), "canceled": .bool(x.canceled),
                     "attemptFailed": .bool(x.attemptFailed)]
         })

@@ -101,6 +101,25 @@ public enum Number {
 
     /// Plain decimal text: no grouping, no exponent, at most `scale` decimals (rounded half away from zero).
     public static func format(_ value: Decimal, scale: Int? = nil) -> String {
+        if let scale, let fast = formatSmall(value, scale: scale) { return fast }
+        return formatSlow(value, scale: scale)
+    }
+
+    /// `format` for values with at most `scale` decimals (costs, durations): their own text,
+    /// padded, without rounding through NSDecimalNumber (the same text as the general path; tested).
+    static func formatSmall(_ value: Decimal, scale: Int) -> String? {
+        guard !value.isNaN else { return nil }
+        let text = value.description
+        let u = text.utf8
+        guard let dot = u.firstIndex(of: UInt8(ascii: ".")) else {
+            return scale == 0 ? text : text + "." + String(repeating: "0", count: scale)
+        }
+        let decimals = u.distance(from: dot, to: u.endIndex) - 1
+        guard decimals <= scale, scale > 0 else { return nil }
+        return text + String(repeating: "0", count: scale - decimals)
+    }
+
+    static func formatSlow(_ value: Decimal, scale: Int?) -> String {
         var v = value
         if let scale {
             var rounded = Decimal()
