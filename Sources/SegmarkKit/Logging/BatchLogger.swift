@@ -42,7 +42,6 @@ public struct BatchLogger {
         guard let result = evaluation.results[si], !result.members.isEmpty else {
             throw Refusal(message: "segment \(s.id) has no members as of \(day); nothing to log")
         }
-        let contexts = PageContexts(model: model, evaluation: evaluation)
         var lines = ["---", "id: \(s.id)-\(day)", "date: \(day)", "template: \(template.id)", "segment: \(s.id)"]
         let batchID = "\(s.id)-\(day)"
         if let c = s.campaign.flatMap({ model.campaign($0.value) }) {
@@ -67,7 +66,7 @@ public struct BatchLogger {
             }
             lines.append("  - contact: \(c.id)")
             lines.append("    salesperson: \(YAMLWriting.quote(salesperson))")
-            lines.append("    correspondence_type: \(contexts.channel(for: c, segment: s, template: template).rawValue)")
+            lines.append("    correspondence_type: \(s.channel(for: c, template: template).rawValue)")
         }
         if !missing.isEmpty {
             throw Refusal(message: "no salesperson for \(missing.prefix(10).joined(separator: ", "))\(missing.count > 10 ? " and \(missing.count - 10) more" : ""): set one on segment \(s.id) or on these contacts")

@@ -79,3 +79,14 @@ public struct FilterGroup: Sendable {
     /// Groups that read the company number's codes rather than the contact's own (R12).
     public var isCompanyLinked: Bool { kind == .industryGroups || kind == .businessRelations }
 }
+
+extension Segment {
+    /// The channel a member gets when the segment is logged, as BC decides it: the segment's
+    /// own type when it ignores the contact's and has one; else the template's when the
+    /// template ignores the contact's type or the contact has none; else the contact's.
+    public func channel(for contact: Contact, template: InteractionTemplate?) -> CorrespondenceType {
+        if ignoreContactCorrespondenceType, let own = correspondenceType { return own }
+        if let t = template, t.ignoreContactCorrespondenceType || contact.correspondenceType == nil { return correspondenceType ?? t.correspondenceType }
+        return contact.correspondenceType ?? correspondenceType ?? .email
+    }
+}

@@ -11,6 +11,8 @@ public struct PageContexts {
     let batchEntries: [[Int]]
     /// Last git change per workspace-relative path; empty unless history is switched on.
     let history: [String: FileChange]
+    /// What every sheet shows of a contact, made once per build (a contact is on many sheets).
+    let rows: SheetRows
 
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:]) {
         self.model = model
@@ -25,6 +27,7 @@ public struct PageContexts {
         }
         self.entriesByCampaign = byCampaign
         self.batchEntries = byBatch
+        self.rows = SheetRows(model: model, evaluation: evaluation)
     }
 
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
@@ -139,15 +142,18 @@ public struct PageContexts {
                                                 values: result.steps.map(\.after)))
         }
         var members: [TemplateValue] = []
+        members.reserveCapacity(result?.members.count ?? 0)
         var companies = 0
+        let parts = format == .html ? rows.html : rows.md
+        let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
         result?.members.forEach { ci in
-            let c = model.contacts[ci]
-            if c.type == .company { companies += 1 }
-            let companyName = evaluation.facts.companyNumber[ci].map { model.contacts[$0].name } ?? ""
-            members.append(["id": .text(e(c.id)), "name": .text(e(c.name)), "companyName": .text(e(c.type == .person ? companyName : "")),
-                            "type": .text(c.type.rawValue), "channel": .text(channel(for: c, segment: s, template: template).rawValue),
-                            "salesperson": .text(e(s.salesperson?.value ?? c.values[.salesperson] ?? "")),
-                            "addedBy": .int(result?.addedBy[ci] ?? 0)])
+            let base = parts[ci]
+            if model.contacts[ci].type == .company { companies += 1 }
+            members.append(.object(TemplateObject([
+                ("id", base.id), ("name", base.name), ("companyName", base.companyName), ("type", base.type),
+                ("channel", s.channel(for: model.contacts[ci], template: template) == .email ? "email" : "hard_copy"),
+                ("salesperson", segmentSalesperson ?? base.salesperson), ("addedBy", .int(result?.addedBy[ci] ?? 0)),
+            ])))
         }
         ctx["memberCount"] = .int(members.count)
         ctx["companyCount"] = .int(companies)
@@ -178,13 +184,6 @@ public struct PageContexts {
         if ids.isEmpty { return "none" }
         if ids.count <= 12 { return ids.joined(separator: ", ") }
         return ids.prefix(12).joined(separator: ", ") + " and \(ids.count - 12) more"
-    }
-
-    /// BC's rule for the channel of a logged interaction (R61).
-    public func channel(for c: Contact, segment s: Segment, template: InteractionTemplate?) -> CorrespondenceType {
-        if s.ignoreContactCorrespondenceType, let ch = s.correspondenceType { return ch }
-        if let t = template, t.ignoreContactCorrespondenceType || c.correspondenceType == nil { return s.correspondenceType ?? t.correspondenceType }
-        return c.correspondenceType ?? s.correspondenceType ?? .email
     }
 
     // MARK: campaign
@@ -236,10 +235,11 @@ public struct PageContexts {
         for entry in entries { if let s = entry.segment, !segmentIDs.contains(where: { Text.fold($0) == Text.fold(s) }) { segmentIDs.append(s) } }
         segmentIDs.sort { Text.codePointLess(Text.fold($0), Text.fold($1)) }
         let noSegment = entries.contains { $0.segment == nil }
+        var bySegment: [String: [InteractionEntry]] = [:]
+        for entry in entries { if let s = entry.segment { bySegment[Text.fold(s), default: []].append(entry) } }
         var segmentRows: [TemplateValue] = segmentIDs.map { id in
             let si = model.segmentIndex[Text.fold(id)]
-            let own = entries.filter { $0.segment.map { Text.fold($0) == Text.fold(id) } ?? false }
-            let st = CampaignStatistics(own)
+            let st = CampaignStatistics(bySegment[Text.fold(id)] ?? [])
             return ["id": .text(e(si.map { model.segments[$0].id } ?? id)), "description": .text(e(si.flatMap { model.segments[$0].description } ?? "")),
                     "link": .optional(si.map { "../segments/\(model.segments[$0].id).\(ext)" }),
                     "members": .text(si.flatMap { evaluation.results[$0]?.members.count }.map(String.init) ?? "—"),
@@ -351,35 +351,30 @@ public struct PageContexts {
     public func labels(_ si: Int) -> TemplateValue {
         let s = model.segments[si]
         var labels: [TemplateValue] = []
-        evaluation.results[si]?.members.forEach { ci in
-            let c = model.contacts[ci]
-            var lines = [c.name]
-            if c.type == .person, let cn = evaluation.facts.companyNumber[ci] { lines.append(model.contacts[cn].name) }
-            for f in [ContactField.address, .address_2] { if let v = c.values[f], !v.isEmpty { lines.append(v) } }
-            let town = [c.values[.post_code], c.values[.city]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            if !town.isEmpty { lines.append(town) }
-            if let country = c.values[.country] { lines.append(model.codes.description("countries", country) ?? country) }
-            labels.append(["lines": .list(lines.map(TemplateValue.text))])
-        }
+        labels.reserveCapacity(evaluation.results[si]?.members.count ?? 0)
+        evaluation.results[si]?.members.forEach { ci in labels.append(rows.labels[ci]) }
         return ["id": .text(s.id), "siteTitle": .text(model.settings.title), "count": .int(labels.count), "labels": .list(labels)]
     }
 
     public func csv(_ si: Int) -> String {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
-        var rows: [[String]] = [["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
-                                 "county", "country", "email", "phone", "mobile", "language", "salesperson", "correspondence_type", "added_by_step"]]
+        let header = ["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
+                      "county", "country", "email", "phone", "mobile", "language", "salesperson", "correspondence_type", "added_by_step"]
         let result = evaluation.results[si]
+        var out = CSV.encode([header])
+        out.reserveCapacity(out.utf8.count + (result?.members.count ?? 0) * 160)
+        let segmentSalesperson = s.salesperson.map { CSV.cell($0.value) }
         result?.members.forEach { ci in
-            let c = model.contacts[ci]
-            let cn = evaluation.facts.companyNumber[ci]
-            let v = { (f: ContactField) in c.values[f] ?? "" }
-            rows.append([c.id, c.type.rawValue, c.name, c.type == .person ? (cn.map { model.contacts[$0].id } ?? "") : "",
-                         c.type == .person ? (cn.map { model.contacts[$0].name } ?? "") : "",
-                         v(.address), v(.address_2), v(.post_code), v(.city), v(.county), v(.country), v(.email), v(.phone), v(.mobile),
-                         v(.language), s.salesperson?.value ?? v(.salesperson), channel(for: c, segment: s, template: template).rawValue,
-                         result?.addedBy[ci].map(String.init) ?? ""])
+            let c = rows.csv[ci]
+            out += c.prefix
+            out += segmentSalesperson ?? c.salesperson
+            out += ","
+            out += s.channel(for: model.contacts[ci], template: template).rawValue
+            out += ","
+            if let step = result?.addedBy[ci] { out += String(step) }
+            out += "\r\n"
         }
-        return CSV.encode(rows)
+        return out
     }
 }
