@@ -33,6 +33,7 @@ templates:
 	python3 scripts/embed-templates.py
 
 bench: setup build
+	$(SWIFT) build -c release --product segmark-render-bench
 	scripts/bench.sh
 
 # libFuzzer on the front-matter loader, the plain-YAML fast path and the filter parser

@@ -33,6 +33,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench` only: Segmark's template engine beside swift-mustache.
+        .executableTarget(
+            name: "segmark-render-bench",
+            dependencies: ["SegmarkKit", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "segmark-fuzz",
             dependencies: ["SegmarkKit"]

@@ -31,7 +31,9 @@ public struct TemplateObject: Sendable, Equatable {
 
     public subscript(key: String) -> TemplateValue? {
         get {
-            for field in fields where field.key == key { return field.value }
+            // Comparing lengths first skips most keys without a string comparison.
+            let count = key.utf8.count
+            for field in fields where field.key.utf8.count == count && field.key == key { return field.value }
             return nil
         }
         set {
