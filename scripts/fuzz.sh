@@ -12,12 +12,14 @@ BIN="$BUILD/release/segmark-fuzz"
 WORK=$(mktemp -d /tmp/segmark-fuzz.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 status=0
-for target in frontmatter plainyaml filter; do
+for target in frontmatter plainyaml filter glob; do
   corpus="$WORK/$target"; mkdir -p "$corpus"
   case $target in
     filter)
       printf '\001NO|GB' > "$corpus/a"; printf '\004>=2026-01-01' > "$corpus/b"; printf '\003100..200' > "$corpus/c"
       printf '\002<>company' > "$corpus/d"; printf "\\002'a'&@*x*" > "$corpus/e" ;;
+    glob)
+      printf 'a*b?c\000axxbyc' > "$corpus/a"; printf '*?*a\000aaaa' > "$corpus/b"; printf '\303\245*\000\303\245\303\270' > "$corpus/c" ;;
     plainyaml)
       for f in Content/contacts/*.md Content/segments/*.md; do
         awk 'NR==1&&$0=="---"{f=1;next} f&&$0=="---"{exit} f' "$f" > "$corpus/$(basename "$f")"; done ;;

@@ -38,6 +38,8 @@ struct Build: ParsableCommand {
             }
             formats = list
         }
+        let lock = try Console.lock(root)
+        defer { withExtendedLifetime(lock) {} }
         let started = Self.now()
         let outputPath = output.map { $0.hasPrefix("/") ? $0 : FileManager.default.currentDirectoryPath + "/" + $0 }
         let progress = Progress(enabled: !quiet && isatty(2) == 1)
@@ -59,6 +61,10 @@ struct Build: ParsableCommand {
                 } else {
                     Console.out("rendered \(s.pages) files as of \(report.asOf), \(s.changed) changed, \(s.removed) removed, in \(seconds) s")
                 }
+            }
+            if !s.leftAlone.isEmpty {
+                let shown = s.leftAlone.prefix(5).map(Console.escaped).joined(separator: ", ")
+                Console.error("note: left alone \(s.leftAlone.count) file\(s.leftAlone.count == 1 ? "" : "s") that the output record lists but this build cannot prove it wrote: \(shown)\(s.leftAlone.count > 5 ? ", …" : "")")
             }
             if timings {
                 for (phase, t) in report.timings { Console.error(String(format: "%-20@ %8.3f s", phase as NSString, t)) }

@@ -7,9 +7,12 @@ struct LoadedWorkspace {
     var model: Model
     var asOf: Day
     var diagnostics: [Diagnostic]
+    /// Held by commands that write (log, cancel) until they are done.
+    var lock: WorkspaceLock?
 
-    init(_ global: GlobalOptions) throws {
+    init(_ global: GlobalOptions, locking: Bool = false) throws {
         root = try global.resolvedRoot()
+        if locking { lock = try Console.lock(root) }
         let check = WorkspaceCheck(root: root)
         if check.hasErrors {
             Console.diagnostics(check.diagnostics.filter { $0.severity == .error })

@@ -26,7 +26,7 @@ struct Log: ParsableCommand {
     }
 
     func run() throws {
-        let ws = try LoadedWorkspace(global)
+        let ws = try LoadedWorkspace(global, locking: true)
         let logger = BatchLogger(model: ws.model)
         do {
             let plan = try logger.plan(segment: segment, date: date.flatMap(Day.init), asOf: ws.asOf, followUp: followUp, again: again)
@@ -56,7 +56,7 @@ struct Cancel: ParsableCommand {
     var undo = false
 
     func run() throws {
-        let ws = try LoadedWorkspace(global)
+        let ws = try LoadedWorkspace(global, locking: true)
         do {
             if let path = try BatchCanceler(model: ws.model).apply(batch: batch, cancel: !undo) {
                 Console.out("\(undo ? "restored" : "canceled") \(batch) in \(path)")

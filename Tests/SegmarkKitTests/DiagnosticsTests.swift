@@ -126,9 +126,17 @@ struct DiagnosticsTests {
             segment("A", "  - add:\n      segment: B"),
             segment("B", "  - add:\n      segment: A"),
         ]) == [
-            "Content/segments/A.md:5:7: error: segments form a cycle: A → B → A",
-            "Content/segments/B.md:5:7: error: segments form a cycle: A → B → A",
+            "Content/segments/A.md:5:7: error: segments form a cycle: A → B → A (none of them can be evaluated)",
         ])
+    }
+
+    @Test func manySegmentsReadingEachOtherAreReportedOnce() throws {
+        // Each of 160 segments reads every segment: once reported for every cycle (cubic), now once.
+        let files = (0..<160).map { i in segment(String(format: "S%03d", i), "  - add:\n      segment: \"S*\"") }
+        let lines = try diagnostics(files)
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("Content/segments/S000.md:5:7: error: segments form a cycle: S000 → S000; 159 more segments read each other with them: S001, S002,") == true)
+        #expect(lines.first?.hasSuffix("S020, … (none of them can be evaluated)") == true)
     }
 
     @Test func batchProblems() throws {

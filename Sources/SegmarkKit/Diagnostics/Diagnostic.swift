@@ -23,7 +23,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         Diagnostic(.warning, message, at: location)
     }
 
-    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+    /// One line: control characters and line breaks from content (in a path or a message) escaped.
+    public var description: String {
+        Text.escapingControls("\(location): \(severity.rawValue): \(message)", keepLineBreaks: false)
+    }
 }
 
 extension Array where Element == Diagnostic {

@@ -116,44 +116,104 @@ extension FilterTerm {
     }
 }
 
-/// `*` and `?` matching over characters.
+/// `*` and `?` matching over characters, in time linear in text + pattern: the pattern is
+/// split at its stars; the first piece must match at the start, the last at the end, and
+/// each piece between is found leftmost after the one before with a bit-parallel search
+/// (shift-and, one bit per pattern character), so no character of the text is looked at
+/// by more than one search. Patterns are at most `maxPatternLength` characters (the filter
+/// parser refuses longer ones), which bounds the words per step.
 enum Wildcard {
-    static func matches(_ text: String, _ pieces: [FilterValue.Piece], folded: Bool) -> Bool {
-        var pattern: [PatternChar] = []
+    static let maxPatternLength = 1024
+
+    enum PatternChar: Equatable { case char(Character), one }
+
+    /// `*` and `?` as wildcards, everything else literal (tests and the fuzz target).
+    static func pieces(_ pattern: String) -> [FilterValue.Piece] {
+        pattern.map { c -> FilterValue.Piece in c == "*" ? .anyRun : c == "?" ? .anyOne : .text(String(c)) }
+    }
+
+    /// The obvious dynamic-programming matcher (time text × pattern): the reference the fast one is tested against.
+    static func referenceMatches(_ text: String, _ pieces: [FilterValue.Piece]) -> Bool {
+        var pattern: [PatternChar?] = []  // nil = star
         for p in pieces {
             switch p {
-            case .text(let s): pattern.append(contentsOf: (folded ? s.lowercased() : s).map { .char($0) })
-            case .anyRun: pattern.append(.star)
+            case .text(let s): pattern += s.map { .char($0) }
             case .anyOne: pattern.append(.one)
+            case .anyRun: pattern.append(nil)
             }
         }
         let t = Array(text)
-        var ti = 0, pi = 0
-        var starP = -1, starT = 0
-        while ti < t.count {
-            if pi < pattern.count {
-                switch pattern[pi] {
-                case .char(let c) where c == t[ti]:
-                    ti += 1; pi += 1; continue
-                case .one:
-                    ti += 1; pi += 1; continue
-                case .star:
-                    starP = pi; starT = ti; pi += 1; continue
-                default:
-                    break
+        var row = [Bool](repeating: false, count: t.count + 1)
+        row[0] = true
+        for p in pattern {
+            var next = [Bool](repeating: false, count: t.count + 1)
+            if p == nil { next[0] = row[0] }
+            for j in 1...max(1, t.count) where j <= t.count {
+                switch p {
+                case nil: next[j] = row[j] || next[j - 1]
+                case .one?: next[j] = row[j - 1]
+                case .char(let c)?: next[j] = row[j - 1] && t[j - 1] == c
                 }
             }
-            if starP >= 0 {
-                pi = starP + 1
-                starT += 1
-                ti = starT
-            } else {
-                return false
-            }
+            row = next
         }
-        while pi < pattern.count, case .star = pattern[pi] { pi += 1 }
-        return pi == pattern.count
+        return row[t.count]
     }
 
-    enum PatternChar { case char(Character), one, star }
+    static func matches(_ text: String, _ pieces: [FilterValue.Piece], folded: Bool) -> Bool {
+        var segments: [[PatternChar]] = [[]]
+        for p in pieces {
+            switch p {
+            case .text(let s): segments[segments.count - 1].append(contentsOf: (folded ? s.lowercased() : s).map { .char($0) })
+            case .anyOne: segments[segments.count - 1].append(.one)
+            case .anyRun: segments.append([])
+            }
+        }
+        let t = Array(text)
+        func matchesAt(_ segment: [PatternChar], _ start: Int) -> Bool {
+            for (k, p) in segment.enumerated() {
+                if case .char(let c) = p, t[start + k] != c { return false }
+            }
+            return true
+        }
+        if segments.count == 1 { return t.count == segments[0].count && matchesAt(segments[0], 0) }
+        let first = segments[0], last = segments[segments.count - 1]
+        guard t.count >= first.count + last.count, matchesAt(first, 0), matchesAt(last, t.count - last.count) else { return false }
+        var position = first.count
+        let limit = t.count - last.count
+        for segment in segments[1..<(segments.count - 1)] where !segment.isEmpty {
+            guard let end = leftmostEnd(of: segment, in: t, from: position, to: limit) else { return false }
+            position = end
+        }
+        return true
+    }
+
+    /// The end of the leftmost occurrence of `segment` in `t[from..<to]` (shift-and).
+    static func leftmostEnd(of segment: [PatternChar], in t: [Character], from: Int, to: Int) -> Int? {
+        let m = segment.count
+        guard to - from >= m else { return nil }
+        let words = (m + 63) / 64
+        var wildcard = [UInt64](repeating: 0, count: words)
+        var masks: [Character: [UInt64]] = [:]
+        for (k, p) in segment.enumerated() {
+            switch p {
+            case .one: wildcard[k / 64] |= 1 << UInt64(k % 64)
+            case .char(let c): masks[c, default: [UInt64](repeating: 0, count: words)][k / 64] |= 1 << UInt64(k % 64)
+            }
+        }
+        for key in Array(masks.keys) { for w in 0..<words { masks[key]![w] |= wildcard[w] } }
+        let topWord = (m - 1) / 64, topBit = UInt64(1) << UInt64((m - 1) % 64)
+        var state = [UInt64](repeating: 0, count: words)
+        for i in from..<to {
+            let mask = masks[t[i]] ?? wildcard
+            var carry: UInt64 = 1
+            for w in 0..<words {
+                let next = state[w] >> 63
+                state[w] = ((state[w] << 1) | carry) & mask[w]
+                carry = next
+            }
+            if state[topWord] & topBit != 0 { return i + 1 }
+        }
+        return nil
+    }
 }

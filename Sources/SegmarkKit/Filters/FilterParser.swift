@@ -215,6 +215,9 @@ public struct FilterParser: Sendable {
         }
         if !literal.isEmpty { pieces.append(.text(literal)) }
         let value = FilterValue(pieces: pieces)
+        if value.hasWildcards, value.text.count > Wildcard.maxPatternLength {
+            throw ParseError(message: "a pattern with wildcards may be at most \(Wildcard.maxPatternLength) characters long", offset: lo)
+        }
         if onlyEmptyQuotes {
             return ParsedValue(value: value, offset: lo, isEmptyMarker: true)
         }

@@ -1,21 +1,29 @@
-/// Stage 5 (R73): writes only files whose bytes changed, removes files it wrote before and no
-/// longer produces (listed in `.segmark-manifest`), never touches other files, and changes
-/// nothing until every page has rendered: changed pages wait in a staging folder, then move
-/// into place one atomic rename at a time, and the manifest is written last.
+/// Stage 5: writes only files whose bytes changed, removes files it wrote before and no longer
+/// produces, never touches other files, and changes nothing until every page has rendered:
+/// changed pages wait in a staging folder, then move into place one atomic rename at a time,
+/// and the record (`.segmark-manifest`: a hash and a path per file) is written last.
+/// The record is not trusted: a file is removed only when its path is a plain relative path
+/// reached through real folders, it is a regular file, and its bytes still hash to what the
+/// record says; anything else is left alone. No folder inside the output folder may be a
+/// symbolic link: the writer refuses rather than write, read or delete through one.
 public final class OutputWriter {
     public static let manifestName = ".segmark-manifest"
     static let stagingName = ".segmark-staging"
 
     let fileSystem: FileSystem
     let directory: String
-    var produced: [String] = []
+    var produced: [(path: String, hash: UInt64)] = []
     var staged: [String] = []
     var stagingReady = false
+    /// Folders inside the output folder already proven real.
+    var realFolders: Set<String> = [""]
 
     public struct Summary: Sendable, Equatable {
         public var pages: Int
         public var changed: Int
         public var removed: Int
+        /// Files the record lists that this build no longer produces but cannot prove it wrote.
+        public var leftAlone: [String] = []
     }
 
     public init(fileSystem: FileSystem, directory: String) {
@@ -27,7 +35,8 @@ public final class OutputWriter {
 
     /// Adds one output file (path relative to the output folder).
     public func add(_ path: String, _ bytes: [UInt8]) throws {
-        produced.append(path)
+        produced.append((path, Fingerprint.ofFile(bytes)))
+        try checkFolders(of: path)
         let target = directory + "/" + path
         if fileSystem.kind(of: target) == .file, let existing = try? fileSystem.read(target), existing == bytes { return }
         if !stagingReady {
@@ -45,34 +54,76 @@ public final class OutputWriter {
     public func commit() throws -> Summary {
         let previous = readManifest()
         let manifestPath = directory + "/" + Self.manifestName
-        // Before any file moves, own both the old and the new files: a build killed in the
+        let hashes = Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        // Before any file moves, record both the old and the new files: a build killed in the
         // middle leaves nothing the next build does not know it may remove.
-        let newFiles = Set(staged).subtracting(previous)
+        let known = Set(previous.map(\.path))
+        let newFiles = staged.filter { !known.contains($0) }
         if !newFiles.isEmpty {
-            let union = (previous + newFiles.sorted(by: Text.codePointLess)).sorted(by: Text.codePointLess)
-            try fileSystem.writeAtomically(Array((union.joined(separator: "\n") + "\n").utf8), to: manifestPath)
+            let union = previous + newFiles.map { ($0, Optional(hashes[$0]!)) }
+            try fileSystem.writeAtomically(Self.manifestBytes(union), to: manifestPath)
         }
         for path in staged {
             let target = directory + "/" + path
+            try checkFolders(of: path)
             if let slash = target.lastIndex(of: "/") { try fileSystem.createDirectory(String(target[..<slash])) }
             try fileSystem.rename(staging + "/" + path, to: target)
         }
-        let now = Set(produced)
         var removed = 0
-        for path in previous where !now.contains(path) {
-            guard Self.isSafeRelative(path) else { continue }
-            if fileSystem.kind(of: directory + "/" + path) == .file {
+        var leftAlone: [String] = []
+        for (path, hash) in previous where hashes[path] == nil {
+            guard fileSystem.kind(of: directory + "/" + path) != nil || !Self.isSafeRelative(path) else { continue }  // already gone
+            if let hash, Self.isSafeRelative(path), (try? checkFolders(of: path)) != nil,
+               fileSystem.kind(of: directory + "/" + path) == .file,
+               let bytes = try? fileSystem.read(directory + "/" + path), Fingerprint.ofFile(bytes) == hash {
                 try fileSystem.remove(directory + "/" + path)
                 removed += 1
+            } else {
+                leftAlone.append(path)
             }
         }
-        let manifest = produced.sorted(by: Text.codePointLess).joined(separator: "\n") + "\n"
-        let manifestBytes = Array(manifest.utf8)
+        let manifestBytes = Self.manifestBytes(produced.map { ($0.path, Optional($0.hash)) })
         if (try? fileSystem.read(manifestPath)) != manifestBytes {
             try fileSystem.writeAtomically(manifestBytes, to: manifestPath)
         }
         abort()
-        return Summary(pages: produced.count, changed: staged.count, removed: removed)
+        return Summary(pages: produced.count, changed: staged.count, removed: removed, leftAlone: leftAlone.sorted(by: Text.codePointLess))
+    }
+
+    static func manifestBytes(_ entries: [(path: String, hash: UInt64?)]) -> [UInt8] {
+        var text = ""
+        for (path, hash) in entries.sorted(by: { Text.codePointLess($0.path, $1.path) }) {
+            text += (hash.map { Self.hex($0) } ?? String(repeating: "-", count: 16)) + " " + path + "\n"
+        }
+        return Array(text.utf8)
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// Every folder between the output folder and `path` is a real folder (or does not exist yet).
+    func checkFolders(of path: String) throws {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        let folder = String(path[..<slash])
+        if realFolders.contains(folder) { return }
+        var current = ""
+        for part in folder.split(separator: "/") {
+            current = current.isEmpty ? String(part) : current + "/" + part
+            if realFolders.contains(current) { continue }
+            switch fileSystem.kind(of: directory + "/" + current) {
+            case .directory?, nil: realFolders.insert(current)
+            case .symlink?:
+                throw Confinement.Violation(message: "\(Self.display(directory))/\(current) is a symbolic link; a build never writes, reads or deletes through one (remove it)")
+            case .file?:
+                throw Confinement.Violation(message: "\(Self.display(directory))/\(current) is a file where the build needs a folder (remove it)")
+            }
+        }
+    }
+
+    static func display(_ directory: String) -> String {
+        String(directory.split(separator: "/").last ?? "Output")
     }
 
     /// Drops the staging folder; Output/ stays as it was.
@@ -85,17 +136,37 @@ public final class OutputWriter {
     public func ownedFilesIfComplete() -> Int? {
         guard fileSystem.kind(of: directory + "/" + Self.manifestName) == .file else { return nil }
         let owned = readManifest()
-        for path in owned where fileSystem.kind(of: directory + "/" + path) != .file { return nil }
+        for (path, _) in owned where !Self.isSafeRelative(path) || fileSystem.kind(of: directory + "/" + path) != .file { return nil }
         return owned.count
     }
 
-    func readManifest() -> [String] {
-        guard let bytes = try? fileSystem.read(directory + "/" + Self.manifestName) else { return [] }
-        return String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    /// The record of the last build: (path, hash) per line; a line without a valid hash (an
+    /// older record, or a forged one) proves nothing.
+    func readManifest() -> [(path: String, hash: UInt64?)] {
+        let path = directory + "/" + Self.manifestName
+        guard fileSystem.kind(of: path) == .file, let bytes = try? fileSystem.read(path) else { return [] }
+        var seen = Set<String>()
+        var out: [(String, UInt64?)] = []
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            let entry: (String, UInt64?)
+            if parts.count == 2, parts[0].utf8.count == 16, let hash = UInt64(parts[0], radix: 16) {
+                entry = (String(parts[1]), hash)
+            } else {
+                entry = (parts.count == 2 && parts[0].allSatisfy({ $0 == "-" }) ? String(parts[1]) : String(line), nil)
+            }
+            if seen.insert(entry.0).inserted { out.append(entry) }
+        }
+        return out
     }
 
+    /// A plain relative path: no leading `/`, no empty, `.` or `..` part, no control characters.
     static func isSafeRelative(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.split(separator: "/").contains("..")
+        guard !path.isEmpty, !path.hasPrefix("/") else { return false }
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) where part.isEmpty || part == "." || part == ".." {
+            return false
+        }
+        return !path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
     }
 
     func removeTree(_ path: String) throws {

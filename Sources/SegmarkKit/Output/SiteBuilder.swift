@@ -77,8 +77,8 @@ public struct SiteBuilder {
             let content = settings.content
             history = source([content + "/" + RecordKind.segment.folder, content + "/" + RecordKind.campaign.folder])
         }
-        let outputFolder = options.output ?? settings.output
-        let outputDirectory = outputFolder.hasPrefix("/") ? outputFolder : root + "/" + outputFolder
+        let outputDirectory = try Confinement(fileSystem: fileSystem, root: root)
+            .outputFolder(options.output ?? settings.output, content: settings.content, templates: settings.templates)
 
         // Everything a build depends on besides the content files.
         var context = Fingerprint()

@@ -15,9 +15,19 @@ public struct TemplateLibrary: Sendable {
         for (path, text) in BuiltinTemplates.files { files[path] = (text, "(built-in) Templates/" + path) }
         var diagnostics: [Diagnostic] = []
         let folder = settings.templates
+        if let problem = Confinement(fileSystem: fileSystem, root: root).readableFolderProblem(folder, setting: "templates") {
+            return .failure(ContentErrors([.error(problem, at: SourceLocation(path: "segmark.yml", line: 1, column: 1))]))
+        }
         let walker = ContentWalker(fileSystem: fileSystem, root: root)
+        let confinement = Confinement(fileSystem: fileSystem, root: root)
         for sub in ["html", "md", "assets"] {
-            for relative in walker.allFiles(under: folder + "/" + sub) {
+            if let problem = confinement.readableFolderProblem(folder + "/" + sub, setting: "templates") {
+                diagnostics.append(.error(problem, at: SourceLocation(path: folder + "/" + sub, line: 1, column: 1)))
+                continue
+            }
+            let listing = walker.allFiles(under: folder + "/" + sub)
+            diagnostics += listing.diagnostics
+            for relative in listing.files {
                 let key = String(relative.dropFirst(folder.count + 1))
                 guard let bytes = try? fileSystem.read(root + "/" + relative) else { continue }
                 if let problem = FrontMatterParser.encodingProblem(bytes[...]) {
@@ -84,15 +94,26 @@ public struct TemplateLibrary: Sendable {
 }
 
 extension ContentWalker {
-    /// Every file below a folder (not only Markdown), sorted, skipping hidden names.
-    public func allFiles(under relativeFolder: String) -> [String] {
+    /// Every file below a folder (not only Markdown), sorted, skipping hidden names; a
+    /// symbolic link is an error and is not followed.
+    public func allFiles(under relativeFolder: String) -> Listing {
+        var listing = Listing()
         guard fileSystem.kind(of: root + "/" + relativeFolder) == .directory,
-              let entries = try? fileSystem.entries(in: root + "/" + relativeFolder) else { return [] }
-        var out: [String] = []
+              let entries = try? fileSystem.entries(in: root + "/" + relativeFolder) else { return listing }
         for e in entries where !e.name.hasPrefix(".") {
             let path = relativeFolder + "/" + e.name
-            if e.kind == .directory { out += allFiles(under: path) } else if e.kind == .file { out.append(path) }
+            switch e.kind {
+            case .directory:
+                let inner = allFiles(under: path)
+                listing.files += inner.files
+                listing.diagnostics += inner.diagnostics
+            case .file:
+                listing.files.append(path)
+            case .symlink:
+                listing.diagnostics.append(.error("symbolic link; templates are read from real files only, so it is not followed",
+                                                  at: SourceLocation(path: path, line: 1, column: 1)))
+            }
         }
-        return out
+        return listing
     }
 }

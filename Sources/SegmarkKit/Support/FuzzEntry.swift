@@ -33,7 +33,20 @@ public enum FuzzEntry {
         }
     }
 
+    /// The wildcard matcher against the simple reference: the bytes before the first NUL are
+    /// the pattern (`*`, `?`, anything else literal), the rest the text.
+    public static func glob(_ bytes: [UInt8]) {
+        let split = bytes.firstIndex(of: 0) ?? bytes.endIndex
+        let pattern = String(decoding: bytes[..<split], as: UTF8.self)
+        let text = String(decoding: bytes[(split == bytes.endIndex ? split : split + 1)...], as: UTF8.self)
+        let pieces = Wildcard.pieces(pattern)
+        guard pattern.count <= Wildcard.maxPatternLength else { return }
+        if Wildcard.matches(text, pieces, folded: false) != Wildcard.referenceMatches(text, pieces) {
+            fatalError("wildcard matcher disagrees with the reference on \(pattern.debugDescription) / \(text.debugDescription)")
+        }
+    }
+
     public static let targets: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
-        ("frontmatter", frontMatter), ("plainyaml", plainYAML), ("filter", filter),
+        ("frontmatter", frontMatter), ("plainyaml", plainYAML), ("filter", filter), ("glob", glob),
     ]
 }

@@ -64,6 +64,33 @@ public enum Text {
         return ""
     }
 
+    /// Text for a terminal: control characters (C0, DEL, C1, and the line and paragraph
+    /// separators) written as `\x1b`, `\u{2028}`; line breaks and tabs kept.
+    public static func terminalSafe(_ text: String) -> String { escapingControls(text, keepLineBreaks: true) }
+
+    /// `text` with control characters escaped; line breaks too unless `keepLineBreaks`.
+    public static func escapingControls(_ text: String, keepLineBreaks: Bool) -> String {
+        func isControl(_ v: UInt32) -> Bool { v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 }
+        guard text.unicodeScalars.contains(where: { isControl($0.value) && !(keepLineBreaks && ($0 == "\n" || $0 == "\t")) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if !isControl(v) || (keepLineBreaks && (scalar == "\n" || scalar == "\t")) {
+                out.append(scalar)
+                continue
+            }
+            let escape: String
+            switch scalar {
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
+            default: escape = v < 0x100 ? "\\x" + (v < 0x10 ? "0" : "") + String(v, radix: 16) : "\\u{" + String(v, radix: 16) + "}"
+            }
+            out.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(out)
+    }
+
     public static let idPattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
     /// R2: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.

@@ -103,13 +103,17 @@ public struct ModelValidator: Sendable {
             }
         }
         let graph = SegmentGraph(model: model)
-        for cycle in graph.cycles {
-            let names = (cycle + [cycle[0]]).map { model.segments[$0].id }.joined(separator: " → ")
-            for i in cycle {
-                let s = model.segments[i]
-                let loc = s.criteria.flatMap(\.groups).first { $0.kind == .segment }?.location ?? s.idLocation
-                out.append(.error("segments form a cycle: \(names)", at: loc))
+        for group in graph.cycles {
+            let names = (group.path + [group.path[0]]).map { model.segments[$0].id }.joined(separator: " → ")
+            let others = group.others.map { model.segments[$0].id }
+            var message = "segments form a cycle: \(names)"
+            if !others.isEmpty {
+                message += "; \(others.count) more segment\(others.count == 1 ? "" : "s") read each other with them: "
+                    + others.prefix(20).joined(separator: ", ") + (others.count > 20 ? ", …" : "")
             }
+            let s = model.segments[group.path[0]]
+            let loc = s.criteria.flatMap(\.groups).first { $0.kind == .segment }?.location ?? s.idLocation
+            out.append(.error(message + " (none of them can be evaluated)", at: loc))
         }
     }
 

@@ -1,5 +1,7 @@
-/// Lists a kind's content files (R1): `*.md`, sorted, skipping names that start with `.` or `_`,
-/// following symbolic links only when they stay inside the workspace.
+/// Lists a kind's content files: `*.md`, sorted, skipping names that start with `.` or `_`.
+/// Folders are real folders (a symbolic link to a folder is an error, never followed); a
+/// symbolic link to a file is read only when its target lies inside the workspace and
+/// outside every hidden folder (`.git`, …).
 public struct ContentWalker: Sendable {
     let fileSystem: FileSystem
     let root: String
@@ -17,7 +19,11 @@ public struct ContentWalker: Sendable {
 
     public func markdownFiles(under relativeFolder: String) -> Listing {
         var listing = Listing()
-        guard fileSystem.kind(of: root + "/" + relativeFolder) != nil else { return listing }
+        if let problem = Confinement(fileSystem: fileSystem, root: root).readableFolderProblem(relativeFolder, setting: "content") {
+            listing.diagnostics.append(.error(problem, at: SourceLocation(path: relativeFolder, line: 1, column: 1)))
+            return listing
+        }
+        guard fileSystem.kind(of: root + "/" + relativeFolder) == .directory else { return listing }
         let realRoot = fileSystem.realPath(root) ?? root
         var visited = Set<String>()
         walk(relativeFolder, realRoot: realRoot, visited: &visited, into: &listing)
@@ -38,13 +44,20 @@ public struct ContentWalker: Sendable {
             let path = relative + "/" + entry.name
             var kind = entry.kind
             if kind == .symlink {
-                guard let target = fileSystem.realPath(root + "/" + path),
-                      target == realRoot || target.hasPrefix(realRoot + "/") else {
-                    listing.diagnostics.append(.warning("symbolic link points outside the workspace (or nowhere); not followed",
-                                                        at: SourceLocation(path: path, line: 1, column: 1)))
+                guard let target = fileSystem.realPath(root + "/" + path), target.hasPrefix(realRoot + "/"),
+                      !target.dropFirst(realRoot.count).split(separator: "/").contains(where: { $0.hasPrefix(".") }) else {
+                    if entry.name.hasSuffix(".md") {
+                        listing.diagnostics.append(.error("symbolic link to a file outside the workspace, inside a hidden folder, or nowhere; not read",
+                                                          at: SourceLocation(path: path, line: 1, column: 1)))
+                    }
                     continue
                 }
                 kind = fileSystem.kind(of: target) ?? .file
+                if kind == .directory {
+                    listing.diagnostics.append(.error("symbolic link to a folder; content folders must be real folders, so it is not followed",
+                                                      at: SourceLocation(path: path, line: 1, column: 1)))
+                    continue
+                }
             }
             switch kind {
             case .directory:

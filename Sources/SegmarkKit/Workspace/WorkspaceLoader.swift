@@ -48,6 +48,11 @@ public struct WorkspaceLoader: Sendable {
         var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
         fingerprint.add(bytes: settingsBytes)
         let content = settings.content
+        let confinement = Confinement(fileSystem: fileSystem, root: root)
+        if let problem = confinement.readableFolderProblem(content, setting: "content") {
+            diagnostics.append(.error(problem, at: SourceLocation(path: "segmark.yml", line: 1, column: 1)))
+            return RawWorkspace(root: root, settings: settings, codes: Codes(), diagnostics: diagnostics, files: [], fingerprint: fingerprint)
+        }
         var codes = Codes()
         let codesRelative = content + "/codes.yml"
         if fileSystem.kind(of: root + "/" + codesRelative) != nil {
@@ -164,6 +169,10 @@ public struct WorkspaceLoader: Sendable {
         case .failure(let d): return (nil, [d])
         case .success(let doc): document = doc
         }
+        if document.frontMatter == nil {
+            return (nil, [.error("a record file starts with front matter: a first line '---', the record's YAML, then a line '---'; "
+                                 + "this file has none, so it is not read", at: SourceLocation(path: path, line: 1, column: 1))])
+        }
         let fileName = String(path.split(separator: "/").last ?? "")
         switch kind {
         case .contact:
@@ -187,6 +196,13 @@ public struct WorkspaceLoader: Sendable {
     /// A whole-file YAML document (segmark.yml, codes.yml).
     /// The parsed file, its diagnostics, and its bytes (empty when it cannot be read).
     func readYAMLFile(_ absolute: String, relative: String) -> (YAMLNode?, [Diagnostic], [UInt8]) {
+        if let size = fileSystem.fileSize(absolute), size > FrontMatterParser.maxFileSize {
+            return (nil, [FrontMatterParser.tooLarge(size, at: SourceLocation(path: relative, line: 1, column: 1))], [])
+        }
+        if fileSystem.kind(of: absolute) == .symlink {
+            return (nil, [.error("\(relative) is a symbolic link; settings and codes are read from real files only",
+                                 at: SourceLocation(path: relative, line: 1, column: 1))], [])
+        }
         guard let bytes = try? fileSystem.read(absolute) else {
             return (nil, [.error("cannot read file", at: SourceLocation(path: relative, line: 1, column: 1))], [])
         }
