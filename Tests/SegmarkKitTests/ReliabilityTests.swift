@@ -73,15 +73,15 @@ struct ReliabilityTests {
         // A link inside the workspace is followed (its id is its own file name).
         #expect(check.model.contacts.map(\.id) == ["C1", "INSIDE"])
         #expect(check.diagnostics.map(\.description) == [
-            "Content/contacts/SECRET.md:1:1: warning: symbolic link points outside the workspace (or nowhere); not followed",
-            "Content/contacts/dir:1:1: warning: symbolic link points outside the workspace (or nowhere); not followed",
+            "Content/contacts/SECRET.md:1:1: error: symbolic link to a file outside the workspace, inside a hidden folder, or nowhere; not read",
+            "Content/contacts/dir:1:1: error: symbolic link to a folder; content folders must be real folders, so it is not followed",
         ])
         #expect(!check.model.contacts.contains { $0.name == "Secret" })
     }
 }
 
 let DIAG_EMPTY: [String] = [
-    "Content/contacts/EMPTY.md:1:1: error: contact has no 'name'; it is required",
+    "Content/contacts/EMPTY.md:1:1: error: a record file starts with front matter: a first line '---', the record's YAML, then a line '---'; this file has none, so it is not read",
     "Content/contacts/FENCE.md:1:1: error: front matter opened with '---' on line 1 is never closed; add a '---' line after it",
     "Content/contacts/FENCE2.md:1:1: error: front matter opened with '---' on line 1 is never closed; add a '---' line after it",
     "Content/segments/S1.md:2:11: error: 'criteria' must be a list of steps (each '- add:', '- reduce:' or '- refine:'), not a scalar",

@@ -24,20 +24,20 @@ public struct DiffFormatter: Sendable {
     public func text(_ d: SegmentDiff) -> String {
         var out = "Segments from \(d.from) to \(d.to), as of \(d.asOf)\n"
         for e in d.entries {
-            out += "\n\(e.id)\(e.description.isEmpty ? "" : " " + e.description): \(count(e.before)) → \(count(e.after)) members"
+            out += "\n\(e.id)\(e.description.isEmpty ? "" : " " + Text.line(e.description)): \(count(e.before)) → \(count(e.after)) members"
             out += " (+\(e.joined.count) −\(e.left.count)); \(headline(e))\n"
             if e.definitionChanged && (e.status == .renamed || e.status == .changed) {
                 out += "  definition:\n"
-                for line in e.definitionRemoved { out += "    - \(line)\n" }
-                for line in e.definitionAdded { out += "    + \(line)\n" }
+                for line in e.definitionRemoved { out += "    - \(Text.line(line))\n" }
+                for line in e.definitionAdded { out += "    + \(Text.line(line))\n" }
             }
             if !e.joined.isEmpty {
                 out += "  joined (\(e.joined.count)):\n"
-                for m in e.joined { out += "    + \(m.id) \(m.name)\n" }
+                for m in e.joined { out += "    + \(m.id) \(Text.line(m.name))\n" }
             }
             if !e.left.isEmpty {
                 out += "  left (\(e.left.count)):\n"
-                for m in e.left { out += "    - \(m.id) \(m.name)\n" }
+                for m in e.left { out += "    - \(m.id) \(Text.line(m.name))\n" }
             }
         }
         return out + "\n" + summary(d) + "\n"

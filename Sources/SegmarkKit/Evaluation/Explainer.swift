@@ -178,20 +178,20 @@ public struct Explainer: Sendable {
 
     /// Plain text for a marketing user.
     public func text(_ e: Explanation) -> String {
-        var out = "Why is \(e.contact) (\(e.contactName)) \(e.member ? "in" : "not in") segment \(e.segment)? As of \(e.asOf).\n"
+        var out = "Why is \(e.contact) (\(Text.line(e.contactName))) \(e.member ? "in" : "not in") segment \(e.segment)? As of \(e.asOf).\n"
         if e.steps.isEmpty { out += "\nThe segment has no criteria, so it has no members.\n" }
         for s in e.steps {
-            out += "\nStep \(s.number): \(s.description)\n"
+            out += "\nStep \(s.number): \(Text.line(s.description))\n"
             out += "  members: \(s.countBefore) before, \(s.countAfter) after\n"
             for g in s.groups {
-                out += "  [\(g.held ? "yes" : "no")] \(g.group)\n"
-                for r in g.reasons { out += "        \(r)\n" }
+                out += "  [\(g.held ? "yes" : "no")] \(Text.line(g.group))\n"
+                for r in g.reasons { out += "        \(Text.line(r))\n" }
             }
             if s.groups.isEmpty { out += "  [yes] no filter groups: every contact matches\n" }
-            for effect in s.effects { out += "  → \(effect)\n" }
+            for effect in s.effects { out += "  → \(Text.line(effect))\n" }
             out += "  \(s.memberAfter ? "IN" : "OUT") after step \(s.number)\n"
         }
-        out += "\nVerdict: \(e.verdict)\n"
+        out += "\nVerdict: \(Text.line(e.verdict))\n"
         return out
     }
 }

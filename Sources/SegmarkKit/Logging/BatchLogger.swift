@@ -91,7 +91,36 @@ public struct BatchLogger {
             plan.followUpPath = model.settings.content + "/segments/\(fuID).md"
             plan.followUpText = fu.joined(separator: "\n")
         }
+        try validate(plan)
         return plan
+    }
+
+    /// The files a plan would write, read back with the same rules as `segmark check`: `log`
+    /// refuses, and writes nothing, rather than write what `check` would then reject.
+    func validate(_ plan: Plan) throws {
+        var files: [(RecordKind, String, String)] = [(.batch, plan.batchPath, plan.batchText)]
+        if let path = plan.followUpPath, let text = plan.followUpText { files.append((.segment, path, text)) }
+        var problems: [Diagnostic] = []
+        var batches = model.batches, segments = model.segments
+        for (kind, path, text) in files {
+            let (decoded, diagnostics) = WorkspaceLoader.decodeFile(kind: kind, path: path, bytes: Array(text.utf8))
+            problems += diagnostics.filter { $0.severity == .error }
+            switch decoded {
+            case .batch(let b)?: batches.append(b)
+            case .segment(let s)?: segments.append(s)
+            default: break
+            }
+        }
+        if problems.isEmpty {
+            let extended = Model(root: model.root, settings: model.settings, codes: model.codes, contacts: model.contacts, segments: segments,
+                                 campaigns: model.campaigns, templates: model.templates, batches: batches)
+            let paths = Set(files.map(\.1))
+            problems = ModelValidator().validate(extended).filter { $0.severity == .error && paths.contains($0.location.path) }
+        }
+        guard problems.isEmpty else {
+            throw Refusal(message: "the batch would not pass 'segmark check', so nothing was written:\n"
+                          + problems.sortedForOutput().map(\.description).joined(separator: "\n"))
+        }
     }
 
     /// Creates the files exclusively (never overwrites); the batch first.

@@ -10,7 +10,12 @@ public enum YAMLWriting {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if ch.value < 0x20 { out += "\\x" + String(ch.value, radix: 16).leftPadded(2) } else { out.unicodeScalars.append(ch) }
+                // C0, DEL and C1 controls are not printable YAML: written as escapes.
+                if ch.value < 0x20 || (ch.value >= 0x7F && ch.value < 0xA0) {
+                    out += "\\x" + String(ch.value, radix: 16).leftPadded(2)
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
             }
         }
         return out + "\""

@@ -45,7 +45,7 @@ public struct PageContexts {
 
     func row(_ label: String, _ value: String?, detail: String? = nil, link: String? = nil, _ e: (String) -> String) -> TemplateValue? {
         guard let value, !value.isEmpty else { return nil }
-        var r: TemplateValue = ["label": .text(label), "value": .text(e(value))]
+        var r: TemplateValue = ["label": .text(e(label)), "value": .text(e(value))]
         if let detail, !detail.isEmpty { r["detail"] = .text(e(detail)) }
         if let link { r["link"] = .text(link) }
         return r
@@ -59,7 +59,7 @@ public struct PageContexts {
     }
 
     func body(_ markdown: String, _ format: Settings.Format) -> String {
-        format == .html ? MarkdownRenderer().html(markdown) : markdown.trimmingCharacters(in: .whitespacesAndNewlines)
+        format == .html ? MarkdownRenderer().html(markdown) : MarkdownRenderer().markdown(markdown).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     // MARK: index
@@ -209,7 +209,7 @@ public struct PageContexts {
             lastChanged(c.path, e, into: &ctx),
         ].compactMap { $0 })
         func figure(_ label: String, _ entries: TemplateValue, _ distinct: TemplateValue = "—") -> TemplateValue {
-            ["label": .text(label), "entries": entries, "distinct": distinct]
+            ["label": .text(e(label)), "entries": entries, "distinct": distinct]
         }
         var figures: [TemplateValue] = [
             figure("Entries", .int(stats.entries)),
@@ -226,7 +226,7 @@ public struct PageContexts {
         ]
         if let budget = c.budget {
             let used = budget == 0 ? "—" : Number.format(stats.cost * 100 / budget, scale: 1) + "%"
-            figures.append(figure("Cost against budget", .text("\(money(stats.cost)) of \(money(budget))\(currency) (\(used))")))
+            figures.append(figure("Cost against budget", .text(e("\(money(stats.cost)) of \(money(budget))\(currency) (\(used))"))))
             figures.append(figure("Budget remaining" + currency, .text(money(budget - stats.cost))))
         }
         ctx["figures"] = .list(figures)

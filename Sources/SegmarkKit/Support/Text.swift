@@ -68,14 +68,23 @@ public enum Text {
     /// separators) written as `\x1b`, `\u{2028}`; line breaks and tabs kept.
     public static func terminalSafe(_ text: String) -> String { escapingControls(text, keepLineBreaks: true) }
 
+    /// A content value on one terminal line: every control character escaped, line breaks too.
+    public static func line(_ text: String) -> String { escapingControls(text, keepLineBreaks: false) }
+
     /// `text` with control characters escaped; line breaks too unless `keepLineBreaks`.
     public static func escapingControls(_ text: String, keepLineBreaks: Bool) -> String {
         func isControl(_ v: UInt32) -> Bool { v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 }
-        guard text.unicodeScalars.contains(where: { isControl($0.value) && !(keepLineBreaks && ($0 == "\n" || $0 == "\t")) }) else { return text }
+        let scalars = Array(text.unicodeScalars)
+        func kept(_ i: Int) -> Bool {
+            let s = scalars[i]
+            guard keepLineBreaks else { return false }
+            return s == "\n" || s == "\t" || (s == "\r" && i + 1 < scalars.count && scalars[i + 1] == "\n")
+        }
+        guard scalars.indices.contains(where: { isControl(scalars[$0].value) && !kept($0) }) else { return text }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        for (i, scalar) in scalars.enumerated() {
             let v = scalar.value
-            if !isControl(v) || (keepLineBreaks && (scalar == "\n" || scalar == "\t")) {
+            if !isControl(v) || kept(i) {
                 out.append(scalar)
                 continue
             }

@@ -15,6 +15,7 @@ public struct ModelValidator: Sendable {
         campaigns(model, &out)
         templates(model, &out)
         batches(model, &out)
+        outputCollisions(model, &out)
         return out
     }
 
@@ -73,6 +74,23 @@ public struct ModelValidator: Sendable {
                             out.append(.warning("answer '\(a)' is not an answer of profile question '\(q.code)' in codes.yml", at: c.locations["profile." + question + ".answers"] ?? loc))
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Two records whose reports would be the same file (compared as a case-insensitive file
+    /// system would): segment `S1-labels` and the labels page of segment `S1`.
+    func outputCollisions(_ model: Model, _ out: inout [Diagnostic]) {
+        var owners: [String: (id: String, path: String, page: String)] = [:]
+        for s in model.segments {
+            for (file, page) in [("segments/\(s.id).html", "sheet"), ("segments/\(s.id)-labels.html", "labels page")] {
+                let key = Text.fold(file)
+                if let owner = owners[key] {
+                    out.append(.error("segment '\(s.id)' would write its \(page) to \(file), the \(owner.page) of segment \(owner.id) (\(owner.path)); "
+                                      + "rename one of the two", at: s.idLocation))
+                } else {
+                    owners[key] = (s.id, s.path, page)
                 }
             }
         }

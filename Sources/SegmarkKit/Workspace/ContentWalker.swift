@@ -44,20 +44,21 @@ public struct ContentWalker: Sendable {
             let path = relative + "/" + entry.name
             var kind = entry.kind
             if kind == .symlink {
-                guard let target = fileSystem.realPath(root + "/" + path), target.hasPrefix(realRoot + "/"),
-                      !target.dropFirst(realRoot.count).split(separator: "/").contains(where: { $0.hasPrefix(".") }) else {
-                    if entry.name.hasSuffix(".md") {
-                        listing.diagnostics.append(.error("symbolic link to a file outside the workspace, inside a hidden folder, or nowhere; not read",
-                                                          at: SourceLocation(path: path, line: 1, column: 1)))
-                    }
-                    continue
-                }
-                kind = fileSystem.kind(of: target) ?? .file
-                if kind == .directory {
+                let target = fileSystem.realPath(root + "/" + path)
+                let targetKind = target.flatMap { fileSystem.kind(of: $0) }
+                if targetKind == .directory {
                     listing.diagnostics.append(.error("symbolic link to a folder; content folders must be real folders, so it is not followed",
                                                       at: SourceLocation(path: path, line: 1, column: 1)))
                     continue
                 }
+                guard entry.name.hasSuffix(".md") else { continue }
+                guard let target, target.hasPrefix(realRoot + "/"),
+                      !target.dropFirst(realRoot.count).split(separator: "/").contains(where: { $0.hasPrefix(".") }) else {
+                    listing.diagnostics.append(.error("symbolic link to a file outside the workspace, inside a hidden folder, or nowhere; not read",
+                                                      at: SourceLocation(path: path, line: 1, column: 1)))
+                    continue
+                }
+                kind = .file
             }
             switch kind {
             case .directory:
