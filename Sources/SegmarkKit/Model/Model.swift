@@ -9,6 +9,8 @@ public struct Model: Sendable {
     public var campaigns: [Campaign]
     public var templates: [InteractionTemplate]
     public var batches: [InteractionBatch]
+    /// A hash of each file the model was read from (path → hash), for incremental builds.
+    public var sourceHashes: [String: UInt64] = [:]
 
     public private(set) var contactIndex: [String: Int] = [:]
     public private(set) var segmentIndex: [String: Int] = [:]

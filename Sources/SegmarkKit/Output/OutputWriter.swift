@@ -50,6 +50,24 @@ public final class OutputWriter {
         staged.append(path)
     }
 
+    /// Keeps a file the last build wrote, unchanged (its inputs did not change).
+    public func keep(_ path: String) throws {
+        guard let hash = previousHashes[path] else {
+            throw Confinement.Violation(message: "internal error: \(path) was kept but the output record does not list it")
+        }
+        try checkFolders(of: path)
+        produced.append((path, hash))
+    }
+
+    /// Path → hash of every file the output record lists with a valid hash.
+    public func recordedHashes() -> [String: UInt64] { previousHashes }
+
+    private lazy var previousHashes: [String: UInt64] = {
+        var out: [String: UInt64] = [:]
+        for (path, hash) in readManifest() { if let hash, Self.isSafeRelative(path) { out[path] = hash } }
+        return out
+    }()
+
     /// Moves staged files into place, removes stale files, writes the manifest.
     public func commit() throws -> Summary {
         let previous = readManifest()

@@ -91,7 +91,7 @@ public struct SiteBuilder {
             context.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
         }
         let statePath = outputDirectory + "/" + Self.stateName
-        let previous = String(decoding: (try? fileSystem.read(statePath)) ?? [], as: UTF8.self).split(separator: "\n").map(String.init)
+        let previous = fileSystem.kind(of: statePath) == .file ? BuildState((try? fileSystem.read(statePath)) ?? []) : BuildState()
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
         func upToDate(filesRead: Int) -> Report? {
             guard let owned = writer.ownedFilesIfComplete() else { return nil }
@@ -104,9 +104,8 @@ public struct SiteBuilder {
         // git calls it): then its time proves nothing and the bytes decide.
         var (stat, newest) = loader.statFingerprint(root: root, settings: settings)
         stat.combine(context.value)
-        let statLine = "stat \(stat.hex)"
         let stateTime = fileSystem.modificationTime(statePath) ?? .min
-        if !options.force, previous.contains(statLine), newest < stateTime {
+        if !options.force, previous.stat == stat.hex, newest < stateTime {
             lap("compare file dates")
             if let report = upToDate(filesRead: 0) { return report }
         }
@@ -115,10 +114,11 @@ public struct SiteBuilder {
         lap("read")
         var fingerprint = raw.fingerprint
         fingerprint.combine(context.value)
-        let inputsLine = "inputs \(fingerprint.hex)"
-        let state = Array((inputsLine + "\n" + statLine + "\n").utf8)
-        if !options.force, previous.contains(inputsLine), let report = upToDate(filesRead: raw.files.count) {
-            try? fileSystem.writeAtomically(state, to: statePath)
+        var state = previous
+        state.inputs = fingerprint.hex
+        state.stat = stat.hex
+        if !options.force, previous.inputs == fingerprint.hex, let report = upToDate(filesRead: raw.files.count) {
+            try? fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("compare inputs")
             return report
         }
@@ -133,17 +133,42 @@ public struct SiteBuilder {
         lap("evaluate")
         try fileSystem.createDirectory(outputDirectory)
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
+        // 3. Pages made from the same inputs as last time, and untouched since, are kept as they are.
+        let kept = options.force ? [:] : previous.pages
+        let recorded = writer.recordedHashes()
+        let fs = fileSystem
+        let keep: @Sendable (String, UInt64) -> Bool = { path, signature in
+            guard let page = kept[path], page.signature == signature, recorded[path] != nil else { return false }
+            let file = outputDirectory + "/" + path
+            return fs.kind(of: file) == .file && fs.fileSize(file) == page.size && fs.modificationTime(file) == page.modified
+        }
+        var signatures: [(String, UInt64)] = []
+        var rendered = 0
         do {
-            try renderer.render(progress: options.progress) { path, bytes in try writer.add(path, bytes) }
+            try renderer.render(context: context.value, keep: keep, progress: options.progress) { path, signature, bytes in
+                if let bytes {
+                    try writer.add(path, bytes)
+                    rendered += 1
+                } else {
+                    try writer.keep(path)
+                }
+                signatures.append((path, signature))
+            }
             lap("render")
             // Output/ is about to change: the old fingerprint no longer describes it.
             try fileSystem.remove(statePath)
             let summary = try writer.commit()
-            try fileSystem.writeAtomically(state, to: statePath)
+            state.pages = [:]
+            for (path, signature) in signatures where signature != 0 {
+                let file = outputDirectory + "/" + path
+                guard let size = fileSystem.fileSize(file), let modified = fileSystem.modificationTime(file) else { continue }
+                state.pages[path] = BuildState.Page(signature: signature, size: size, modified: modified)
+            }
+            try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")
             let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),
                                            ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
-                                           ("files rendered", summary.pages), ("files written", summary.changed)]
+                                           ("files", summary.pages), ("files rendered", rendered), ("files written", summary.changed)]
             return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
                           timings: timings, upToDate: false, counts: counts)
         } catch {

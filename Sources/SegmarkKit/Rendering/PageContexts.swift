@@ -14,7 +14,8 @@ public struct PageContexts {
     /// What every sheet shows of a contact, made once per build (a contact is on many sheets).
     let rows: SheetRows
 
-    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:]) {
+    /// - Parameter sheetRows: make the rows segment sheets share (skip when no sheet renders).
+    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:], sheetRows: Bool = true) {
         self.model = model
         self.evaluation = evaluation
         self.history = history
@@ -27,7 +28,7 @@ public struct PageContexts {
         }
         self.entriesByCampaign = byCampaign
         self.batchEntries = byBatch
-        self.rows = SheetRows(model: model, evaluation: evaluation)
+        self.rows = sheetRows ? SheetRows(model: model, evaluation: evaluation) : SheetRows()
     }
 
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
@@ -179,6 +180,9 @@ public struct PageContexts {
         return ctx
     }
 
+    /// The campaign's interaction entries, in evaluation order.
+    func entryIndices(campaign ci: Int) -> [Int] { entriesByCampaign[Text.fold(model.campaigns[ci].id)] ?? [] }
+
     func idList(_ set: ContactSet) -> String {
         let ids = set.indices.map { model.contacts[$0].id }
         if ids.isEmpty { return "none" }
@@ -195,7 +199,7 @@ public struct PageContexts {
         var ctx = common(format, root: "../", title: "Campaign \(c.id)")
         ctx["id"] = .text(e(c.id))
         ctx["description"] = .text(e(c.description ?? ""))
-        let entries = (entriesByCampaign[Text.fold(c.id)] ?? []).map { evaluation.entries[$0] }
+        let entries = entryIndices(campaign: ci).map { evaluation.entries[$0] }
         let stats = CampaignStatistics(entries)
         let currency = model.settings.currency.map { " " + $0 } ?? ""
         ctx["header"] = .list([

@@ -16,36 +16,78 @@ public struct SiteRenderer {
         self.formats = formats
     }
 
-    /// - Parameter progress: called after each chunk of pages with (kind, done, total of that kind).
-    public func render(progress: ((String, Int, Int) -> Void)? = nil, into sink: (String, [UInt8]) throws -> Void) throws {
-        let contexts = PageContexts(model: model, evaluation: evaluation, history: history)
+    /// A page handed to the sink: its path, its signature (what it was made from) and its
+    /// bytes — nil when `keep` said the page already on disk was made from the same inputs.
+    public typealias Sink = (_ path: String, _ signature: UInt64, _ bytes: [UInt8]?) throws -> Void
+
+    /// - Parameters:
+    ///   - context: what every page depends on besides the workspace files (templates, as-of
+    ///     date, formats, the program, history).
+    ///   - keep: asked with a page's path and signature; true when that page is on disk as made
+    ///     from the same inputs, so it need not be rendered again.
+    ///   - progress: called after each chunk of pages with (kind, done, total of that kind).
+    public func render(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false },
+                       progress: ((String, Int, Int) -> Void)? = nil, into sink: Sink) throws {
+        let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
-        for asset in templates.assets { try sink(asset.path, asset.bytes) }
+        // Sheets to render decide whether the shared sheet rows are worth making.
+        let model = self.model, evaluation = self.evaluation
+        let segmentSignatures = parallelMap(model.segments.count) { si in signatures.segmentPages(si, model: model, evaluation: evaluation) }
+        let sheetPaths = { (id: String) -> [String] in
+            formats.map { "segments/\(id).\($0.rawValue)" } + ["segments/\(id).csv"] + (formats.contains(.html) ? ["segments/\(id)-labels.html"] : [])
+        }
+        let dirtySheets = model.segments.indices.filter { si in
+            sheetPaths(model.segments[si].id).contains { !keep($0, segmentSignatures[si]) }
+        }
+        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty)
+        for asset in templates.assets {
+            try sink(asset.path, Fingerprint.ofFile(asset.bytes), asset.bytes)
+        }
         for format in formats {
-            try sink("index.\(format.rawValue)", templates.render(contexts.index(format), kind: "index", format: format))
+            // The overview shows a little of everything: always rendered (one page).
+            try sink("index.\(format.rawValue)", 0, templates.render(contexts.index(format), kind: "index", format: format))
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
         try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
-            var pages: [(String, [UInt8])] = []
             let id = model.segments[si].id
+            let signature = segmentSignatures[si]
+            var pages: [Page] = []
             for format in formats {
-                pages.append(("segments/\(id).\(format.rawValue)", templates.render(contexts.segment(si, format), kind: "segment", format: format)))
+                let path = "segments/\(id).\(format.rawValue)"
+                pages.append(Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.segment(si, format), kind: "segment", format: format)))
             }
-            pages.append(("segments/\(id).csv", bytes(contexts.csv(si))))
-            if formats.contains(.html), let labels = templates.html.render("labels", contexts.labels(si)) {
-                pages.append(("segments/\(id)-labels.html", labels))
+            let csv = "segments/\(id).csv"
+            pages.append(Page(csv, signature, keep(csv, signature) ? nil : Array(contexts.csv(si).utf8)))
+            if formats.contains(.html) {
+                let labels = "segments/\(id)-labels.html"
+                pages.append(Page(labels, signature, keep(labels, signature) ? nil : templates.html.render("labels", contexts.labels(si))))
             }
             return pages
         }
         try renderKind("campaigns", count: model.campaigns.count, chunk: 4, progress: progress, sink: sink) { ci in
-            formats.map { format in
-                ("campaigns/\(model.campaigns[ci].id).\(format.rawValue)", templates.render(contexts.campaign(ci, format), kind: "campaign", format: format))
+            let signature = signatures.campaignPage(ci, model: model, evaluation: evaluation, entries: contexts.entryIndices(campaign: ci))
+            return formats.map { format in
+                let path = "campaigns/\(model.campaigns[ci].id).\(format.rawValue)"
+                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.campaign(ci, format), kind: "campaign", format: format))
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
-            formats.map { format in
-                ("contacts/\(model.contacts[ci].id).\(format.rawValue)", templates.render(contexts.contact(ci, format), kind: "contact", format: format))
+            let signature = signatures.contactPage(ci, evaluation: evaluation)
+            return formats.map { format in
+                let path = "contacts/\(model.contacts[ci].id).\(format.rawValue)"
+                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.contact(ci, format), kind: "contact", format: format))
             }
+        }
+    }
+
+    struct Page {
+        var path: String
+        var signature: UInt64
+        var bytes: [UInt8]?
+        init(_ path: String, _ signature: UInt64, _ bytes: [UInt8]?) {
+            self.path = path
+            self.signature = signature
+            self.bytes = bytes
         }
     }
 
@@ -53,11 +95,11 @@ public struct SiteRenderer {
 
     /// Renders in chunks across cores and hands pages to the sink in index order; the next
     /// chunk renders while this thread writes the current one.
-    func renderKind(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: (String, [UInt8]) throws -> Void,
-                    _ page: @escaping (Int) -> [(String, [UInt8])]) throws {
+    func renderKind(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: Sink,
+                    _ page: @escaping (Int) -> [Page]) throws {
         guard count > 0 else { return }
         let box = UncheckedBox(page)
-        let render: @Sendable (Int, Int) -> [UncheckedBox<[(String, [UInt8])]>] = { lo, hi in
+        let render: @Sendable (Int, Int) -> [UncheckedBox<[Page]>] = { lo, hi in
             parallelMap(hi - lo, itemsPerWorker: chunk >= 64 ? 16 : 1) { i in UncheckedBox(box.value(lo + i)) }
         }
         var end = min(count, chunk)
@@ -66,7 +108,7 @@ public struct SiteRenderer {
             let lo = end, hi = min(count, end + chunk)
             let next = lo < count ? Pending { render(lo, hi) } : nil
             defer { _ = next?.wait() }  // never leave a chunk rendering behind an error
-            for group in current { for (path, data) in group.value { try sink(path, data) } }
+            for group in current { for p in group.value { try sink(p.path, p.signature, p.bytes) } }
             progress?(kind, end, count)
             guard let next else { return }
             current = next.wait()

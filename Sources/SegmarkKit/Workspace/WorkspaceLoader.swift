@@ -41,12 +41,16 @@ public struct WorkspaceLoader: Sendable {
         public var diagnostics: [Diagnostic]
         public var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)]
         public var fingerprint: Fingerprint
+        /// Path → hash of every file read (content files, segmark.yml, codes.yml).
+        public var hashes: [String: UInt64] = [:]
     }
 
     public func read(root: String) -> RawWorkspace {
         var fingerprint = Fingerprint()
+        var hashes: [String: UInt64] = [:]
         var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
         fingerprint.add(bytes: settingsBytes)
+        hashes["segmark.yml"] = Fingerprint.ofFile(settingsBytes)
         let content = settings.content
         let confinement = Confinement(fileSystem: fileSystem, root: root)
         if let problem = confinement.readableFolderProblem(content, setting: "content") {
@@ -62,6 +66,7 @@ public struct WorkspaceLoader: Sendable {
             codes = c
             diagnostics += cd
             fingerprint.add(bytes: bytes)
+            hashes[codesRelative] = Fingerprint.ofFile(bytes)
         }
         // Every content file, in a stable order, read in parallel.
         let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
@@ -90,10 +95,12 @@ public struct WorkspaceLoader: Sendable {
             files.append((job.kind, job.path, read.bytes))
             if let problem = read.problem { diagnostics.append(problem) }
             fingerprint.combine(read.hash)
+            hashes[job.path] = read.hash
         }
         // Diagnostics of the listing are part of what a build depends on, too.
         for d in diagnostics { fingerprint.add(d.description) }
-        return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint)
+        return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint,
+                            hashes: hashes)
     }
 
     /// Every content file of every kind, in a stable order, with the listing's warnings.
@@ -154,8 +161,9 @@ public struct WorkspaceLoader: Sendable {
             case nil: break
             }
         }
-        let model = Model(root: raw.root, settings: raw.settings, codes: raw.codes, contacts: contacts, segments: segments,
+        var model = Model(root: raw.root, settings: raw.settings, codes: raw.codes, contacts: contacts, segments: segments,
                           campaigns: campaigns, templates: templates, batches: batches)
+        model.sourceHashes = raw.hashes
         return Result(model: model, diagnostics: diagnostics, fileCount: files.count)
     }
 

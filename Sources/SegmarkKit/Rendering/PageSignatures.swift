@@ -1,0 +1,97 @@
+/// What each page reads, folded into one number per page, so an incremental build re-renders
+/// only the pages whose inputs changed: a page's signature mixes the hashes of the files it
+/// shows (a contact's own file and its company's, a segment's file, the batch files of its
+/// entries) with the evaluation results it shows (members, "added by step", counts) and a
+/// global part (settings, code tables, templates, interaction templates, campaigns, the as-of
+/// date, the formats, the program, file history). Same signature, same bytes.
+struct PageSignatures: Sendable {
+    let global: UInt64
+    /// Per contact: its file and, for a person, its company's file.
+    let contact: [UInt64]
+    let segmentFile: [UInt64]
+    let batchFile: [UInt64]
+    let memberships: [[Int]]
+
+    init(model: Model, evaluation: Evaluation, global: UInt64) {
+        self.global = global
+        let hashes = model.sourceHashes
+        let own = model.contacts.map { hashes[$0.path] ?? 0 }
+        contact = model.contacts.indices.map { ci in
+            var f = Fingerprint()
+            f.combine(own[ci])
+            if model.contacts[ci].type == .person, let company = evaluation.facts.companyNumber[ci] { f.combine(own[company]) }
+            return f.value
+        }
+        segmentFile = model.segments.map { hashes[$0.path] ?? 0 }
+        batchFile = model.batches.map { hashes[$0.path] ?? 0 }
+        memberships = evaluation.memberships(contactCount: model.contacts.count)
+    }
+
+    /// The part every page shares: what is not a contact, segment or batch file.
+    static func global(model: Model, context: UInt64) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(context)
+        for path in ["segmark.yml", model.settings.content + "/codes.yml"] { f.combine(model.sourceHashes[path] ?? 0) }
+        for t in model.templates { f.combine(model.sourceHashes[t.path] ?? 0) }
+        for c in model.campaigns { f.combine(model.sourceHashes[c.path] ?? 0) }
+        f.combine(UInt64(model.contacts.count))
+        return f.value
+    }
+
+    func contactPage(_ ci: Int, evaluation: Evaluation) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        f.combine(contact[ci])
+        for si in memberships[ci] {
+            f.combine(segmentFile[si])
+            f.combine(UInt64(evaluation.results[si]?.addedBy[ci] ?? 0))
+        }
+        f.combine(0xFFFF)
+        for ei in evaluation.facts.entriesByContact[ci] { f.combine(batchFile[evaluation.entries[ei].batch]) }
+        return f.value
+    }
+
+    /// The sheet, its CSV and its labels.
+    func segmentPages(_ si: Int, model: Model, evaluation: Evaluation) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        f.combine(segmentFile[si])
+        guard let result = evaluation.results[si] else { return f.value }
+        for step in result.steps {
+            f.combine(UInt64(step.before))
+            f.combine(UInt64(step.after))
+        }
+        result.members.forEach { ci in
+            f.combine(UInt64(ci))
+            f.combine(contact[ci])
+            f.combine(UInt64(result.addedBy[ci] ?? 0))
+        }
+        f.combine(0xFFFF)
+        result.droppedByExclusion.forEach { ci in f.combine(contact[ci]) }
+        let id = Text.fold(model.segments[si].id)
+        for (bi, b) in model.batches.enumerated() where b.segment.map({ Text.fold($0.value) == id }) ?? false { f.combine(batchFile[bi]) }
+        return f.value
+    }
+
+    func campaignPage(_ ci: Int, model: Model, evaluation: Evaluation, entries: [Int]) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        let id = Text.fold(model.campaigns[ci].id)
+        for (si, s) in model.segments.enumerated() {
+            guard s.campaign.map({ Text.fold($0.value) == id }) ?? false else { continue }
+            f.combine(segmentFile[si])
+            f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
+        }
+        f.combine(0xFFFF)
+        for ei in entries {
+            let entry = evaluation.entries[ei]
+            f.combine(batchFile[entry.batch])
+            f.combine(contact[entry.contact])
+            if let s = entry.segment, let si = model.segmentIndex[Text.fold(s)] {
+                f.combine(segmentFile[si])
+                f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
+            }
+        }
+        return f.value
+    }
+}
