@@ -25,19 +25,24 @@ struct Build: ParsableCommand {
     @Flag(help: "Print the time of each phase and counts.")
     var timings = false
 
+    /// Checked before running, so a mistake prints this command's usage.
+    func validate() throws { _ = try parsedFormats() }
+
+    func parsedFormats() throws -> [Settings.Format]? {
+        guard let format else { return nil }
+        var list: [Settings.Format] = []
+        for part in format.split(separator: ",") {
+            guard let f = Settings.Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--format: unknown format '\(part)'; expected html, md or html,md")
+            }
+            if !list.contains(f) { list.append(f) }
+        }
+        return list
+    }
+
     func run() throws {
         let root = try global.resolvedRoot()
-        var formats: [Settings.Format]? = nil
-        if let format {
-            var list: [Settings.Format] = []
-            for part in format.split(separator: ",") {
-                guard let f = Settings.Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                    throw ValidationError("--format: unknown format '\(part)'; expected html, md or html,md")
-                }
-                if !list.contains(f) { list.append(f) }
-            }
-            formats = list
-        }
+        let formats = try parsedFormats()
         let lock = try Console.lock(root)
         defer { withExtendedLifetime(lock) {} }
         let started = Self.now()
@@ -61,6 +66,12 @@ struct Build: ParsableCommand {
                 } else {
                     Console.out("rendered \(s.pages) files as of \(report.asOf), \(s.changed) changed, \(s.removed) removed, in \(seconds) s")
                 }
+            }
+            let warnings = report.warnings.filter { $0.severity == .warning }
+            if !warnings.isEmpty && !quiet {
+                // Like a compiler: the first few, and where to see them all.
+                Console.diagnostics(Array(warnings.prefix(3)))
+                Console.error("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")\(warnings.count > 3 ? " (the first 3 above)" : ""); run 'segmark check' to see \(warnings.count == 1 ? "it" : "them all")")
             }
             if !s.leftAlone.isEmpty {
                 let shown = s.leftAlone.prefix(5).map(Console.escaped).joined(separator: ", ")

@@ -3,7 +3,7 @@ import Foundation
 import SegmarkKit
 
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain, step by step, why a contact is or is not in a segment (R45).")
+    static let configuration = CommandConfiguration(abstract: "Explain, step by step, why a contact is or is not in a segment.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 

@@ -29,7 +29,7 @@ struct GlobalOptions: ParsableArguments {
             return standardized
         }
         guard let found = WorkspaceLocator(fileSystem: LocalFileSystem()).locate(from: cwd) else {
-            throw ValidationError("no workspace found: no segmark.yml or Content/ here or in any parent folder; use --root DIR")
+            throw ValidationError("no workspace found: no segmark.yml or Content/ here or in any parent folder; use --root DIR, or start one with 'segmark init DIR'")
         }
         return found
     }

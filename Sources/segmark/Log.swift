@@ -2,7 +2,7 @@ import ArgumentParser
 import SegmarkKit
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Log a segment: write an interaction batch for its members (R61).")
+    static let configuration = CommandConfiguration(abstract: "Log a segment: write an interaction batch for its members (the ones its sheet shows).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -45,7 +45,7 @@ struct Log: ParsableCommand {
 }
 
 struct Cancel: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancel a logged batch (canceled: true), or undo that (R63).")
+    static let configuration = CommandConfiguration(abstract: "Cancel a logged batch (canceled: true), or undo that.")
 
     @OptionGroup var global: GlobalOptions
 

@@ -3,7 +3,7 @@ import Foundation
 import SegmarkKit
 
 struct Members: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List a segment's members, sorted by id (R46).")
+    static let configuration = CommandConfiguration(abstract: "List a segment's members, sorted by id.")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case ids, csv, json }
 

@@ -170,7 +170,7 @@ struct CLITests {
         try "---\nname: A\ncompany: X\n---\n".write(toFile: root + "/Content/contacts/C1.md", atomically: true, encoding: .utf8)
         let broken = try CLI.run(["build", "--root", root])
         #expect(broken.status == 1)
-        #expect(broken.stderr == "Content/contacts/C1.md:3:1: error: a company cannot have a 'company'; only persons belong to a company\n1 error; Output/ was left as it was\n")
+        #expect(broken.stderr == "Content/contacts/C1.md:3:1: error: a company cannot have a 'company'; only persons belong to a company, and a contact without 'type' is a company (add 'type: person')\n1 error; Output/ was left as it was\n")
         #expect(broken.stdout == "")
     }
 }

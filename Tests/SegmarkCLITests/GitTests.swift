@@ -88,7 +88,7 @@ struct GitTests {
         S002 Follow-up calls in the UK: 4 → 4 members (+1 −1); definition changed
           definition:
             - 2. Keep only members where country is GB
-            + 2. Keep only members where country is GB|NO
+            + 2. Keep only members where country is GB or NO
           joined (1):
             + C201 Ingrid Dahl
           left (1):
@@ -117,7 +117,7 @@ struct GitTests {
         ### S001 — Newsletter to customers and their buyers
 
         """))
-        #expect(md.stdout.contains("```diff\n- 2. Keep only members where country is GB\n+ 2. Keep only members where country is GB|NO\n```\n"))
+        #expect(md.stdout.contains("```diff\n- 2. Keep only members where country is GB\n+ 2. Keep only members where country is GB or NO\n```\n"))
         // JSON carries the same facts.
         let json = try CLI.run(["diff", "--format", "json", "--as-of", "2027-01-10"], in: repo.root)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
@@ -171,8 +171,8 @@ struct GitTests {
 
         S003 Follow-up calls in the UK: 4 → 5 members (+1 −0); renamed from S002
           definition:
-            - 1. Add contacts where is a member of segment S001
-            + 1. Add contacts where business relation (of the company) is CUST (expand each match to its whole company)
+            - 1. Add contacts where they are a member of segment S001
+            + 1. Add contacts where their business relation (of the company) is CUST (expand each match to its whole company)
           joined (1):
             + C102 Oliver Hughes
 
@@ -206,7 +206,7 @@ struct GitTests {
         let r = try CLI.run(["diff"], in: dir)
         #expect(r.status == 1)
         #expect(r.stdout == "")
-        #expect(r.stderr == "error: \(URL(fileURLWithPath: dir).standardizedFileURL.path) is not inside a git repository\n")
+        #expect(r.stderr == "error: \(URL(fileURLWithPath: dir).standardizedFileURL.path) is not inside a git repository (segmark diff compares git revisions; run 'git init' and commit the workspace first)\n")
 
         let repo = try GitRepo()
         defer { repo.remove() }

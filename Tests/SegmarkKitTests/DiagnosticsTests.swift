@@ -73,11 +73,11 @@ struct DiagnosticsTests {
             contact("P3", "industry_groups: RET", type: "person"),
             ("Content/contacts/X.md", "---\ntype: robot\n---\n"),
         ]) == [
-            "Content/contacts/CO3.md:4:1: error: a company cannot have a 'company'; only persons belong to a company",
+            "Content/contacts/CO3.md:4:1: error: a company cannot have a 'company'; only persons belong to a company, and a contact without 'type' is a company (add 'type: person')",
             "Content/contacts/CO3.md:5:1: error: job_responsibilities are for persons, not companies",
             "Content/contacts/P1.md:4:10: error: company 'CO2' is not an existing company contact",
             "Content/contacts/P2.md:4:10: error: company 'P1' is a person, not a company contact",
-            "Content/contacts/P3.md:4:1: warning: industry_groups on a person is ignored; a person's industry_groups are read from its company (R12)",
+            "Content/contacts/P3.md:4:1: warning: industry_groups on a person is ignored; a person's industry_groups are read from its company",
             "Content/contacts/X.md:2:1: error: contact has no 'name'; it is required",
             "Content/contacts/X.md:2:7: error: 'type' must be company or person, found 'robot'",
         ])
@@ -147,7 +147,7 @@ struct DiagnosticsTests {
             ("Content/interactions/B1.md", "---\ndate: 2026-13-01\ntemplate: T\ncost: -1\ncampaign: NOPE\ncontacts: [C1, C2, c1]\n---\n"),
         ]) == [
             "Content/campaigns/CP.md:4:14: error: ending_date 2026-04-01 is before starting_date 2026-05-01",
-            "Content/interactions/B1.md:2:7: error: 'date' must be a date written YYYY-MM-DD, found '2026-13-01'",
+            "Content/interactions/B1.md:2:7: error: 'date' is not a real date: '2026-13-01' does not exist in the calendar",
             "Content/interactions/B1.md:4:7: error: 'cost' must not be negative, found -1",
             "Content/interactions/B1.md:5:11: error: campaign 'NOPE' does not exist",
             "Content/interactions/B1.md:6:16: error: contact 'C2' does not exist",

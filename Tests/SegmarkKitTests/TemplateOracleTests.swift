@@ -61,6 +61,36 @@ struct TemplateOracleTests {
         }
     }
 
+    /// Every name a page context holds is in the schema `check` warns against.
+    @Test func pageContextsUseOnlyNamesOfTheSchema() throws {
+        let check = WorkspaceCheck(root: TestWorkspace.repositoryRoot)
+        let model = check.model
+        let evaluation = SegmentEvaluator(model: model, asOf: Day("2026-12-01")!).evaluate()
+        let contexts = PageContexts(model: model, evaluation: evaluation,
+                                    history: [model.segments[0].path: FileChange(date: "2026-01-01", commit: "abc", subject: "s"),
+                                              model.campaigns[0].path: FileChange(date: "2026-01-01", commit: "abc", subject: "s")])
+        func keys(_ v: TemplateValue, into set: inout Set<String>) {
+            switch v {
+            case .object(let o): for f in o.fields { set.insert(f.key); keys(f.value, into: &set) }
+            case .list(let items): for i in items { keys(i, into: &set) }
+            default: break
+            }
+        }
+        var pages: [(String, TemplateValue)] = [("labels", contexts.labels(0))]
+        for format in Settings.Format.allCases {
+            pages.append(("index", contexts.index(format)))
+            pages += model.segments.indices.map { ("segment", contexts.segment($0, format)) }
+            pages += model.campaigns.indices.map { ("campaign", contexts.campaign($0, format)) }
+            pages += model.contacts.indices.map { ("contact", contexts.contact($0, format)) }
+        }
+        var seen: [String: Set<String>] = [:]
+        for (kind, value) in pages { keys(value, into: &seen[kind, default: []]) }
+        for (kind, names) in seen {
+            #expect(names.subtracting(PageSchema.names[kind]!).isEmpty, "\(kind): \(names.subtracting(PageSchema.names[kind]!).sorted())")
+            #expect(PageSchema.names[kind]!.subtracting(names).isEmpty, "\(kind) schema names no page has: \(PageSchema.names[kind]!.subtracting(names).sorted())")
+        }
+    }
+
     @Test(arguments: 0..<8)
     func generatedTemplatesRenderLikeTheOracle(batch: Int) throws {
         let rng = Random(seed: UInt64(batch) &* 7919 &+ 17)

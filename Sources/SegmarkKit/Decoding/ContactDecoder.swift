@@ -84,7 +84,7 @@ public struct ContactDecoder: Sendable {
 
         // R11: shape rules that need only this file.
         if type == .company, let company = contact.company {
-            r.error("a company cannot have a 'company'; only persons belong to a company", at: r.keyLocation("company") ?? company.location)
+            r.error("a company cannot have a 'company'; only persons belong to a company, and a contact without 'type' is a company (add 'type: person')", at: r.keyLocation("company") ?? company.location)
         }
         if type == .company, let loc = r.keyLocation("job_responsibilities"), !contact.jobResponsibilities.isEmpty {
             r.error("job_responsibilities are for persons, not companies", at: loc)
@@ -92,7 +92,7 @@ public struct ContactDecoder: Sendable {
         if type == .person {
             for key in ["industry_groups", "business_relations"] {
                 if let loc = r.keyLocation(key), r.has(key) {
-                    r.warning("\(key) on a person is ignored; a person's \(key) are read from its company (R12)", at: loc)
+                    r.warning("\(key) on a person is ignored; a person's \(key) are read from its company", at: loc)
                 }
             }
         }

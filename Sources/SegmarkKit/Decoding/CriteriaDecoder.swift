@@ -95,9 +95,11 @@ public struct CriteriaDecoder: Sendable {
                 return nil
             }
             var conditions: [(String, Filter)] = []
+            var previous: String?
             for field in fields {
                 let name = field.keyText
-                guard let (type, fixed) = fieldType(kind, name, at: field.key.location, diagnostics: &diagnostics) else { continue }
+                defer { previous = field.value.scalar }
+                guard let (type, fixed) = fieldType(kind, name, previousValue: previous, at: field.key.location, diagnostics: &diagnostics) else { continue }
                 if let filter = filter(field.value, type: type, fixed: fixed, diagnostics: &diagnostics) {
                     conditions.append((name, filter))
                 }
@@ -109,7 +111,7 @@ public struct CriteriaDecoder: Sendable {
         }
     }
 
-    func fieldType(_ kind: FilterGroup.Kind, _ name: String, at location: SourceLocation,
+    func fieldType(_ kind: FilterGroup.Kind, _ name: String, previousValue: String? = nil, at location: SourceLocation,
                    diagnostics: inout [Diagnostic]) -> (FieldType, [String]?)? {
         switch kind {
         case .contact:
@@ -120,7 +122,12 @@ public struct CriteriaDecoder: Sendable {
             if lists.contains(name) {
                 diagnostics.append(.error("'\(name)' is not a contact field; filter it with its own group '\(name)' beside 'contact'", at: location))
             } else {
-                diagnostics.append(.error("unknown contact field '\(name)'" + Text.didYouMean(name, Self.contactFieldNames + ["fields.NAME"]), at: location))
+                var hint = Text.didYouMean(name, Self.contactFieldNames + ["fields.NAME"])
+                // `{ country: NO,GB }`: inside braces a comma ends the value, so GB became a key.
+                if hint.isEmpty, let previousValue, !name.isEmpty, name.allSatisfy({ $0.isUppercase || $0.isNumber || $0 == "-" || $0 == "_" }) {
+                    hint = "; inside { } a comma ends a value, so '\(name)' was read as a field. For either value, write \(previousValue)|\(name)"
+                }
+                diagnostics.append(.error("unknown contact field '\(name)'" + hint, at: location))
             }
             return nil
         case .interactions:

@@ -101,7 +101,11 @@ public struct FieldReader {
     public mutating func date(_ key: String) -> Day? {
         guard let n = node(key), let s = text(key) else { return nil }
         guard let d = Day(s) else {
-            error("'\(key)' must be a date written YYYY-MM-DD, found '\(s)'", at: n.location)
+            if Day.looksLikeDate(s) {
+                error("'\(key)' is not a real date: '\(s)' does not exist in the calendar", at: n.location)
+            } else {
+                error("'\(key)' must be a date written YYYY-MM-DD, found '\(s)'", at: n.location)
+            }
             return nil
         }
         return d

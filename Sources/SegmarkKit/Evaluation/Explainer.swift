@@ -77,6 +77,10 @@ public struct Explainer: Sendable {
                     effects.append("not added by this step")
                 }
                 if memberAfter && !memberBefore { effects.append("joined the segment") }
+                let addedHere = (t.afterRelated ?? t.afterExpand ?? t.matched).contains(ci) && !t.dropped.contains(ci)
+                if memberBefore && addedHere {
+                    effects.append("already a member; matched again, so it now counts as added by step \(n + 1)")
+                }
             case .reduce, .refine:
                 if !memberBefore {
                     effects.append("not a member before this step, so the step does not concern it (\(step.action.rawValue) never adds)")
@@ -148,7 +152,7 @@ public struct Explainer: Sendable {
             } else {
                 source = "none: a person without a company has no"
             }
-            reasons.append("\(group.kind.rawValue) (\(source) codes, R12): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) filter '\(filter.source)'")
+            reasons.append("\(group.kind.rawValue) (\(source) codes): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) filter '\(filter.source)'")
         case .interactions:
             let own = evaluation.facts.entriesByContact[ci]
             let matching = own.filter { ei in

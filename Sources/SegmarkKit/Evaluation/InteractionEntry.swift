@@ -50,15 +50,15 @@ public struct InteractionEntry: Sendable {
     }
 }
 
-/// Builds every interaction entry of a model (batches with a missing template or date are skipped:
-/// the validator reports them).
+/// Builds the interaction entries of a model as it stood on the as-of date: batches dated
+/// later are not seen (nor are batches with a missing template or date: the validator reports them).
 public struct InteractionEntryBuilder: Sendable {
     public init() {}
 
-    public func entries(_ model: Model) -> [InteractionEntry] {
+    public func entries(_ model: Model, asOf: Day) -> [InteractionEntry] {
         var out: [InteractionEntry] = []
         for (bi, batch) in model.batches.enumerated() {
-            guard let date = batch.date, let templateID = batch.template?.value, let template = model.template(templateID) else { continue }
+            guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { continue }
             let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
             var seen = Set<Int>()
             seen.reserveCapacity(overrides.count)

@@ -22,7 +22,7 @@ public struct SegmentEvaluator: Sendable {
     }
 
     public func evaluate() -> Evaluation {
-        let entries = InteractionEntryBuilder().entries(model)
+        let entries = InteractionEntryBuilder().entries(model, asOf: asOf)
         let facts = ContactFacts(model: model, entries: entries)
         let matcher = GroupMatcher(model: model, facts: facts, entries: entries, asOf: asOf)
         let graph = SegmentGraph(model: model)

@@ -16,24 +16,69 @@ public struct StepDescriber: Sendable {
     }
 
     public func fieldName(_ field: String) -> String {
-        field.replacingOccurrences(of: "_", with: " ")
+        switch field {
+        case "email": return "e-mail"
+        case "address_2": return "address 2"
+        default:
+            if field.hasPrefix("fields.") { return "custom field " + field.dropFirst(7) }
+            return field.replacingOccurrences(of: "_", with: " ")
+        }
     }
 
-    /// One group in words, e.g. `country is GB|NO and type is company`.
+    /// One group in words, e.g. `country is GB or NO and type is company`.
     public func describe(_ group: FilterGroup) -> String {
         switch group.kind {
         case .contact:
-            return group.conditions.map { "\(fieldName($0.field)) is \($0.filter.source)" }.joined(separator: " and ")
+            return group.conditions.map { "\(fieldName($0.field)) is \(words($0.filter))" }.joined(separator: " and ")
         case .profile:
-            return group.conditions.map { "profile answer to \($0.field) is \($0.filter.source)" }.joined(separator: " and ")
+            return group.conditions.map { "the profile answer to \($0.field) is \(words($0.filter))" }.joined(separator: " and ")
         case .interactions:
-            let parts = group.conditions.map { "\(fieldName($0.field)) is \($0.filter.source)" }
-            return "has an interaction with " + (parts.isEmpty ? "any values" : parts.joined(separator: " and "))
+            let parts = group.conditions.map { "\(fieldName($0.field)) is \(words($0.filter))" }
+            return "they have an interaction" + (parts.isEmpty ? "" : " where " + parts.joined(separator: " and "))
         case .segment:
-            return "is a member of segment \(group.conditions[0].filter.source)"
+            return "they are a member of segment \(words(group.conditions[0].filter))"
         default:
-            return "\(groupName(group.kind)) is \(group.conditions[0].filter.source)"
+            return "their \(groupName(group.kind)) is \(words(group.conditions[0].filter))"
         }
+    }
+
+    /// A filter in words: `NO|GB` → "NO or GB", `''` → "empty", `<>NO&<>SE` → "not NO and not SE",
+    /// `-1Y..t` → "from -1Y to the as-of date (-1Y..t)": the filter as written follows in
+    /// brackets where the words alone could mislead (ranges, relative dates, wildcards, `@`).
+    public func words(_ filter: Filter) -> String {
+        var bracket = false
+        func value(_ v: FilterValue?) -> String {
+            guard let v else { return "" }
+            if v.hasWildcards || filter.type == .date && v.date.map({ if case .offset = $0 { return true } else { return false } }) == true { bracket = true }
+            if filter.type == .date, case .offset(0, _)? = v.date { return "the as-of date" }
+            return v.text
+        }
+        let isDate = filter.type == .date
+        let alternatives = filter.alternatives.map { terms in
+            terms.map { term -> String in
+                if term.caseInsensitive { bracket = true }
+                switch term.operation {
+                case .equal: return value(term.value)
+                case .notEqual: return "not " + value(term.value)
+                case .less: return (isDate ? "before " : "less than ") + value(term.value)
+                case .lessOrEqual: return (isDate ? "on or before " : "at most ") + value(term.value)
+                case .greater: return (isDate ? "after " : "more than ") + value(term.value)
+                case .greaterOrEqual: return (isDate ? "on or after " : "at least ") + value(term.value)
+                case .range(let low, let high):
+                    bracket = true
+                    switch (low, high) {
+                    case (let l?, let h?): return "from \(value(l)) to \(value(h))"
+                    case (let l?, nil): return (isDate ? "on or after " : "at least ") + value(l)
+                    case (nil, let h?): return (isDate ? "on or before " : "at most ") + value(h)
+                    default: return "anything"
+                    }
+                case .empty: return "empty"
+                case .notEmpty: return "not empty"
+                }
+            }.joined(separator: " and ")
+        }
+        let text = alternatives.joined(separator: " or ")
+        return bracket ? "\(text) (\(filter.source))" : text
     }
 
     public func describe(_ step: Step) -> String {
@@ -47,7 +92,7 @@ public struct StepDescriber: Sendable {
         if step.groups.isEmpty {
             text += step.action == .add ? " (all contacts)" : " (every member)"
         } else {
-            text += " where " + step.groups.map(describe).joined(separator: "; and ")
+            text += " where " + step.groups.map(describe).joined(separator: "; and where ")
         }
         var options: [String] = []
         if step.expandCompanies { options.append("expand each match to its whole company") }

@@ -17,6 +17,9 @@ public struct FilterParser: Sendable {
         if chars.allSatisfy({ $0 == " " || $0 == "\t" }) {
             return .failure(ParseError(message: "empty filter; write a value, or '' for an empty value", offset: 0))
         }
+        if let bang = chars.firstIndex(of: "!"), bang + 1 < chars.count, chars[bang + 1] == "=" {
+            return .failure(ParseError(message: "'!=' is not BC filter syntax; write '<>' for 'not equal', e.g. <>\(String(chars[(bang + 2)...]).trimmingCharacters(in: .whitespaces))", offset: bang))
+        }
         do {
             var alternatives: [[FilterTerm]] = []
             for alternative in try split(chars, range: 0..<chars.count, on: "|") {

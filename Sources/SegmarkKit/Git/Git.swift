@@ -17,7 +17,7 @@ public struct Git: Sendable {
             case .notInstalled:
                 return "git is not on PATH; segmark reads revisions and history through git"
             case .notARepository(let dir):
-                return "\(dir) is not inside a git repository"
+                return "\(dir) is not inside a git repository (segmark diff compares git revisions; run 'git init' and commit the workspace first)"
             case .unknownRevision(let rev):
                 return "unknown revision '\(rev)'"
             case .failed(let command, let message):

@@ -26,7 +26,7 @@ public struct BatchLogger {
     }
 
     public func plan(segment id: String, date: Day?, asOf: Day, followUp: Bool, again: Bool) throws -> Plan {
-        guard let si = model.segmentIndex[Text.fold(id)] else { throw Refusal(message: "no segment '\(id)'") }
+        guard let si = model.segmentIndex[Text.fold(id)] else { throw Refusal(message: "no segment '\(id)'" + Text.didYouMean(id, model.segments.map(\.id))) }
         let s = model.segments[si]
         guard let description = s.description, !description.isEmpty else {
             throw Refusal(message: "segment \(s.id) has no description; add one before logging")
@@ -37,10 +37,12 @@ public struct BatchLogger {
         if !again, let existing = model.batches.first(where: { !$0.canceled && $0.segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false }) {
             throw Refusal(message: "segment \(s.id) was already logged as batch \(existing.id) (\(existing.path)); cancel it or use --again")
         }
+        // The members are those the sheet and `members` show (as of the as-of date); the date
+        // only dates the entries.
         let day = date ?? s.date ?? asOf
-        let evaluation = SegmentEvaluator(model: model, asOf: day).evaluate()
+        let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
         guard let result = evaluation.results[si], !result.members.isEmpty else {
-            throw Refusal(message: "segment \(s.id) has no members as of \(day); nothing to log")
+            throw Refusal(message: "segment \(s.id) has no members as of \(asOf); nothing to log")
         }
         var lines = ["---", "id: \(s.id)-\(day)", "date: \(day)", "template: \(template.id)", "segment: \(s.id)"]
         let batchID = "\(s.id)-\(day)"

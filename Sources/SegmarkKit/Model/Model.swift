@@ -9,6 +9,12 @@ public struct Model: Sendable {
     public var campaigns: [Campaign]
     public var templates: [InteractionTemplate]
     public var batches: [InteractionBatch]
+    /// Folded ids (file names) of the files of each kind that could not be read: references
+    /// to them are not reported again as missing records.
+    public var unreadable: [RecordKind: Set<String>] = [:]
+
+    public func isUnreadable(_ kind: RecordKind, _ id: String) -> Bool { unreadable[kind]?.contains(Text.fold(id)) ?? false }
+
     /// A hash of each file the model was read from (path → hash), for incremental builds.
     public var sourceHashes: [String: UInt64] = [:]
 

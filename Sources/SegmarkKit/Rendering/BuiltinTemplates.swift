@@ -175,7 +175,7 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <tr><th scope="row">Contacts</th><td>{{counts.contacts}} ({{counts.companies}} companies, {{counts.persons}} persons)</td></tr>
 <tr><th scope="row">Segments</th><td>{{counts.segments}}</td></tr>
 <tr><th scope="row">Campaigns</th><td>{{counts.campaigns}}</td></tr>
-<tr><th scope="row">Interaction batches</th><td>{{counts.batches}} ({{counts.entries}} entries)</td></tr>
+<tr><th scope="row">Interaction batches</th><td>{{counts.batches}} ({{counts.entries}} entries{{#counts.hasCanceled}}; {{counts.canceledEntries}} canceled, not counted{{/counts.hasCanceled}})</td></tr>
 </tbody>
 </table>
 <h2>Segments</h2>
@@ -390,7 +390,7 @@ Segments evaluated as of **{{asOf}}**.
 | Contacts | {{counts.contacts}} ({{counts.companies}} companies, {{counts.persons}} persons) |
 | Segments | {{counts.segments}} |
 | Campaigns | {{counts.campaigns}} |
-| Interaction batches | {{counts.batches}} ({{counts.entries}} entries) |
+| Interaction batches | {{counts.batches}} ({{counts.entries}} entries{{#counts.hasCanceled}}; {{counts.canceledEntries}} canceled, not counted{{/counts.hasCanceled}}) |
 
 ## Segments
 

@@ -69,9 +69,11 @@ public struct PageContexts {
         let e = esc(format)
         var ctx = common(format, root: "", title: "Overview")
         let companies = model.contacts.filter { $0.type == .company }.count
+        let canceled = evaluation.entries.filter(\.canceled).count
         ctx["counts"] = ["contacts": .int(model.contacts.count), "companies": .int(companies), "persons": .int(model.contacts.count - companies),
-                         "segments": .int(model.segments.count), "campaigns": .int(model.campaigns.count), "batches": .int(model.batches.count),
-                         "entries": .int(evaluation.entries.count)]
+                         "segments": .int(model.segments.count), "campaigns": .int(model.campaigns.count),
+                         "batches": .int(model.batches.filter { $0.date.map { $0 <= evaluation.asOf } ?? false }.count),
+                         "entries": .int(evaluation.entries.count - canceled), "canceledEntries": .int(canceled), "hasCanceled": .bool(canceled > 0)]
         ctx["segments"] = .list(model.segments.enumerated().map { si, s -> TemplateValue in
             var row: TemplateValue = ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")),
                                       "members": .int(evaluation.results[si]?.members.count ?? 0)]
@@ -83,7 +85,7 @@ public struct PageContexts {
             ["id": .text(e(c.id)), "description": .text(e(c.description ?? "")), "status": .text(e(c.status ?? "")),
              "startingDate": .text(c.startingDate?.description ?? ""), "endingDate": .text(c.endingDate?.description ?? "")]
         })
-        let recent = model.batches.indices.sorted { a, b in
+        let recent = model.batches.indices.filter { model.batches[$0].date.map { $0 <= evaluation.asOf } ?? false }.sorted { a, b in
             let da = model.batches[a].date ?? Day(year: 1, month: 1, day: 1)!, db = model.batches[b].date ?? Day(year: 1, month: 1, day: 1)!
             if da != db { return da > db }
             return a < b
@@ -163,7 +165,10 @@ public struct PageContexts {
         let dropped = result?.droppedByExclusion.indices ?? []
         ctx["dropped"] = .list(dropped.map { ["id": .text(e(model.contacts[$0].id)), "name": .text(e(model.contacts[$0].name))] })
         ctx["hasDropped"] = .bool(!dropped.isEmpty)
-        let batches = model.batches.indices.filter { model.batches[$0].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false }
+        let batches = model.batches.indices.filter { bi in
+            (model.batches[bi].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false)
+                && (model.batches[bi].date.map { $0 <= evaluation.asOf } ?? false)
+        }
         ctx["batches"] = .list(batches.map { bi -> TemplateValue in
             let b = model.batches[bi]
             let entries = batchEntries[bi]

@@ -7,6 +7,8 @@ public struct TemplateLibrary: Sendable {
     public var md: TemplateSet
     /// Non-template files (assets/…), path → bytes.
     public var assets: [(path: String, bytes: [UInt8])]
+    /// Names a template uses that no page of its kind has (for `check`).
+    public var warnings: [Diagnostic] = []
     /// Every template and asset in effect (built-in or overriding), hashed in path order.
     public var fingerprint: UInt64 = 0
 
@@ -76,7 +78,19 @@ public struct TemplateLibrary: Sendable {
             }
         }
         if !diagnostics.isEmpty { return .failure(ContentErrors(diagnostics)) }
+        var warnings: [Diagnostic] = []
+        for (ext, set) in [("html", html), ("md", md)] {
+            for template in set.templateNames {
+                let known = PageSchema.names[template] ?? PageSchema.any
+                for use in set.names(in: template) where !known.contains(use.name) {
+                    let origin = origins["\(ext)/\(template).\(ext)"] ?? "\(folder)/\(ext)/\(template).\(ext)"
+                    warnings.append(.warning("no \(PageSchema.names[template] == nil ? "page" : template + " page") has a value named '\(use.name)', so it renders empty"
+                                             + Text.didYouMean(use.name, known.sorted()), at: SourceLocation(path: origin, line: use.line, column: use.column)))
+                }
+            }
+        }
         var library = TemplateLibrary(html: html, md: md, assets: assets)
+        library.warnings = warnings
         library.fingerprint = fingerprint.value
         return .success(library)
     }
@@ -84,8 +98,10 @@ public struct TemplateLibrary: Sendable {
     /// The problems `load` would report for this workspace's templates, for `segmark check`.
     public static func check(root: String, fileSystem: FileSystem = LocalFileSystem()) -> [Diagnostic] {
         let (settings, _) = WorkspaceLoader(fileSystem: fileSystem).loadSettings(root: root)
-        if case .failure(let errors) = load(root: root, settings: settings, fileSystem: fileSystem) { return errors.diagnostics }
-        return []
+        switch load(root: root, settings: settings, fileSystem: fileSystem) {
+        case .failure(let errors): return errors.diagnostics
+        case .success(let library): return library.warnings
+        }
     }
 
     public func render(_ context: TemplateValue, kind: String, format: Settings.Format) -> [UInt8] {

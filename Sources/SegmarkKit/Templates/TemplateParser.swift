@@ -12,6 +12,8 @@ struct TemplateParser {
 
     /// Partials the template names, with where, for the library to check.
     private(set) var partialReferences: [(name: String, line: Int, column: Int)] = []
+    /// Variable and section names (first part), with where, for `check`.
+    private(set) var nameReferences: [(name: String, line: Int, column: Int)] = []
 
     init(_ source: String) {
         self.bytes = Array(source.utf8)
@@ -245,6 +247,10 @@ struct TemplateParser {
             case .text(let r): append(.text(Array(bytes[r])))
             case .lineStart: append(.lineStart)
             case .tag(let kind, let name, let offset, let indentation, let standalone):
+                if kind == .variable || kind == .unescaped || kind == .section || kind == .inverted, name != "." {
+                    let (line, column) = position(offset)
+                    nameReferences.append((String(name.split(separator: ".", omittingEmptySubsequences: false).first ?? ""), line, column))
+                }
                 switch kind {
                 case .variable: append(.variable(TemplateName(name), escaped: true))
                 case .unescaped: append(.variable(TemplateName(name), escaped: false))

@@ -6,13 +6,19 @@ public struct TemplateSet: Sendable {
     private(set) var templates: [CompiledTemplate] = []
     private var slots: [String: Int] = [:]
     private var references: [[(name: String, line: Int, column: Int)]] = []
+    private var names: [[(name: String, line: Int, column: Int)]] = []
 
     /// Partial calls deeper than this render nothing (a partial may include itself).
     static let maxPartialDepth = 64
 
     public init(contentType: TemplateContentType) { self.contentType = contentType }
 
-    public var names: [String] { templates.map(\.name) }
+    public var templateNames: [String] { templates.map(\.name) }
+
+    /// The variable and section names a template uses (first part of each), with positions.
+    public func names(in template: String) -> [(name: String, line: Int, column: Int)] {
+        slots[template].map { names[$0] } ?? []
+    }
 
     public func contains(_ name: String) -> Bool { slots[name] != nil }
 
@@ -23,10 +29,12 @@ public struct TemplateSet: Sendable {
         if let slot = slots[name] {
             templates[slot] = template
             references[slot] = parser.partialReferences
+            names[slot] = parser.nameReferences
         } else {
             slots[name] = templates.count
             templates.append(template)
             references.append(parser.partialReferences)
+            names.append(parser.nameReferences)
         }
     }
 

@@ -16,6 +16,7 @@ public struct ModelValidator: Sendable {
         templates(model, &out)
         batches(model, &out)
         outputCollisions(model, &out)
+        filterValues(model, &out)
         return out
     }
 
@@ -51,7 +52,7 @@ public struct ModelValidator: Sendable {
                         out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
                     }
                 } else {
-                    out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location))
+                    if !model.isUnreadable(.contact, company.value) { out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location)) }
                 }
             }
             for (field, table) in scalarTables {
@@ -96,13 +97,66 @@ public struct ModelValidator: Sendable {
         }
     }
 
+    /// Filters that can match nothing because a value is not a code of its table, or a custom
+    /// field no contact has: legal, but almost always a typo (`country: NO OR GB`).
+    func filterValues(_ model: Model, _ out: inout [Diagnostic]) {
+        let contactTables: [String: (table: String, noun: String)] = [
+            "salesperson": ("salespeople", "salesperson code"), "territory": ("territories", "territory code"),
+            "country": ("countries", "country code"), "language": ("languages", "language code"),
+        ]
+        let groupTables: [FilterGroup.Kind: (table: String, noun: String)] = [
+            .industryGroups: ("industry_groups", "industry group code"), .businessRelations: ("business_relations", "business relation code"),
+            .mailingGroups: ("mailing_groups", "mailing group code"), .jobResponsibilities: ("job_responsibilities", "job responsibility code"),
+        ]
+        var customFields = Set<String>()
+        for c in model.contacts { for f in c.fields { customFields.insert(f.name) } }
+        let knownFields = customFields.sorted()
+        for s in model.segments {
+            for step in s.criteria {
+                for group in step.groups {
+                    for (field, filter) in group.conditions {
+                        var table: (table: String, noun: String)?
+                        switch group.kind {
+                        case .contact:
+                            if field.hasPrefix("fields.") {
+                                let name = String(field.dropFirst(7))
+                                if !customFields.contains(name) {
+                                    out.append(.warning("no contact has the custom field '\(name)', so this filter sees it empty everywhere"
+                                                        + Text.didYouMean(name, knownFields).replacingOccurrences(of: "did you mean '", with: "did you mean 'fields."),
+                                                        at: filter.location))
+                                }
+                                continue
+                            }
+                            table = contactTables[field]
+                        default:
+                            table = groupTables[group.kind]
+                        }
+                        guard let table, let codes = model.codes.table(table.table) else { continue }
+                        for alternative in filter.alternatives {
+                            for term in alternative {
+                                guard case .equal = term.operation, let v = term.value, !v.hasWildcards, !v.text.isEmpty, !codes.contains(v.text) else { continue }
+                                let words = v.text.split(whereSeparator: { $0 == " " || $0 == "," }).filter { $0.uppercased() != "OR" }
+                                var hint = Text.didYouMean(v.text, codes.entries.map(\.code))
+                                if words.count > 1, words.allSatisfy({ codes.contains(String($0)) }) {
+                                    hint = "; for any of them, write " + words.joined(separator: "|")
+                                }
+                                out.append(.warning("'\(v.text)' is not a \(table.noun) (not in the \(table.table) table of codes.yml), so it matches nothing" + hint,
+                                                    at: filter.location))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     func segments(_ model: Model, _ out: inout [Diagnostic]) {
         for s in model.segments {
             if let c = s.campaign, model.campaign(c.value) == nil {
-                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
             }
             if let t = s.interactionTemplate, model.template(t.value) == nil {
-                out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location))
+                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location)) }
             }
             code(model, "salespeople", s.salesperson?.value, at: s.salesperson?.location, what: "salesperson", &out)
             for step in s.criteria {
@@ -111,7 +165,7 @@ public struct ModelValidator: Sendable {
                         for alternative in filter.alternatives {
                             for term in alternative {
                                 guard case .equal = term.operation, let v = term.value, !v.hasWildcards else { continue }
-                                if model.segment(v.text) == nil {
+                                if model.segment(v.text) == nil, !model.isUnreadable(.segment, v.text) {
                                     out.append(.error("segment '\(v.text)' does not exist" + Text.didYouMean(v.text, model.segments.map(\.id)), at: filter.location))
                                 }
                             }
@@ -144,7 +198,7 @@ public struct ModelValidator: Sendable {
     func templates(_ model: Model, _ out: inout [Diagnostic]) {
         for t in model.templates {
             if let c = t.campaign, model.campaign(c.value) == nil {
-                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
             }
         }
     }
@@ -152,15 +206,15 @@ public struct ModelValidator: Sendable {
     func batches(_ model: Model, _ out: inout [Diagnostic]) {
         for b in model.batches {
             if let t = b.template, model.template(t.value) == nil {
-                out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location))
+                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location)) }
             }
             var campaigns = [b.values.campaign].compactMap { $0 }
             campaigns += b.entries.compactMap(\.values.campaign)
             for c in campaigns where model.campaignIndex[Text.fold(c.value)] == nil {
-                out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location))
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
             }
             if let s = b.segment, model.segment(s.value) == nil {
-                out.append(.warning("segment '\(s.value)' does not exist (was it deleted?)", at: s.location))
+                if !model.isUnreadable(.segment, s.value) { out.append(.warning("segment '\(s.value)' does not exist (was it deleted?)", at: s.location)) }
             }
             // Contact index → where the batch first names it; unknown ids by their folded text.
             var seen: [Int: SourceLocation] = [:]
@@ -178,7 +232,7 @@ public struct ModelValidator: Sendable {
                     seen[index] = contact.location
                 } else {
                     unknown[key] = contact.location
-                    out.append(.error("contact '\(contact.value)' does not exist", at: contact.location))
+                    if !model.isUnreadable(.contact, contact.value) { out.append(.error("contact '\(contact.value)' does not exist", at: contact.location)) }
                 }
             }
             for contact in b.contacts { visit(contact) }

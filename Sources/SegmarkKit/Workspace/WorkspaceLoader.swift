@@ -150,8 +150,13 @@ public struct WorkspaceLoader: Sendable {
         }
         var contacts: [Contact] = [], segments: [Segment] = [], campaigns: [Campaign] = []
         var templates: [InteractionTemplate] = [], batches: [InteractionBatch] = []
-        for (decoded, d) in results {
+        var unreadable: [RecordKind: Set<String>] = [:]
+        for (i, (decoded, d)) in results.enumerated() {
             diagnostics += d
+            if decoded == nil {
+                let name = files[i].path.split(separator: "/").last.map(String.init) ?? ""
+                unreadable[files[i].kind, default: []].insert(Text.fold(name.hasSuffix(".md") ? String(name.dropLast(3)) : name))
+            }
             switch decoded {
             case .contact(let c)?: contacts.append(c)
             case .segment(let s)?: segments.append(s)
@@ -164,6 +169,7 @@ public struct WorkspaceLoader: Sendable {
         var model = Model(root: raw.root, settings: raw.settings, codes: raw.codes, contacts: contacts, segments: segments,
                           campaigns: campaigns, templates: templates, batches: batches)
         model.sourceHashes = raw.hashes
+        model.unreadable = unreadable
         return Result(model: model, diagnostics: diagnostics, fileCount: files.count)
     }
 
