@@ -9,11 +9,20 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(help: "text (PATH:LINE:COL lines on stderr), github (workflow commands for GitHub Actions, on stdout) or json (one array on stdout).")
+    var format: Format = .text
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, github, json }
+
     func run() throws {
         let root = try global.resolvedRoot()
         let check = WorkspaceCheck(root: root)
         let diagnostics = (check.diagnostics + TemplateLibrary.check(root: root)).sortedForOutput()
-        Console.diagnostics(diagnostics)
+        switch format {
+        case .text: Console.diagnostics(diagnostics)
+        case .github: Console.out(DiagnosticFormat.github.render(diagnostics))
+        case .json: Console.out(DiagnosticFormat.json.render(diagnostics))
+        }
         let errors = diagnostics.errorCount
         let warnings = diagnostics.warningCount
         if errors > 0 || (strict && warnings > 0) {

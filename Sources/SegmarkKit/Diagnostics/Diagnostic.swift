@@ -46,6 +46,43 @@ extension Array where Element == Diagnostic {
     public var warningCount: Int { filter { $0.severity == .warning }.count }
 }
 
+/// Diagnostics in the formats `segmark check --format` offers.
+public enum DiagnosticFormat: String, Sendable, CaseIterable {
+    /// `PATH:LINE:COL: error: MESSAGE`, one a line.
+    case text
+    /// GitHub Actions workflow commands, so a pull request shows each problem on its line.
+    case github
+    /// One JSON array of objects with path, line, column, severity and message.
+    case json
+
+    public func render(_ diagnostics: [Diagnostic]) -> String {
+        switch self {
+        case .text:
+            return diagnostics.map { $0.description + "\n" }.joined()
+        case .github:
+            // Workflow-command escaping: % CR LF in the message; also : and , in properties.
+            func data(_ s: String) -> String {
+                Text.line(s).replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            }
+            func property(_ s: String) -> String { data(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
+            return diagnostics.map { d in
+                "::\(d.severity.rawValue) file=\(property(d.location.path)),line=\(d.location.line),col=\(d.location.column)::\(data(d.message))\n"
+            }.joined()
+        case .json:
+            struct Item: Encodable {
+                var path: String
+                var line: Int
+                var column: Int
+                var severity: String
+                var message: String
+            }
+            let items = diagnostics.map { Item(path: $0.location.path, line: $0.location.line, column: $0.location.column,
+                                               severity: $0.severity.rawValue, message: $0.message) }
+            return JSONOutput.encode(items)
+        }
+    }
+}
+
 /// Thrown by a stage when content has errors; carries every diagnostic found (R20, R22).
 public struct ContentErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]

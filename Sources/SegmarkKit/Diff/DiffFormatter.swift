@@ -105,8 +105,6 @@ public struct DiffFormatter: Sendable {
                       definition_changed: e.definitionChanged,
                       definition_removed: e.definitionRemoved, definition_added: e.definitionAdded)
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self) + "\n"
+        return JSONOutput.encode(value)
     }
 }

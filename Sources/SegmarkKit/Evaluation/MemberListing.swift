@@ -71,10 +71,13 @@ public struct MemberListing: Sendable {
 }
 
 /// Stable, pretty JSON with sorted keys.
+/// JSON for every command: pretty, sorted keys, and keys in snake_case as in the YAML
+/// (`as_of`, `added_by_step`, `count_after`).
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         guard let data = try? encoder.encode(value) else { return "{}" }
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -11,11 +11,15 @@ public struct PageContexts {
     let batchEntries: [[Int]]
     /// Last git change per workspace-relative path; empty unless history is switched on.
     let history: [String: FileChange]
+    /// The formats being built (the Markdown sheet links the labels page only when HTML is built).
+    let formats: [Settings.Format]
     /// What every sheet shows of a contact, made once per build (a contact is on many sheets).
     let rows: SheetRows
 
     /// - Parameter sheetRows: make the rows segment sheets share (skip when no sheet renders).
-    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:], sheetRows: Bool = true) {
+    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:], sheetRows: Bool = true,
+                formats: [Settings.Format] = Settings.Format.allCases) {
+        self.formats = formats
         self.model = model
         self.evaluation = evaluation
         self.history = history
@@ -98,6 +102,45 @@ public struct PageContexts {
         return ctx
     }
 
+    // MARK: contacts directory
+
+    /// Contacts per directory page.
+    public static let directoryPageSize = 500
+
+    /// The number of directory pages (one at least, even for no contacts).
+    public var directoryPageCount: Int { max(1, (model.contacts.count + Self.directoryPageSize - 1) / Self.directoryPageSize) }
+
+    /// The directory page's path: `contacts.html`, then `contacts-2.html`, …
+    public static func directoryPath(_ page: Int, _ ext: String) -> String { page == 1 ? "contacts.\(ext)" : "contacts-\(page).\(ext)" }
+
+    /// Page `page` (1-based) of the contacts directory: id, name, type, company, country and
+    /// the number of segments, in id order.
+    public func directory(_ page: Int, _ format: Settings.Format) -> TemplateValue {
+        let e = esc(format)
+        let ext = format.rawValue
+        let pageCount = directoryPageCount
+        var ctx = common(format, root: "", title: page == 1 ? "Contacts" : "Contacts, page \(page)")
+        let lo = (page - 1) * Self.directoryPageSize, hi = min(model.contacts.count, lo + Self.directoryPageSize)
+        ctx["contacts"] = .list((lo..<hi).map { ci -> TemplateValue in
+            let c = model.contacts[ci]
+            let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
+            var row: TemplateValue = ["id": .text(e(c.id)), "name": .text(e(c.name)), "type": .text(c.type.rawValue),
+                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(memberships[ci].count)]
+            if let company { row["company"] = .text(e(company.name)); row["companyId"] = .text(company.id) }
+            return row
+        })
+        ctx["total"] = .int(model.contacts.count)
+        ctx["first"] = .int(lo + 1)
+        ctx["last"] = .int(hi)
+        ctx["page"] = .int(page)
+        ctx["pageCount"] = .int(pageCount)
+        ctx["hasPages"] = .bool(pageCount > 1)
+        ctx["pages"] = .list((1...pageCount).map { n in
+            ["number": .int(n), "link": .text(Self.directoryPath(n, ext)), "current": .bool(n == page)]
+        })
+        return ctx
+    }
+
     // MARK: segment
 
     public func segment(_ si: Int, _ format: Settings.Format) -> TemplateValue {
@@ -105,7 +148,9 @@ public struct PageContexts {
         let s = model.segments[si]
         let ext = format.rawValue
         var ctx = common(format, root: "../", title: "Segment \(s.id)")
+        let currency = model.settings.currency.map { " " + $0 } ?? ""
         ctx["id"] = .text(e(s.id))
+        ctx["hasLabels"] = .bool(formats.contains(.html))
         ctx["description"] = .text(e(s.description ?? ""))
         let campaign = s.campaign.flatMap { model.campaign($0.value) }
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
@@ -125,7 +170,7 @@ public struct PageContexts {
             row("Language", s.language, detail: s.language.flatMap { model.codes.description("languages", $0) }, e),
             row("Correspondence type", s.correspondenceType?.rawValue, e),
             row("Ignore contact correspondence type", s.ignoreContactCorrespondenceType ? "yes" : nil, e),
-            row("Unit cost", s.unitCost.map(money) ?? template.map { money($0.unitCost) + " (template)" }, e),
+            row("Unit cost", s.unitCost.map { money($0) + currency } ?? template.map { money($0.unitCost) + currency + " (template)" }, e),
             row("Unit duration (min)", s.unitDuration.map(minutes) ?? template.map { minutes($0.unitDuration) + " (template)" }, e),
             row("Information flow", s.informationFlow?.rawValue, e),
             row("Initiated by", s.initiatedBy?.rawValue, e),
@@ -176,7 +221,7 @@ public struct PageContexts {
             var cost: Decimal = 0
             for ei in entries { logged.insert(evaluation.entries[ei].contact); cost += evaluation.entries[ei].cost }
             let current = result?.members ?? ContactSet(capacity: model.contacts.count)
-            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(money(cost)),
+            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(e(money(cost) + currency)),
                     "canceled": .bool(b.canceled),
                     "joined": .text(e(idList(current.subtracting(logged)))), "left": .text(e(idList(logged.subtracting(current))))]
         })

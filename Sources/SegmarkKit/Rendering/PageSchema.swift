@@ -15,7 +15,7 @@ public enum PageSchema {
         "segment": common.union(row).union(history).union([
             "id", "description", "header", "steps", "number", "before", "after", "hasSteps", "funnel",
             "members", "name", "companyName", "type", "channel", "salesperson", "addedBy", "memberCount", "companyCount", "personCount",
-            "dropped", "hasDropped", "batches", "entries", "cost", "canceled", "joined", "left", "hasBatches", "body",
+            "dropped", "hasDropped", "batches", "entries", "cost", "canceled", "joined", "left", "hasBatches", "body", "hasLabels",
         ]),
         "campaign": common.union(row).union(history).union([
             "id", "description", "header", "figures", "entries", "distinct", "segments", "members", "contacted", "responded", "cost",
@@ -26,6 +26,10 @@ public enum PageSchema {
             "interactions", "date", "template", "campaign", "evaluation", "cost", "duration", "canceled", "attemptFailed",
         ]),
         "labels": ["id", "siteTitle", "count", "labels", "lines"],
+        "contacts": common.union([
+            "contacts", "id", "name", "type", "company", "companyId", "country", "segments",
+            "total", "first", "last", "page", "pageCount", "hasPages", "pages", "number", "link", "current",
+        ]),
     ]
 
     /// Names a partial may use: those of any page kind.

@@ -39,13 +39,29 @@ public struct SiteRenderer {
         let dirtySheets = model.segments.indices.filter { si in
             sheetPaths(model.segments[si].id).contains { !keep($0, segmentSignatures[si]) }
         }
-        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty)
+        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty, formats: formats)
         for asset in templates.assets {
             try sink(asset.path, Fingerprint.ofFile(asset.bytes), asset.bytes)
         }
         for format in formats {
             // The overview shows a little of everything: always rendered (one page).
             try sink("index.\(format.rawValue)", 0, templates.render(contexts.index(format), kind: "index", format: format))
+        }
+        // The contacts directory: a contact's row shows its file and how many segments it is in.
+        let directoryPages = contexts.directoryPageCount
+        try renderKind("contacts directory", count: directoryPages, chunk: 8, progress: progress, sink: sink) { page in
+            let lo = (page) * PageContexts.directoryPageSize, hi = min(model.contacts.count, lo + PageContexts.directoryPageSize)
+            var f = Fingerprint()
+            f.combine(signatures.global)
+            f.combine(UInt64(directoryPages))
+            for ci in lo..<hi {
+                f.combine(signatures.contact[ci])
+                f.combine(UInt64(signatures.memberships[ci].count))
+            }
+            return formats.map { format in
+                let path = PageContexts.directoryPath(page + 1, format.rawValue)
+                return Page(path, f.value, keep(path, f.value) ? nil : templates.render(contexts.directory(page + 1, format), kind: "contacts", format: format))
+            }
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
         try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
