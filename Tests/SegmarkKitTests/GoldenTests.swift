@@ -156,7 +156,7 @@ struct HostileReportTests {
         let out = ws.root + "/Output"
         _ = try SiteBuilder().build(root: ws.root, options: .init(today: Day("2026-12-01")!))
         let pages = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.hasSuffix(".html") }.sorted()
-        #expect(pages.count == 6)
+        #expect(pages.count == 7)
         let handler = try NSRegularExpression(pattern: #"<[a-zA-Z][^>]*\son[a-zA-Z]+\s*="#)
         let scriptURL = try NSRegularExpression(pattern: #"(?i)(href|src)\s*=\s*"\s*(javascript|vbscript|data):"#)
         for page in pages {
