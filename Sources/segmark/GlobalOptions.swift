@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SegmarkKit
 
-/// `--root` and `--as-of`, taken by every command (SPEC §7).
+/// `--root` and `--as-of`, taken by every command.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The workspace folder (default: the nearest folder upward with segmark.yml or Content/).")
     var root: String?
@@ -34,7 +34,7 @@ struct GlobalOptions: ParsableArguments {
         return found
     }
 
-    /// R47: --as-of, else segmark.yml's as_of, else the system date.
+    /// --as-of, else segmark.yml's as_of, else the system date.
     func asOfDay(settings: Settings) -> Day {
         if let asOf, let d = Day(asOf) { return d }
         if let d = settings.asOf { return d }

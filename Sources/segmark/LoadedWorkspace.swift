@@ -1,7 +1,7 @@
 import ArgumentParser
 import SegmarkKit
 
-/// Loads and validates the workspace; on content errors prints them and exits 1 (R22).
+/// Loads and validates the workspace; on content errors prints them and exits 1.
 struct LoadedWorkspace {
     var root: String
     var model: Model

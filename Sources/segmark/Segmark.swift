@@ -11,7 +11,7 @@ struct Segmark: ParsableCommand {
         subcommands: [Build.self, Check.self, Members.self, Explain.self, Log.self, Cancel.self, Diff.self, Init.self]
     )
 
-    /// Exit statuses of SPEC §7: 0 success, 1 content errors or refused, 2 usage errors.
+    /// Exit statuses: 0 success, 1 content errors or refused, 2 usage errors.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -25,7 +25,7 @@ struct Segmark: ParsableCommand {
                 Foundation.exit(0)
             }
             Console.error(fullMessage(for: error))
-            // ArgumentParser reports usage errors as 64; SPEC §7 says 2.
+            // ArgumentParser reports usage errors as 64; segmark uses 2 for them.
             Foundation.exit(code == .failure ? 1 : 2)
         }
     }

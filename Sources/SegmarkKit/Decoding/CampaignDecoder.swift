@@ -1,4 +1,4 @@
-/// Decodes a campaign file (SPEC §2.3).
+/// Decodes a campaign file.
 public struct CampaignDecoder: Sendable {
     public static let keys = ["id", "description", "status", "starting_date", "ending_date", "salesperson", "budget"]
 

@@ -1,4 +1,4 @@
-/// Decodes Content/codes.yml (SPEC §2.6).
+/// Decodes Content/codes.yml.
 public struct CodesDecoder: Sendable {
     public init() {}
 

@@ -1,4 +1,4 @@
-/// Decodes a contact file (SPEC §2.1) into a `Contact`, with diagnostics.
+/// Decodes a contact file into a `Contact`, with diagnostics.
 public struct ContactDecoder: Sendable {
     public static let keys = ["id", "type", "name", "company", "salesperson", "territory", "country", "language",
                               "address", "address_2", "city", "post_code", "county", "email", "phone", "mobile",
@@ -82,7 +82,7 @@ public struct ContactDecoder: Sendable {
         contact.fields = fields.sorted { Text.codePointLess($0.0, $1.0) }
         contact.body = document.body
 
-        // R11: shape rules that need only this file.
+        // shape rules that need only this file.
         if type == .company, let company = contact.company {
             r.error("a company cannot have a 'company'; only persons belong to a company, and a contact without 'type' is a company (add 'type: person')", at: r.keyLocation("company") ?? company.location)
         }

@@ -1,4 +1,4 @@
-/// Decodes a segment's `criteria` (§4): steps, filter groups and BC filter expressions (R30, R42).
+/// Decodes a segment's `criteria`: steps, filter groups and BC filter expressions.
 public struct CriteriaDecoder: Sendable {
     public static let actionKeys = ["add", "reduce", "refine"]
     public static let optionKeys = ["expand_companies", "allow_related_companies", "ignore_exclusion", "entire_companies"]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Typed access to one YAML mapping's keys, collecting diagnostics as it goes (R4, R20, R21).
+/// Typed access to one YAML mapping's keys, collecting diagnostics as it goes.
 /// Every value is read as written; only the types asked for (number, bool, date) are converted.
 public struct FieldReader {
     public let path: String
@@ -119,7 +119,7 @@ public struct FieldReader {
         return nil
     }
 
-    /// A list of scalars; a single scalar is a list of one (§2 types).
+    /// A list of scalars; a single scalar is a list of one.
     public mutating func list(_ key: String) -> [Located<String>] {
         guard let n = node(key) else { return [] }
         if let s = n.scalar { return [Located(s, at: n.location.advanced(by: n.textColumnOffset))] }
@@ -149,7 +149,7 @@ public struct FieldReader {
         return pairs
     }
 
-    /// The record id (R2): the `id` key, else the file name without `.md`.
+    /// The record id: the `id` key, else the file name without `.md`.
     public mutating func id(fileName: String) -> Located<String> {
         if let n = node("id"), let s = text("id") {
             let located = Located(s, at: n.location)

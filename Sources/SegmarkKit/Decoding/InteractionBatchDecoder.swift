@@ -1,4 +1,4 @@
-/// Decodes an interaction batch file (SPEC §6).
+/// Decodes an interaction batch file.
 public struct InteractionBatchDecoder: Sendable {
     public static let valueKeys = ["campaign", "campaign_target", "campaign_response", "description", "subject",
                                    "salesperson", "information_flow", "initiated_by", "correspondence_type", "cost",

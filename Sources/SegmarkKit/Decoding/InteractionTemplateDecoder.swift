@@ -1,4 +1,4 @@
-/// Decodes an interaction template file (SPEC §2.4).
+/// Decodes an interaction template file.
 public struct InteractionTemplateDecoder: Sendable {
     public static let keys = ["id", "description", "group", "unit_cost", "unit_duration", "information_flow",
                               "initiated_by", "correspondence_type", "ignore_contact_correspondence_type", "language",

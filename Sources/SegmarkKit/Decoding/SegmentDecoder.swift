@@ -1,4 +1,4 @@
-/// Decodes a segment file (SPEC §2.2) into a `Segment`.
+/// Decodes a segment file into a `Segment`.
 public struct SegmentDecoder: Sendable {
     public static let keys = ["id", "description", "date", "campaign", "campaign_target", "campaign_response",
                               "salesperson", "interaction_template", "subject", "language", "correspondence_type",

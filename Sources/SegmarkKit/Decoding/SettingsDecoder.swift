@@ -1,4 +1,4 @@
-/// Decodes segmark.yml (R3).
+/// Decodes segmark.yml.
 public struct SettingsDecoder: Sendable {
     public static let keys = ["title", "as_of", "currency", "base_url", "formats", "history", "content", "templates", "output"]
 

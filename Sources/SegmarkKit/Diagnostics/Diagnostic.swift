@@ -1,4 +1,4 @@
-/// One problem found in a workspace, printed as `PATH:LINE:COL: error: MESSAGE` (R20).
+/// One problem found in a workspace, printed as `PATH:LINE:COL: error: MESSAGE`.
 public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     public enum Severity: String, Sendable, Comparable {
         case error, warning
@@ -83,7 +83,7 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// Thrown by a stage when content has errors; carries every diagnostic found (R20, R22).
+/// Thrown by a stage when content has errors; carries every diagnostic found.
 public struct ContentErrors: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedForOutput() }

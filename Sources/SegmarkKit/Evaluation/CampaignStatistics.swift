@@ -1,6 +1,6 @@
 import Foundation
 
-/// SPEC §5 and R50: BC's entry-based figures, the same over distinct contacts, and cost against budget,
+/// BC's entry-based figures, the same over distinct contacts, and cost against budget,
 /// over a set of interaction entries that are not canceled.
 public struct CampaignStatistics: Sendable {
     public var entries: Int = 0

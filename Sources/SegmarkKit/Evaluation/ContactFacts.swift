@@ -1,5 +1,5 @@
-/// Per-contact facts the groups read, computed once per run: company numbers (R10), the
-/// contacts sharing each company number, own interaction entries and computed fields (R32).
+/// Per-contact facts the groups read, computed once per run: company numbers, the
+/// contacts sharing each company number, own interaction entries and computed fields.
 public struct ContactFacts: Sendable {
     /// Index of the contact's company-number contact (itself for a company), or nil.
     public var companyNumber: [Int?]

@@ -1,6 +1,6 @@
 /// A set of contacts as a bitset over contact indices (the model's id order), so unions and
 /// intersections over 100k contacts cost a few thousand word operations and iteration is
-/// already in R46 order.
+/// already in id order (case-folded, bytewise).
 public struct ContactSet: Sendable, Equatable {
     public private(set) var words: [UInt64]
     public let capacity: Int

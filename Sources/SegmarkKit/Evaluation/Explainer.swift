@@ -1,4 +1,4 @@
-/// `segmark explain SEGMENT CONTACT` (R45): for every step, each group's verdict with the value
+/// `segmark explain SEGMENT CONTACT`: for every step, each group's verdict with the value
 /// seen and the filter held against it, what the options did, and membership after the step.
 public struct Explainer: Sendable {
     public let model: Model

@@ -1,4 +1,4 @@
-/// Decides whether one contact satisfies one filter group (§4.1), and says why (for explain).
+/// Decides whether one contact satisfies one filter group, and says why (for explain).
 public struct GroupMatcher: Sendable {
     public let model: Model
     public let facts: ContactFacts
@@ -12,7 +12,7 @@ public struct GroupMatcher: Sendable {
         self.asOf = asOf
     }
 
-    /// The value of a `contact` field (R32) for contact `i`.
+    /// The value of a `contact` field for contact `i`.
     public func contactValue(_ field: String, _ i: Int) -> FieldValue {
         // Reads fields in place: copying a whole Contact per test dominated evaluation.
         if let f = ContactField(rawValue: field) {
@@ -33,7 +33,7 @@ public struct GroupMatcher: Sendable {
         return .missing
     }
 
-    /// The codes a list group searches for contact `i` (the company number's for R12 groups).
+    /// The codes a list group searches for contact `i` (the company number's for industry groups and business relations).
     public func codes(_ kind: FilterGroup.Kind, _ i: Int) -> [String] {
         switch kind {
         case .mailingGroups: return model.contacts[i].mailingGroups

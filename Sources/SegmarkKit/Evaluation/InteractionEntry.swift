@@ -1,6 +1,6 @@
 import Foundation
 
-/// One contact's interaction from a batch, with every value resolved (R60):
+/// One contact's interaction from a batch, with every value resolved:
 /// entry, else batch, else template, else the default; salesperson falls back to the contact's.
 public struct InteractionEntry: Sendable {
     public var contact: Int

@@ -1,4 +1,4 @@
-/// Stage 3: evaluates every segment's steps (R30–R38) in dependency order (R34), each once,
+/// Stage 3: evaluates every segment's steps in dependency order, each once,
 /// with group results cached across segments so a step costs about a few set operations.
 public struct SegmentEvaluator: Sendable {
     public let model: Model

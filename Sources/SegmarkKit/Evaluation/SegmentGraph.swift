@@ -1,4 +1,4 @@
-/// The segments each segment reads through its `segment` groups (R34), an evaluation order,
+/// The segments each segment reads through its `segment` groups, an evaluation order,
 /// and the cycles that make an order impossible.
 public struct SegmentGraph: Sendable {
     /// dependencies[i] = indices of the segments segment i reads, sorted.

@@ -1,4 +1,4 @@
-/// The outcome of evaluating one segment (R38): members, "added by step N", and the count
+/// The outcome of evaluating one segment: members, "added by step N", and the count
 /// before and after every step.
 public struct SegmentResult: Sendable {
     public struct StepCount: Sendable, Equatable {

@@ -1,4 +1,4 @@
-/// Criteria in plain words, for segment sheets and `explain` (§8 "the criteria in plain words").
+/// Criteria in plain words, for segment sheets and `explain`.
 public struct StepDescriber: Sendable {
     public init() {}
 

@@ -1,4 +1,4 @@
-/// How a field's values compare (R40).
+/// How a field's values compare.
 public enum FieldType: Sendable, Equatable {
     /// Ids and codes: case-insensitive, wildcards allowed.
     case code
@@ -9,7 +9,7 @@ public enum FieldType: Sendable, Equatable {
     case number
     case date
     case bool
-    /// A custom field (R32): number when both sides are numbers, date when both are dates, else text.
+    /// A custom field: number when both sides are numbers, date when both are dates, else text.
     case custom
 
     public var name: String {
@@ -25,7 +25,7 @@ public enum FieldType: Sendable, Equatable {
     }
 }
 
-/// The fields an `interactions` group can filter on (R33).
+/// The fields an `interactions` group can filter on.
 public enum InteractionField: String, Sendable, CaseIterable {
     case template, group, date, batch, segment, campaign, campaign_target, campaign_response
     case evaluation, information_flow, initiated_by, correspondence_type, salesperson
@@ -53,7 +53,7 @@ public enum InteractionField: String, Sendable, CaseIterable {
     }
 }
 
-/// Computed contact fields (R32).
+/// Computed contact fields.
 public enum ComputedContactField: String, Sendable, CaseIterable {
     case company_name, last_interaction_date, last_attempt_date
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A compiled filter expression in BC syntax (§4.3): an OR of ANDs of terms, bound to a field type.
+/// A compiled filter expression in BC syntax: an OR of ANDs of terms, bound to a field type.
 public struct Filter: Sendable {
     public var source: String
     public var location: SourceLocation
@@ -77,7 +77,7 @@ extension FilterValue.Piece {
     var isText: Bool { if case .text = self { return true } else { return false } }
 }
 
-/// A date in a filter (R41): an absolute date, `t`/`today`, or an offset from the as-of date.
+/// A date in a filter: an absolute date, `t`/`today`, or an offset from the as-of date.
 public enum DateExpression: Sendable, Equatable {
     case absolute(Day)
     case offset(Int, Unit)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Holds values against a compiled filter (R40): typed comparison, wildcards, `@`, the missing-value rule.
+/// Holds values against a compiled filter: typed comparison, wildcards, `@`, the missing-value rule.
 extension Filter {
     public func matches(_ value: FieldValue, asOf: Day) -> Bool {
         for alternative in alternatives {
@@ -14,7 +14,7 @@ extension Filter {
         return false
     }
 
-    /// At least one of the values matches (multi-valued groups, §4.1).
+    /// At least one of the values matches (multi-valued groups).
     public func matchesAny(_ values: [String], asOf: Day) -> Bool {
         for v in values where matches(FieldValue(v), asOf: asOf) { return true }
         return false

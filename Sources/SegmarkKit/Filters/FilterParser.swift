@@ -1,4 +1,4 @@
-/// Parses BC filter syntax (§4.3, R40–R42) into a `Filter` bound to a field type.
+/// Parses BC filter syntax into a `Filter` bound to a field type.
 /// Errors carry the column of the offending character and say what was expected.
 public struct FilterParser: Sendable {
     public struct ParseError: Error, Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Turns a content file's bytes into a `SourceDocument` (R1): UTF-8 with an optional BOM, CRLF
+/// Turns a content file's bytes into a `SourceDocument`: UTF-8 with an optional BOM, CRLF
 /// accepted, front matter only when the first line is `---` and a later line is `---`.
 public struct FrontMatterParser: Sendable {
     /// Files larger than this are refused with a diagnostic.

@@ -1,4 +1,4 @@
-/// A content file split into its front matter (as YAML nodes with positions) and its Markdown body (R1).
+/// A content file split into its front matter (as YAML nodes with positions) and its Markdown body.
 public struct SourceDocument: Sendable {
     /// Path relative to the workspace root, with `/` separators.
     public var path: String

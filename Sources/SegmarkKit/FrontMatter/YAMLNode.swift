@@ -1,5 +1,5 @@
 /// A YAML node with its position in the content file (lines already include the fence offset).
-/// Scalars keep the text exactly as written (R4): nothing is retyped to booleans or numbers here.
+/// Scalars keep the text exactly as written: nothing is retyped to booleans or numbers here.
 public struct YAMLNode: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case scalar(String, plain: Bool)

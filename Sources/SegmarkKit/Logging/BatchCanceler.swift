@@ -1,4 +1,4 @@
-/// `segmark cancel BATCH [--undo]` (R63): sets or clears `canceled: true` in the batch file,
+/// `segmark cancel BATCH [--undo]`: sets or clears `canceled: true` in the batch file,
 /// changing only that line (or adding it before the closing fence).
 public struct BatchCanceler {
     public let model: Model

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `segmark log` (R61, R62): turns a segment's members into an interaction batch file with every
+/// `segmark log`: turns a segment's members into an interaction batch file with every
 /// value resolved, and optionally a follow-up segment. Refusals are values, not prints.
 public struct BatchLogger {
     public let model: Model

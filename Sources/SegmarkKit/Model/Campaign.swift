@@ -1,6 +1,6 @@
 import Foundation
 
-/// A campaign (SPEC §2.3).
+/// A campaign.
 public struct Campaign: Sendable {
     public var id: String
     public var path: String

@@ -1,4 +1,4 @@
-/// Code tables from Content/codes.yml (SPEC §2.6): code → description per table.
+/// Code tables from Content/codes.yml: code → description per table.
 public struct Codes: Sendable {
     public static let tableNames = ["salespeople", "territories", "countries", "languages", "industry_groups",
                                     "business_relations", "mailing_groups", "job_responsibilities",

@@ -1,4 +1,4 @@
-/// A contact (SPEC §2.1): a company or a person.
+/// A contact: a company or a person.
 public struct Contact: Sendable {
     public var id: String
     public var path: String
@@ -7,7 +7,7 @@ public struct Contact: Sendable {
     public var name: String
     /// For persons: the id of their company contact, as written.
     public var company: Located<String>?
-    /// The scalar fields of §2.1 as written, by field (salesperson, city, post_code, …).
+    /// The scalar fields as written, by field (salesperson, city, post_code, …).
     public var values: [ContactField: String]
     public var locations: [String: SourceLocation]
     public var correspondenceType: CorrespondenceType?
@@ -56,7 +56,7 @@ public struct Contact: Sendable {
     }
 }
 
-/// The stored scalar fields of a contact that filters can name (R32), with their types.
+/// The stored scalar fields of a contact that filters can name, with their types.
 public enum ContactField: String, Sendable, CaseIterable, Hashable {
     case id, type, name, company, salesperson, territory, country, language
     case address, address_2, city, post_code, county, email, phone, mobile, website

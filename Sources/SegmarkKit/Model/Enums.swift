@@ -1,4 +1,4 @@
-/// The fixed values of SPEC §2, compared case-insensitively (R40).
+/// The fixed values of the record fields (types, channels, evaluations…), compared case-insensitively.
 public enum ContactType: String, Sendable, CaseIterable { case company, person }
 public enum CorrespondenceType: String, Sendable, CaseIterable { case hardCopy = "hard_copy", email }
 public enum InformationFlow: String, Sendable, CaseIterable { case outbound, inbound }
@@ -28,7 +28,7 @@ public struct Located<Value: Sendable>: Sendable {
     }
 }
 
-/// The record kinds, each read from its own folder under Content/ (R1).
+/// The record kinds, each read from its own folder under Content/.
 public enum RecordKind: String, Sendable, CaseIterable {
     case contact, segment, campaign, interactionTemplate, batch
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The values a batch or one of its entries may set (SPEC §6); nil falls through (R60).
+/// The values a batch or one of its entries may set; nil falls through.
 public struct InteractionValues: Sendable {
     public var campaign: Located<String>?
     public var campaignTarget: Bool?
@@ -20,7 +20,7 @@ public struct InteractionValues: Sendable {
     public init() {}
 }
 
-/// A logged interaction batch file (SPEC §6).
+/// A logged interaction batch file.
 public struct InteractionBatch: Sendable {
     public struct EntryOverride: Sendable {
         public var contact: Located<String>

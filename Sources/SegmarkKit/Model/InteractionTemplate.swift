@@ -1,6 +1,6 @@
 import Foundation
 
-/// An interaction template (SPEC §2.4).
+/// An interaction template.
 public struct InteractionTemplate: Sendable {
     public var id: String
     public var path: String

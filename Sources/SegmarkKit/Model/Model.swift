@@ -1,5 +1,5 @@
 /// Everything read from a workspace: settings, code tables and every record, each kind sorted by
-/// case-folded id (R46), with lookups by id.
+/// case-folded id, with lookups by id.
 public struct Model: Sendable {
     public var root: String
     public var settings: Settings
@@ -65,7 +65,7 @@ public struct Model: Sendable {
     public func template(_ id: String) -> InteractionTemplate? { templateIndex[Text.fold(id)].map { templates[$0] } }
     public func batch(_ id: String) -> InteractionBatch? { batchIndex[Text.fold(id)].map { batches[$0] } }
 
-    /// R10: a company's own id; a person's company; else none.
+    /// The company number of a contact: a company's own id; a person's company; else none.
     public func companyNumber(of contact: Contact) -> String? {
         contact.type == .company ? contact.id : contact.company?.value
     }

@@ -1,4 +1,4 @@
-/// A segment definition (SPEC §2.2): header values and the ordered criteria steps (§4).
+/// A segment definition: header values and the ordered criteria steps.
 public struct Segment: Sendable {
     public var id: String
     public var path: String
@@ -35,7 +35,7 @@ public struct Segment: Sendable {
 
 import Foundation
 
-/// One criteria step (R30): an action, its filter groups (AND) and options (§4.2).
+/// One criteria step: an action, its filter groups (AND) and options.
 public struct Step: Sendable {
     public enum Action: String, Sendable, CaseIterable { case add, reduce, refine }
 
@@ -58,7 +58,7 @@ public struct Step: Sendable {
     }
 }
 
-/// A filter group of §4.1 with its compiled filters.
+/// A filter group with its compiled filters.
 public struct FilterGroup: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case contact, profile, mailingGroups = "mailing_groups", jobResponsibilities = "job_responsibilities"
@@ -76,7 +76,7 @@ public struct FilterGroup: Sendable {
         self.location = location
     }
 
-    /// Groups that read the company number's codes rather than the contact's own (R12).
+    /// Groups that read the company number's codes rather than the contact's own.
     public var isCompanyLinked: Bool { kind == .industryGroups || kind == .businessRelations }
 }
 

@@ -1,4 +1,4 @@
-/// segmark.yml (R3).
+/// segmark.yml.
 public struct Settings: Sendable {
     public enum Format: String, Sendable, CaseIterable { case html, md }
 

@@ -1,4 +1,4 @@
-/// Escaping for the Markdown reports (R70): characters that would break a table cell or
+/// Escaping for the Markdown reports: characters that would break a table cell or
 /// start Markdown syntax are backslash-escaped, line breaks become spaces.
 public enum MarkdownEscaping {
     public static func cell(_ s: String) -> String {

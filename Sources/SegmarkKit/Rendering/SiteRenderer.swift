@@ -1,4 +1,4 @@
-/// Stage 4: renders every report of SPEC §8 through the templates, page by page, handing each
+/// Stage 4: renders every report the README lists under "What build writes" through the templates, page by page, handing each
 /// (path, bytes) to a sink in a fixed order. Pages of a kind render in parallel.
 public struct SiteRenderer {
     public let model: Model

@@ -1,4 +1,4 @@
-/// The templates of one build (R70): the built-in ones, each overridden by a file of the same
+/// The templates of one build: the built-in ones, each overridden by a file of the same
 /// path in the workspace's Templates/ folder. Broken templates are diagnostics with positions.
 public struct TemplateLibrary: Sendable {
     public static let pageKinds = ["index", "segment", "campaign", "contact", "contacts"]

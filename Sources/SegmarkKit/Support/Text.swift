@@ -2,7 +2,7 @@ import Foundation
 
 /// Small text helpers shared by every stage.
 public enum Text {
-    /// Case folding used for codes and ids (R2, R40, R46).
+    /// Case folding used for codes and ids.
     @inline(__always)
     public static func fold(_ s: String) -> String {
         var ascii = true
@@ -23,7 +23,7 @@ public enum Text {
         a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
-    /// Edit distance counting a swap of two neighbours as one edit, for "did you mean" (R21).
+    /// Edit distance counting a swap of two neighbours as one edit, for "did you mean".
     public static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
@@ -102,7 +102,7 @@ public enum Text {
 
     public static let idPattern = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 
-    /// R2: `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
+    /// `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`.
     public static func isValidID(_ s: String) -> Bool {
         let u = s.utf8
         guard !u.isEmpty, u.count <= 64 else { return false }

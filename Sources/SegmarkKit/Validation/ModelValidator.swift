@@ -1,5 +1,5 @@
-/// Cross-record rules: unique ids (R2), companies (R11), references, code tables (R13),
-/// segment references and cycles (R34), batch entries (R60).
+/// Cross-record rules: unique ids, companies, references, code tables,
+/// segment references and cycles, batch entries.
 public struct ModelValidator: Sendable {
     public init() {}
 

@@ -1,4 +1,4 @@
-/// Load and validate in one call: the model and every diagnostic, sorted (R20).
+/// Load and validate in one call: the model and every diagnostic, sorted.
 public struct WorkspaceCheck: Sendable {
     public var model: Model
     public var diagnostics: [Diagnostic]

@@ -17,7 +17,7 @@ public struct WorkspaceLoader: Sendable {
         case contact(Contact), segment(Segment), campaign(Campaign), template(InteractionTemplate), batch(InteractionBatch)
     }
 
-    /// segmark.yml (R3), or the defaults when there is none.
+    /// segmark.yml, or the defaults when there is none.
     public func loadSettings(root: String) -> (Settings, [Diagnostic]) {
         let (s, d, _) = loadSettingsAndBytes(root: root)
         return (s, d)

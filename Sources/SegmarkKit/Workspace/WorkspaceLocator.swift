@@ -1,5 +1,5 @@
 /// Finds the workspace root: the given `--root`, else the nearest folder upward holding
-/// segmark.yml or Content/ (SPEC §7).
+/// segmark.yml or Content/.
 public struct WorkspaceLocator: Sendable {
     let fileSystem: FileSystem
 
