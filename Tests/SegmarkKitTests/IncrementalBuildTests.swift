@@ -10,16 +10,7 @@ import Testing
 struct IncrementalBuildTests {
     let fm = FileManager.default
 
-    func tree(_ dir: String) -> [String: Data] {
-        var out: [String: Data] = [:]
-        guard let e = fm.enumerator(atPath: dir) else { return out }
-        while let p = e.nextObject() as? String {
-            var isDir: ObjCBool = false
-            if p == SiteBuilder.stateName { continue }
-            if fm.fileExists(atPath: dir + "/" + p, isDirectory: &isDir), !isDir.boolValue { out[p] = fm.contents(atPath: dir + "/" + p) }
-        }
-        return out
-    }
+    func tree(_ dir: String) -> [String: Data] { GoldenTests().files(dir) }
 
     func files(_ dir: String) -> [String] {
         ((try? fm.subpathsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".md") }.sorted().map { dir + "/" + $0 }

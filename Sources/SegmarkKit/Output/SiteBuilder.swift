@@ -138,9 +138,9 @@ public struct SiteBuilder {
         let recorded = writer.recordedHashes()
         let fs = fileSystem
         let keep: @Sendable (String, UInt64) -> Bool = { path, signature in
-            guard let page = kept[path], page.signature == signature, recorded[path] != nil else { return false }
-            let file = outputDirectory + "/" + path
-            return fs.kind(of: file) == .file && fs.fileSize(file) == page.size && fs.modificationTime(file) == page.modified
+            guard let page = kept[path], page.signature == signature, recorded[path] != nil,
+                  let status = fs.status(outputDirectory + "/" + path) else { return false }
+            return status.kind == .file && status.size == page.size && status.modified == page.modified
         }
         var signatures: [(String, UInt64)] = []
         var rendered = 0
@@ -160,9 +160,8 @@ public struct SiteBuilder {
             let summary = try writer.commit()
             state.pages = [:]
             for (path, signature) in signatures where signature != 0 {
-                let file = outputDirectory + "/" + path
-                guard let size = fileSystem.fileSize(file), let modified = fileSystem.modificationTime(file) else { continue }
-                state.pages[path] = BuildState.Page(signature: signature, size: size, modified: modified)
+                guard let status = fileSystem.status(outputDirectory + "/" + path), status.kind == .file else { continue }
+                state.pages[path] = BuildState.Page(signature: signature, size: status.size, modified: status.modified)
             }
             try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")

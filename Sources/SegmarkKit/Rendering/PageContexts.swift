@@ -17,13 +17,14 @@ public struct PageContexts {
     let rows: SheetRows
 
     /// - Parameter sheetRows: make the rows segment sheets share (skip when no sheet renders).
+    /// - Parameter memberships: each contact's segments, when the caller has them already.
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:], sheetRows: Bool = true,
-                formats: [Settings.Format] = Settings.Format.allCases) {
+                formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil) {
         self.formats = formats
         self.model = model
         self.evaluation = evaluation
         self.history = history
-        self.memberships = evaluation.memberships(contactCount: model.contacts.count)
+        self.memberships = memberships ?? evaluation.memberships(contactCount: model.contacts.count)
         var byCampaign: [String: [Int]] = [:]
         var byBatch = [[Int]](repeating: [], count: model.batches.count)
         for (i, e) in evaluation.entries.enumerated() {

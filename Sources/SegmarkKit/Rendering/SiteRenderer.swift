@@ -39,7 +39,8 @@ public struct SiteRenderer {
         let dirtySheets = model.segments.indices.filter { si in
             sheetPaths(model.segments[si].id).contains { !keep($0, segmentSignatures[si]) }
         }
-        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty, formats: formats)
+        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty, formats: formats,
+                                    memberships: signatures.memberships)
         for asset in templates.assets {
             try sink(asset.path, Fingerprint.ofFile(asset.bytes), asset.bytes)
         }

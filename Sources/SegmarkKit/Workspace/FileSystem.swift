@@ -25,8 +25,21 @@ public protocol FileSystem: Sendable {
     func fileSize(_ path: String) -> Int?
 }
 
+/// What one `lstat` tells about a path (a symbolic link is reported as such, never followed).
+public struct FileStatus: Sendable, Equatable {
+    public var kind: FileKind
+    public var size: Int
+    public var modified: Int64
+}
+
 extension FileSystem {
     public func fileSize(_ path: String) -> Int? { nil }
+
+    /// Kind, size and modification time in one look (one system call on the real file system).
+    public func status(_ path: String) -> FileStatus? {
+        guard let kind = kind(of: path) else { return nil }
+        return FileStatus(kind: kind, size: fileSize(path) ?? -1, modified: modificationTime(path) ?? -1)
+    }
 }
 
 public enum FileKind: Sendable { case file, directory, symlink }
@@ -215,5 +228,17 @@ public struct LocalFileSystem: FileSystem {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    }
+
+    public func status(_ path: String) -> FileStatus? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        let kind: FileKind
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        default: kind = .file
+        }
+        return FileStatus(kind: kind, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
     }
 }
