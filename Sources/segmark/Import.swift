@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import SegmarkKit
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import records from CSV exports (Business Central's contact list).",
+                                                    subcommands: [ImportContacts.self])
+}
+
+struct ImportContacts: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Write Content/contacts/ID.md for every row of a contact list exported from BC as CSV (English or Norwegian captions).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The CSV file (comma, semicolon or tab separated; UTF-8, with or without BOM).")
+    var file: String
+
+    @Flag(help: "Change contacts that exist already (only the keys that changed).")
+    var update = false
+
+    @Flag(name: .customLong("dry-run"), help: "Print what would be added or changed, and write nothing.")
+    var dryRun = false
+
+    @Option(help: "A YAML file mapping column captions to contact keys, for other exports (\"Postnummer\": post_code).")
+    var map: String?
+
+    func run() throws {
+        let ws = try LoadedWorkspace(global, locking: true)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Console.error("error: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        var mapping: [String: String] = [:]
+        if let map {
+            guard let text = FileManager.default.contents(atPath: map).map({ String(decoding: $0, as: UTF8.self) }),
+                  case .success(let node?) = YAMLReader().read(text, path: map, lineOffset: 0), let pairs = node.mapping else {
+                Console.error("error: \(map) must be a YAML map of column caption to contact key")
+                throw ExitCode(1)
+            }
+            for pair in pairs {
+                guard let key = pair.value.scalar, ContactImporter.keys.contains(key) else {
+                    Console.error("error: \(map): '\(pair.value.scalar ?? "")' is not a contact key; one of \(ContactImporter.keys.joined(separator: ", "))")
+                    throw ExitCode(1)
+                }
+                mapping[pair.keyText] = key
+            }
+        }
+        let importer = ContactImporter(model: ws.model)
+        let name = (file as NSString).lastPathComponent
+        do {
+            let plan = try importer.plan(csv: String(decoding: data, as: UTF8.self), file: name, map: mapping, update: update)
+            Console.diagnostics(plan.warnings)
+            let added = plan.changes.filter { $0.kind == .added }, changed = plan.changes.filter { $0.kind == .changed }
+            let unchanged = plan.changes.count - added.count - changed.count
+            if dryRun {
+                for c in plan.changes { Console.out("\(c.kind.rawValue) \(c.id)\(c.keys.isEmpty || c.kind == .added ? "" : " (" + c.keys.joined(separator: ", ") + ")")") }
+            } else {
+                try importer.write(plan)
+            }
+            Console.out("\(dryRun ? "would add" : "added") \(added.count), \(dryRun ? "would change" : "changed") \(changed.count), unchanged \(unchanged)"
+                        + (plan.ignoredColumns.isEmpty ? "" : "; columns not imported: " + plan.ignoredColumns.joined(separator: ", ")))
+        } catch let errors as ContentErrors {
+            Console.diagnostics(errors.diagnostics)
+            Console.error("\(errors.diagnostics.errorCount) error\(errors.diagnostics.errorCount == 1 ? "" : "s"); nothing was written")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export records as CSV in the format import reads.",
+                                                    subcommands: [ExportContacts.self])
+}
+
+struct ExportContacts: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "contacts",
+                                                    abstract: "Write every contact to a CSV file with BC's English captions.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The CSV file to write.")
+    var file: String
+
+    func run() throws {
+        let ws = try LoadedWorkspace(global)
+        do {
+            try LocalFileSystem().writeAtomically(Array(ContactExporter().csv(ws.model).utf8), to: file)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        Console.out("exported \(ws.model.contacts.count) contacts to \(file)")
+    }
+}
