@@ -87,6 +87,9 @@ for size in $SIZES; do
   SEGFILE=$(cd "$WS/Content/segments" && printf '%s\n' *.md | sed -n 2p)
   measure "segmark build (one segment's description changed)" \
     "sed -i \"s/^description: .*/description: Changed-\$RANDOM/\" $WS/Content/segments/$SEGFILE" -- "$BIN" build --root "$WS"
+  IMP=$WORK/import-$size
+  measure "segmark import contacts (every contact, empty workspace)" \
+    "rm -rf $IMP && mkdir -p $IMP/Content && $BIN export contacts $IMP.csv --root $WS >/dev/null" -- "$BIN" import contacts "$IMP.csv" --root "$IMP"
   if [ "$size" != L ]; then
     measure "segmark build --force (re-render, nothing to write)" "true" -- "$BIN" build --root "$WS" --force
   fi

@@ -28,19 +28,20 @@ public struct CSVReader: Sendable {
     public init() {}
 
     public func read(_ text: String) throws(Failure) -> Table {
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
-        let delimiter = Self.detectDelimiter(scalars)
+        var bytes = Array(text.utf8)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let d = Self.detectDelimiter(bytes)
+        let delimiter = Character(Unicode.Scalar(d))
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var records: [[String]] = []
         var record: [String] = []
-        var field = String.UnicodeScalarView()
+        var field: [UInt8] = []
         var i = 0
         var quotedStart: (row: Int, column: Int)?
         var afterQuote = false
-        let d = delimiter.unicodeScalars.first!
         func endField() {
-            record.append(String(field))
-            field = String.UnicodeScalarView()
+            record.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
             afterQuote = false
         }
         func endRecord() {
@@ -48,11 +49,11 @@ public struct CSVReader: Sendable {
             if !(record.count == 1 && record[0].isEmpty) { records.append(record) }
             record = []
         }
-        while i < scalars.count {
-            let c = scalars[i]
+        while i < bytes.count {
+            let c = bytes[i]
             if quotedStart != nil {
-                if c == "\"" {
-                    if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.append("\""); i += 2; continue }
+                if c == quote {
+                    if i + 1 < bytes.count && bytes[i + 1] == quote { field.append(quote); i += 2; continue }
                     quotedStart = nil
                     afterQuote = true
                 } else {
@@ -61,17 +62,16 @@ public struct CSVReader: Sendable {
                 i += 1
                 continue
             }
-            switch c {
-            case "\"" where field.isEmpty && !afterQuote:
+            if c == quote && field.isEmpty && !afterQuote {
                 quotedStart = (records.count + 1, record.count + 1)
-            case d:
+            } else if c == d {
                 endField()
-            case "\r" where i + 1 < scalars.count && scalars[i + 1] == "\n":
+            } else if c == cr && i + 1 < bytes.count && bytes[i + 1] == lf {
                 endRecord()
                 i += 1
-            case "\n", "\r":
+            } else if c == lf || c == cr {
                 endRecord()
-            default:
+            } else {
                 if afterQuote {
                     throw Failure(message: "text after a closing quote; a quote inside a quoted value is written twice (\"\")",
                                   row: records.count + 1, column: record.count + 1)
@@ -90,15 +90,16 @@ public struct CSVReader: Sendable {
     }
 
     /// The delimiter the first line has most of, outside quotes (comma when none).
-    static func detectDelimiter(_ scalars: [Unicode.Scalar]) -> Character {
-        var counts: [Character: Int] = [",": 0, ";": 0, "\t": 0]
+    static func detectDelimiter(_ bytes: [UInt8]) -> UInt8 {
+        let candidates = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+        var counts = [0, 0, 0]
         var quoted = false
-        for c in scalars {
-            if c == "\"" { quoted.toggle(); continue }
-            if !quoted && (c == "\n" || c == "\r") { break }
-            if !quoted, let ch = Optional(Character(c)), counts[ch] != nil { counts[ch]! += 1 }
+        for c in bytes {
+            if c == UInt8(ascii: "\"") { quoted.toggle(); continue }
+            if !quoted && (c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r")) { break }
+            if !quoted, let k = candidates.firstIndex(of: c) { counts[k] += 1 }
         }
-        let best = [",", ";", "\t"].max { counts[$0]! < counts[$1]! }!
-        return counts[best]! > 0 ? best : ","
+        let best = counts.indices.max { counts[$0] < counts[$1] }!
+        return counts[best] > 0 ? candidates[best] : candidates[0]
     }
 }

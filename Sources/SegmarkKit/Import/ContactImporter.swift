@@ -220,6 +220,8 @@ public struct ContactImporter: Sendable {
     /// Writes the plan: new files exclusively, changed ones atomically; unchanged ones are not touched.
     public func write(_ plan: Plan) throws {
         try fileSystem.createDirectory(model.root + "/" + model.settings.content + "/contacts")
+        // One file after another: creating files in one folder from several threads only
+        // contends for the folder's lock in the kernel (measured: slower, not faster).
         for change in plan.changes {
             guard let text = change.text else { continue }
             let full = model.root + "/" + change.path
