@@ -4,7 +4,7 @@ import SegmarkKit
 
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Import records from CSV exports (Business Central's contact list).",
-                                                    subcommands: [ImportContacts.self])
+                                                    subcommands: [ImportContacts.self, ImportCodes.self])
 }
 
 struct ImportContacts: ParsableCommand {
@@ -61,6 +61,35 @@ struct ImportContacts: ParsableCommand {
             }
             Console.out("\(dryRun ? "would add" : "added") \(added.count), \(dryRun ? "would change" : "changed") \(changed.count), unchanged \(unchanged)"
                         + (plan.ignoredColumns.isEmpty ? "" : "; columns not imported: " + plan.ignoredColumns.joined(separator: ", ")))
+        } catch let errors as ContentErrors {
+            Console.diagnostics(errors.diagnostics)
+            Console.error("\(errors.diagnostics.errorCount) error\(errors.diagnostics.errorCount == 1 ? "" : "s"); nothing was written")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct ImportCodes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codes",
+        abstract: "Add the codes of BC's relation lists (Contact No. with a Business Relation, Mailing Group, Industry Group or Job Responsibility Code) to the contacts.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The CSV file.")
+    var file: String
+
+    func run() throws {
+        let ws = try LoadedWorkspace(global, locking: true)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Console.error("error: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        let importer = CodeImporter(model: ws.model)
+        do {
+            let changes = try importer.plan(csv: String(decoding: data, as: UTF8.self), file: (file as NSString).lastPathComponent)
+            try importer.write(changes)
+            Console.out("changed \(changes.count) contact file\(changes.count == 1 ? "" : "s")")
         } catch let errors as ContentErrors {
             Console.diagnostics(errors.diagnostics)
             Console.error("\(errors.diagnostics.errorCount) error\(errors.diagnostics.errorCount == 1 ? "" : "s"); nothing was written")

@@ -130,3 +130,26 @@ struct ImportTests {
         #expect(before == after)
     }
 }
+
+@Suite("Import of relation codes", .serialized)
+struct CodeImportTests {
+    @Test func relationCodesMergeIntoTheContactsLists() throws {
+        let root = try CLI.workspace([
+            "Content/contacts/C1.md": "---\nname: One\nbusiness_relations:\n  - VEND\nmailing_groups: [NEWS]\n---\nNotes stay.\n",
+            "Content/contacts/C2.md": "---\nname: Two\nbusiness_relations: CUST\n---\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let csv = "Contact No.;Business Relation Code\nC1;CUST\nC1;vend\nC2;CUST\n"
+        try csv.write(toFile: root + "/relations.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "codes", root + "/relations.csv", "--root", root])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "changed 1 contact file\n")
+        #expect(try String(contentsOfFile: root + "/Content/contacts/C1.md", encoding: .utf8)
+                == "---\nname: One\nbusiness_relations: [\"CUST\", \"VEND\"]\nmailing_groups: [NEWS]\n---\nNotes stay.\n")
+        #expect(try String(contentsOfFile: root + "/Content/contacts/C2.md", encoding: .utf8) == "---\nname: Two\nbusiness_relations: CUST\n---\n")
+        try "Contact No.,Mailing Group Code\nC9,NEWS\n".write(toFile: root + "/bad.csv", atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["import", "codes", root + "/bad.csv", "--root", root])
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "bad.csv:2:1: error: 'Contact No.' C9 is not a contact in the workspace\n1 error; nothing was written\n")
+    }
+}
