@@ -38,6 +38,18 @@ struct PageSignatures: Sendable {
         return f.value
     }
 
+    /// A page of the contacts directory: its contacts' files and segment counts, and the page count.
+    func directoryPage(contacts: Range<Int>, pages: Int) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        f.combine(UInt64(pages))
+        for ci in contacts {
+            f.combine(contact[ci])
+            f.combine(UInt64(memberships[ci].count))
+        }
+        return f.value
+    }
+
     func contactPage(_ ci: Int, evaluation: Evaluation) -> UInt64 {
         var f = Fingerprint()
         f.combine(global)

@@ -51,17 +51,11 @@ public struct SiteRenderer {
         // The contacts directory: a contact's row shows its file and how many segments it is in.
         let directoryPages = contexts.directoryPageCount
         try renderKind("contacts directory", count: directoryPages, chunk: 8, progress: progress, sink: sink) { page in
-            let lo = (page) * PageContexts.directoryPageSize, hi = min(model.contacts.count, lo + PageContexts.directoryPageSize)
-            var f = Fingerprint()
-            f.combine(signatures.global)
-            f.combine(UInt64(directoryPages))
-            for ci in lo..<hi {
-                f.combine(signatures.contact[ci])
-                f.combine(UInt64(signatures.memberships[ci].count))
-            }
+            let lo = page * PageContexts.directoryPageSize
+            let signature = signatures.directoryPage(contacts: lo..<min(model.contacts.count, lo + PageContexts.directoryPageSize), pages: directoryPages)
             return formats.map { format in
                 let path = PageContexts.directoryPath(page + 1, format.rawValue)
-                return Page(path, f.value, keep(path, f.value) ? nil : templates.render(contexts.directory(page + 1, format), kind: "contacts", format: format))
+                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.directory(page + 1, format), kind: "contacts", format: format))
             }
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
@@ -107,8 +101,6 @@ public struct SiteRenderer {
             self.bytes = bytes
         }
     }
-
-    func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 
     /// Renders in chunks across cores and hands pages to the sink in index order; the next
     /// chunk renders while this thread writes the current one.
