@@ -56,9 +56,15 @@ public struct InteractionEntryBuilder: Sendable {
     public init() {}
 
     public func entries(_ model: Model, asOf: Day) -> [InteractionEntry] {
+        // Batches are independent: built on every core, then joined in batch order.
+        parallelMap(model.batches.count, itemsPerWorker: 32) { bi in UncheckedBox(entries(of: bi, model, asOf: asOf)) }.flatMap(\.value)
+    }
+
+    func entries(of bi: Int, _ model: Model, asOf: Day) -> [InteractionEntry] {
         var out: [InteractionEntry] = []
-        for (bi, batch) in model.batches.enumerated() {
-            guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { continue }
+        let batch = model.batches[bi]
+        do {
+            guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }
             let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
             var seen = Set<Int>()
             seen.reserveCapacity(overrides.count)
