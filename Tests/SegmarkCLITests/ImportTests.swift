@@ -93,6 +93,23 @@ struct ImportTests {
         #expect(broken.stderr == "broken.csv:2:2: error: a quoted value is never closed\n1 error; nothing was written\n")
     }
 
+    @Test func importNeverWritesOutsideTheContactsFolder() throws {
+        let root = try empty()
+        let away = NSTemporaryDirectory() + "segmark-away-" + UUID().uuidString
+        defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: away) }
+        try "No.,Name\n../../escape,Evil\n..,Dots\n".write(toFile: root + "/evil.csv", atomically: true, encoding: .utf8)
+        let ids = try CLI.run(["import", "contacts", root + "/evil.csv", "--root", root])
+        #expect(ids.status == 1)
+        #expect(!fm.fileExists(atPath: root + "/escape.md") && !fm.fileExists(atPath: root + "/Content/contacts"))
+        // A symbolic link in place of Content/contacts: refused, nothing written through it.
+        try fm.createDirectory(atPath: away, withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: root + "/Content/contacts", withDestinationPath: away)
+        try "No.,Name\nC1,One\n".write(toFile: root + "/ok.csv", atomically: true, encoding: .utf8)
+        let linked = try CLI.run(["import", "contacts", root + "/ok.csv", "--root", root])
+        #expect(linked.status == 1)
+        #expect(try fm.contentsOfDirectory(atPath: away).isEmpty)
+    }
+
     @Test func exportThenImportGivesTheSameFiles() throws {
         let first = try empty(), second = try empty()
         defer { try? fm.removeItem(atPath: first); try? fm.removeItem(atPath: second) }

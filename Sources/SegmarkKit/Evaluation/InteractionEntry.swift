@@ -63,38 +63,36 @@ public struct InteractionEntryBuilder: Sendable {
     func entries(of bi: Int, _ model: Model, asOf: Day) -> [InteractionEntry] {
         var out: [InteractionEntry] = []
         let batch = model.batches[bi]
-        do {
-            guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }
-            let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
-            var seen = Set<Int>()
-            seen.reserveCapacity(overrides.count)
-            for (contactID, entry) in overrides {
-                guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { continue }
-                let b = batch.values
-                let campaignID: String? = entry.campaign?.value ?? b.campaign?.value ?? template.campaign?.value
-                let campaign: String? = campaignID.map { id in model.campaignIndex[Text.fold(id)].map { model.campaigns[$0].id } ?? id }
-                let target: Bool = entry.campaignTarget ?? b.campaignTarget ?? template.campaignTarget ?? false
-                let response: Bool = entry.campaignResponse ?? b.campaignResponse ?? template.campaignResponse ?? false
-                let description: String? = entry.description ?? b.description ?? template.description
-                let flow: InformationFlow? = entry.informationFlow ?? b.informationFlow ?? template.informationFlow
-                let initiated: InitiatedBy? = entry.initiatedBy ?? b.initiatedBy ?? template.initiatedBy
-                let channel: CorrespondenceType? = entry.correspondenceType ?? b.correspondenceType ?? template.correspondenceType
-                let salesperson: String? = entry.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]
-                let language: String? = entry.language ?? b.language ?? template.language
-                let cost: Decimal = entry.cost ?? b.cost ?? template.unitCost
-                let duration: Decimal = entry.duration ?? b.duration ?? template.unitDuration
-                out.append(InteractionEntry(
-                    contact: ci, batch: bi, batchID: batch.id, date: date,
-                    template: template.id, group: template.group,
-                    segment: batch.segment?.value,
-                    campaign: campaign, campaignTarget: target, campaignResponse: response,
-                    description: description, subject: entry.subject ?? b.subject,
-                    evaluation: entry.evaluation ?? b.evaluation,
-                    informationFlow: flow, initiatedBy: initiated, correspondenceType: channel,
-                    salesperson: salesperson, language: language, cost: cost, duration: duration,
-                    attemptFailed: entry.attemptFailed ?? b.attemptFailed ?? false,
-                    canceled: batch.canceled))
-            }
+        guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }
+        let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
+        var seen = Set<Int>()
+        seen.reserveCapacity(overrides.count)
+        for (contactID, entry) in overrides {
+            guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { continue }
+            let b = batch.values
+            let campaignID: String? = entry.campaign?.value ?? b.campaign?.value ?? template.campaign?.value
+            let campaign: String? = campaignID.map { id in model.campaignIndex[Text.fold(id)].map { model.campaigns[$0].id } ?? id }
+            let target: Bool = entry.campaignTarget ?? b.campaignTarget ?? template.campaignTarget ?? false
+            let response: Bool = entry.campaignResponse ?? b.campaignResponse ?? template.campaignResponse ?? false
+            let description: String? = entry.description ?? b.description ?? template.description
+            let flow: InformationFlow? = entry.informationFlow ?? b.informationFlow ?? template.informationFlow
+            let initiated: InitiatedBy? = entry.initiatedBy ?? b.initiatedBy ?? template.initiatedBy
+            let channel: CorrespondenceType? = entry.correspondenceType ?? b.correspondenceType ?? template.correspondenceType
+            let salesperson: String? = entry.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]
+            let language: String? = entry.language ?? b.language ?? template.language
+            let cost: Decimal = entry.cost ?? b.cost ?? template.unitCost
+            let duration: Decimal = entry.duration ?? b.duration ?? template.unitDuration
+            out.append(InteractionEntry(
+                contact: ci, batch: bi, batchID: batch.id, date: date,
+                template: template.id, group: template.group,
+                segment: batch.segment?.value,
+                campaign: campaign, campaignTarget: target, campaignResponse: response,
+                description: description, subject: entry.subject ?? b.subject,
+                evaluation: entry.evaluation ?? b.evaluation,
+                informationFlow: flow, initiatedBy: initiated, correspondenceType: channel,
+                salesperson: salesperson, language: language, cost: cost, duration: duration,
+                attemptFailed: entry.attemptFailed ?? b.attemptFailed ?? false,
+                canceled: batch.canceled))
         }
         return out
     }
