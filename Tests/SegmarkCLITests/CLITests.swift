@@ -60,7 +60,7 @@ struct CLITests {
         let r = try CLI.run(["check", "--strict"])
         #expect(r.status == 0)
         #expect(r.stdout == "")
-        #expect(r.stderr == "checked 86 files: 0 warnings\n")
+        #expect(r.stderr == "checked 88 files: 0 warnings\n")
     }
 
     @Test func checkAndBuildReportBrokenTemplatesWithTheirPositions() throws {
@@ -210,7 +210,7 @@ struct LogTests {
         #expect(noDescription.stderr == "error: segment NODESC has no description; add one before logging\n")
         let noSalesperson = try CLI.run(["log", "SM10007", "--root", root])
         #expect(noSalesperson.status == 1)
-        #expect(noSalesperson.stderr == "error: no salesperson for CT101, CT102, CT111, CT113, CT131, CT161, CT221: set one on segment SM10007 or on these contacts\n")
+        #expect(noSalesperson.stderr == "error: no salesperson for CT101, CT102, CT104, CT111, CT113, CT131, CT161, CT221: set one on segment SM10007 or on these contacts\n")
         let dry = try CLI.run(["log", "SM10005", "--dry-run", "--root", root])
         #expect(dry.status == 0)
         #expect(dry.stdout.hasPrefix("---\nid: SM10005-2027-02-01\ndate: 2027-02-01\ntemplate: ABSTRACT\n"))

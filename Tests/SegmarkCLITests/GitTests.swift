@@ -265,7 +265,7 @@ struct GitTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try CLI.run(["init", dir])
         #expect(r.status == 0)
-        #expect(r.stdout == "created a workspace in \(dir) (30 files); next: cd \(dir) && segmark build\n")
+        #expect(r.stdout == "created a workspace in \(dir) (34 files); next: cd \(dir) && segmark build\n")
         for file in ["segmark.yml", ".gitignore", "Content/codes.yml", "Content/segments/S001.md", "Content/campaigns/CAMP01.md",
                      "Content/interaction-templates/NEWS.md", "Templates/html/segment.html", "Templates/md/contact.md", "Templates/assets/style.css"] {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + file), "missing \(file)")

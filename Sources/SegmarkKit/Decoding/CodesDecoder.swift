@@ -12,6 +12,13 @@ public struct CodesDecoder: Sendable {
                 else if pair.value.isNull { entries.append((pair.keyText, "")) }
                 else if let m = pair.value.mapping, let d = m.first(where: { $0.keyText == "description" })?.value.scalar {
                     entries.append((pair.keyText, d))
+                    if name == "salespeople", let email = m.first(where: { $0.keyText == "email" })?.value {
+                        if let text = email.scalar, MailAddress.isValid(text) {
+                            codes.salespersonEmails[Text.fold(pair.keyText)] = text
+                        } else {
+                            r.warning("the e-mail address of salesperson '\(pair.keyText)' is not an address like name@example.com", at: email.location)
+                        }
+                    }
                 } else {
                     r.error("the description of '\(pair.keyText)' must be text, not \(pair.value.kindName)", at: pair.value.location)
                 }

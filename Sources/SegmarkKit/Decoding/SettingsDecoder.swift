@@ -1,6 +1,6 @@
 /// Decodes segmark.yml.
 public struct SettingsDecoder: Sendable {
-    public static let keys = ["title", "as_of", "currency", "base_url", "formats", "history", "content", "templates", "output"]
+    public static let keys = ["title", "as_of", "currency", "base_url", "formats", "history", "content", "templates", "output", "sender", "letter_window"]
 
     public init() {}
 
@@ -37,6 +37,24 @@ public struct SettingsDecoder: Sendable {
                     apply(v)
                 }
             }
+        }
+        if r.has("sender") {
+            var sender = FieldReader(r.node("sender"), path: path, known: ["name", "email", "address"], what: "'sender'")
+            s.sender.name = sender.text("name")
+            if let email = sender.located("email") {
+                s.sender.email = email.value
+                if !MailAddress.isValid(email.value) {
+                    sender.error("'email' of the sender must be an e-mail address like name@example.com, found '\(email.value)'", at: email.location)
+                }
+            }
+            s.sender.address = sender.list("address").map(\.value)
+            r.diagnostics += sender.diagnostics
+        }
+        if r.has("letter_window") {
+            var window = FieldReader(r.node("letter_window"), path: path, known: ["left", "top"], what: "'letter_window'")
+            if let left = window.number("left", nonNegative: true) { s.letterWindow.left = left }
+            if let top = window.number("top", nonNegative: true) { s.letterWindow.top = top }
+            r.diagnostics += window.diagnostics
         }
         return (s, r.diagnostics)
     }

@@ -28,6 +28,10 @@ public struct Codes: Sendable {
 
     public var tables: [String: Table]
     public var questions: [Question]
+    /// Salespeople's e-mail addresses (`salespeople: { HR: { description: …, email: … } }`), by folded code.
+    public var salespersonEmails: [String: String] = [:]
+
+    public func salespersonEmail(_ code: String) -> String? { salespersonEmails[Text.fold(code)] }
 
     public init(tables: [String: Table] = [:], questions: [Question] = []) {
         self.tables = tables

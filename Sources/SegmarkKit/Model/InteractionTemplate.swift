@@ -18,6 +18,27 @@ public struct InteractionTemplate: Sendable {
     public var campaignTarget: Bool?
     public var campaignResponse: Bool?
     public var body: String
+    /// The 1-based line of the file where the body starts (template errors point into it).
+    public var bodyLine: Int = 1
+    /// Language variants from sibling files `ID.LANG.md` (R82), sorted by language.
+    public var variants: [Variant] = []
+
+    /// A language variant: its own body, and optionally its own description and subject.
+    public struct Variant: Sendable {
+        public var language: String
+        public var path: String
+        public var description: String?
+        public var subject: String?
+        public var body: String
+        public var bodyLine: Int
+    }
+
+    /// The variant for a contact's language (compared ignoring case), if there is one.
+    public func variant(for language: String?) -> Variant? {
+        guard let language, !language.isEmpty else { return nil }
+        let folded = Text.fold(language)
+        return variants.first { Text.fold($0.language) == folded }
+    }
 
     public init(id: String, path: String, idLocation: SourceLocation) {
         self.id = id

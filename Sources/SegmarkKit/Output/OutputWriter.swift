@@ -89,6 +89,7 @@ public final class OutputWriter {
         }
         var removed = 0
         var leftAlone: [String] = []
+        var emptied = Set<String>()
         for (path, hash) in previous where hashes[path] == nil {
             guard fileSystem.kind(of: directory + "/" + path) != nil || !Self.isSafeRelative(path) else { continue }  // already gone
             if let hash, Self.isSafeRelative(path), (try? checkFolders(of: path)) != nil,
@@ -96,9 +97,20 @@ public final class OutputWriter {
                let bytes = try? fileSystem.read(directory + "/" + path), Fingerprint.ofFile(bytes) == hash {
                 try fileSystem.remove(directory + "/" + path)
                 removed += 1
+                var folder = path
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = String(folder[..<slash])
+                    emptied.insert(folder)
+                }
             } else {
                 leftAlone.append(path)
             }
+        }
+        // A folder left empty by the removals (a batch's e-mail drafts) goes too; deepest first,
+        // real folders only (checked above), and never one that still holds anything.
+        for folder in emptied.sorted(by: { $0.count != $1.count ? $0.count > $1.count : Text.codePointLess($0, $1) }) {
+            let full = directory + "/" + folder
+            if fileSystem.kind(of: full) == .directory, (try? fileSystem.entries(in: full))?.isEmpty == true { try? fileSystem.remove(full) }
         }
         let manifestBytes = Self.manifestBytes(produced.map { ($0.path, Optional($0.hash)) })
         if (try? fileSystem.read(manifestPath)) != manifestBytes {

@@ -39,6 +39,63 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
   table { page-break-inside: auto; } tr { page-break-inside: avoid; }
   .labels .sheet { margin: 0; }
 }
+/* Letters (interactions/BATCH-letters.html): one A4 page each, the address in the envelope window. */
+.print-letters { margin: 0; max-width: none; padding: 0; }
+.letter { position: relative; box-sizing: border-box; width: 210mm; height: 296mm; overflow: hidden; background: #fff;
+          break-before: page; page-break-before: always; font-size: 11pt; line-height: 1.4; }
+.letter .sender { position: absolute; right: 20mm; top: 15mm; text-align: right; font-size: 9pt; }
+.letter .recipient { position: absolute; width: 85mm; height: 35mm; overflow: hidden; }
+.letter .sender span, .letter .recipient span { display: block; }
+.letter .content { position: absolute; left: 25mm; right: 20mm; top: 95mm; }
+.letter .subject { font-weight: bold; }
+@media screen { .print-letters { background: #ddd; } .letter { margin: 10mm auto; box-shadow: 0 1mm 3mm #999; } }
+.notice { border-left: 4px solid #b00; padding: 0.3em 0.8em; }
+
+"""##),
+        ("html/batch.html", ##"""
+{{> head}}
+<h1>Interaction batch {{id}}{{#canceled}} (canceled){{/canceled}}</h1>
+{{#canceled}}
+<p class="notice">This batch is canceled: its entries leave every statistic, and it has no letters, e-mails or labels.</p>
+{{/canceled}}
+{{#inbound}}
+<p class="notice">An inbound interaction: it records what came in, so it has no letters or e-mails.</p>
+{{/inbound}}
+{{#future}}
+<p class="notice">Dated after the as-of date ({{asOf}}): the reports count its entries from its date on.</p>
+{{/future}}
+<table class="figures">
+<caption>Header</caption>
+<tbody>
+{{#header}}
+<tr><th scope="row">{{label}}</th><td>{{#link}}<a href="{{link}}">{{value}}</a>{{/link}}{{^link}}{{value}}{{/link}}{{#detail}} — {{detail}}{{/detail}}</td></tr>
+{{/header}}
+</tbody>
+</table>
+<p class="documents"><a href="{{csv}}">Contacts as CSV</a>{{#letters}} · <a href="{{link}}">Letters to print ({{count}})</a>{{/letters}}{{#labels}} · <a href="{{link}}">Address labels ({{count}})</a>{{/labels}}{{#hasMails}} · <a href="#mails">E-mail drafts</a>{{/hasMails}}</p>
+<h2>Entries</h2>
+<p class="counts">{{#channels}}<span>{{channel}}: {{count}}</span> {{/channels}}</p>
+<table>
+<caption>Contacts in this batch ({{entryCount}}), cost {{totalCost}}</caption>
+<thead><tr><th scope="col">Contact</th><th scope="col">Name</th><th scope="col">Channel</th><th scope="col">Salesperson</th><th scope="col" class="num">Cost</th><th scope="col">Evaluation</th><th scope="col">Document</th></tr></thead>
+<tbody>
+{{#entries}}
+<tr><td><a href="{{link}}">{{contact}}</a></td><td>{{name}}</td><td>{{channel}}</td><td>{{salesperson}}</td><td class="num">{{cost}}</td><td>{{evaluation}}</td><td>{{#mail}}<a href="{{mail}}">e-mail draft</a>{{/mail}}{{note}}</td></tr>
+{{/entries}}
+</tbody>
+</table>
+{{#hasMails}}
+<h2 id="mails">E-mail drafts</h2>
+<p>Open a draft in your mail client to review and send it (Outlook opens it ready to send; in Thunderbird use File → Open → Saved Message, then Message → Edit as New Message).</p>
+<ul class="mails">
+{{#mails}}
+<li><a href="{{link}}">{{contact}}</a></li>
+{{/mails}}
+</ul>
+{{/hasMails}}
+<h2>Notes</h2>
+<div class="body">{{{body}}}</div>
+{{> foot}}
 
 """##),
         ("html/campaign.html", ##"""
@@ -137,7 +194,7 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <thead><tr><th scope="col">Date</th><th scope="col">Template</th><th scope="col">Description</th><th scope="col">Campaign</th><th scope="col">Evaluation</th><th scope="col" class="num">Cost</th><th scope="col" class="num">Minutes</th></tr></thead>
 <tbody>
 {{#interactions}}
-<tr{{#canceled}} class="canceled"{{/canceled}}><td>{{date}}</td><td>{{template}}</td><td>{{description}}{{#canceled}} (canceled){{/canceled}}{{#attemptFailed}} (attempt failed){{/attemptFailed}}</td><td>{{campaign}}</td><td>{{evaluation}}</td><td class="num">{{cost}}</td><td class="num">{{duration}}</td></tr>
+<tr{{#canceled}} class="canceled"{{/canceled}}><td><a href="{{link}}" title="Batch {{batch}}">{{date}}</a></td><td>{{template}}</td><td>{{description}}{{#canceled}} (canceled){{/canceled}}{{#attemptFailed}} (attempt failed){{/attemptFailed}}</td><td>{{campaign}}</td><td>{{evaluation}}</td><td class="num">{{cost}}</td><td class="num">{{duration}}</td></tr>
 {{/interactions}}
 </tbody>
 </table>
@@ -223,7 +280,7 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <thead><tr><th scope="col">Date</th><th scope="col">Batch</th><th scope="col">Template</th><th scope="col">Description</th><th scope="col" class="num">Entries</th></tr></thead>
 <tbody>
 {{#recent}}
-<tr{{#canceled}} class="canceled"{{/canceled}}><td>{{date}}</td><td>{{id}}{{#canceled}} (canceled){{/canceled}}</td><td>{{template}}</td><td>{{description}}</td><td class="num">{{entries}}</td></tr>
+<tr{{#canceled}} class="canceled"{{/canceled}}><td>{{date}}</td><td><a href="{{link}}">{{id}}</a>{{#canceled}} (canceled){{/canceled}}{{#future}} (dated after the as-of date){{/future}}</td><td>{{template}}</td><td>{{description}}</td><td class="num">{{entries}}</td></tr>
 {{/recent}}
 </tbody>
 </table>
@@ -235,16 +292,45 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Labels {{id}} · {{siteTitle}}</title>
+<title>{{heading}} · {{siteTitle}}</title>
 <link rel="stylesheet" href="../assets/style.css">
 </head>
 <body class="labels">
-<h1 class="screen-only">Address labels for segment {{id}} ({{count}})</h1>
+<h1 class="screen-only">{{heading}} ({{count}})</h1>
 <div class="sheet">
 {{#labels}}
 <div class="label">{{#lines}}<span>{{.}}</span>{{/lines}}</div>
 {{/labels}}
 </div>
+</body>
+</html>
+
+"""##),
+        ("html/letters.html", ##"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{pageTitle}} · {{siteTitle}}</title>
+<link rel="stylesheet" href="{{root}}assets/style.css">
+<style>
+@page { size: A4; margin: 0; }
+.letter .recipient { left: {{windowLeft}}mm; top: {{windowTop}}mm; }
+</style>
+</head>
+<body class="print-letters">
+<p class="screen-only">{{count}} letters for batch {{id}}: print on A4, one letter a page, and fold for a left-window envelope.</p>
+{{#letters}}
+<section class="letter" data-contact="{{contact}}">
+<div class="sender">{{#sender}}<span>{{.}}</span>{{/sender}}</div>
+<div class="recipient">{{#address}}<span>{{.}}</span>{{/address}}</div>
+<div class="content">
+<p class="date">{{date}}</p>
+<p class="subject">{{subject}}</p>
+<div class="body">{{{body}}}</div>
+</div>
+</section>
+{{/letters}}
 </body>
 </html>
 
@@ -297,7 +383,7 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <thead><tr><th scope="col">Date</th><th scope="col">Batch</th><th scope="col" class="num">Entries</th><th scope="col" class="num">Cost</th><th scope="col">Joined since</th><th scope="col">Left since</th></tr></thead>
 <tbody>
 {{#batches}}
-<tr{{#canceled}} class="canceled"{{/canceled}}><td>{{date}}</td><td>{{id}}{{#canceled}} (canceled){{/canceled}}</td><td class="num">{{entries}}</td><td class="num">{{cost}}</td><td>{{joined}}</td><td>{{left}}</td></tr>
+<tr{{#canceled}} class="canceled"{{/canceled}}><td>{{date}}</td><td><a href="{{link}}">{{id}}</a>{{#canceled}} (canceled){{/canceled}}{{#future}} (dated after the as-of date){{/future}}</td><td class="num">{{entries}}</td><td class="num">{{cost}}</td><td>{{joined}}</td><td>{{left}}</td></tr>
 {{/batches}}
 </tbody>
 </table>
@@ -306,6 +392,49 @@ svg.chart rect.bar { fill: var(--accent); } svg.chart rect.bar2 { fill: #7fb0e0;
 <h2>Brief</h2>
 <div class="body">{{{body}}}</div>
 {{> foot}}
+
+"""##),
+        ("md/batch.md", ##"""
+{{% CONTENT_TYPE: TEXT }}
+# Interaction batch {{id}}{{#canceled}} (canceled){{/canceled}}
+
+_As of {{asOf}}._
+{{#canceled}}
+
+This batch is canceled: its entries leave every statistic, and it has no letters, e-mails or labels.
+{{/canceled}}
+{{#inbound}}
+
+An inbound interaction: it records what came in, so it has no letters or e-mails.
+{{/inbound}}
+{{#future}}
+
+Dated after the as-of date ({{asOf}}): the reports count its entries from its date on.
+{{/future}}
+
+| Field | Value |
+|---|---|
+{{#header}}
+| {{label}} | {{value}}{{#detail}} — {{detail}}{{/detail}} |
+{{/header}}
+
+[Contacts as CSV]({{csv}}){{#letters}} · [Letters to print ({{count}})]({{link}}){{/letters}}
+
+## Entries
+
+{{#channels}}
+- {{channel}}: {{count}}
+{{/channels}}
+
+| Contact | Name | Channel | Salesperson | Cost | Evaluation | Document |
+|---|---|---|---|---|---|---|
+{{#entries}}
+| [{{contact}}]({{link}}) | {{name}} | {{channel}} | {{salesperson}} | {{cost}} | {{evaluation}} | {{#mail}}[e-mail draft]({{mail}}){{/mail}}{{note}} |
+{{/entries}}
+
+## Notes
+
+{{{body}}}
 
 """##),
         ("md/campaign.md", ##"""
@@ -394,7 +523,7 @@ _As of {{asOf}}._
 | Date | Template | Description | Campaign | Evaluation | Cost | Minutes |
 |---|---|---|---|---|---:|---:|
 {{#interactions}}
-| {{date}} | {{template}} | {{description}}{{#canceled}} (canceled){{/canceled}}{{#attemptFailed}} (attempt failed){{/attemptFailed}} | {{campaign}} | {{evaluation}} | {{cost}} | {{duration}} |
+| [{{date}}]({{link}}) | {{template}} | {{description}}{{#canceled}} (canceled){{/canceled}}{{#attemptFailed}} (attempt failed){{/attemptFailed}} | {{campaign}} | {{evaluation}} | {{cost}} | {{duration}} |
 {{/interactions}}
 
 """##),
@@ -449,8 +578,33 @@ Segments evaluated as of **{{asOf}}**.
 | Date | Batch | Template | Description | Entries |
 |---|---|---|---|---:|
 {{#recent}}
-| {{date}} | {{id}}{{#canceled}} (canceled){{/canceled}} | {{template}} | {{description}} | {{entries}} |
+| {{date}} | [{{id}}]({{link}}){{#canceled}} (canceled){{/canceled}}{{#future}} (dated after the as-of date){{/future}} | {{template}} | {{description}} | {{entries}} |
 {{/recent}}
+
+"""##),
+        ("md/letters.md", ##"""
+{{% CONTENT_TYPE: TEXT }}
+# Letters for batch {{id}}
+
+{{count}} letters, one for each hard-copy entry. Print the HTML version: it puts each letter on an A4 page with the address in the envelope window.
+{{#letters}}
+
+---
+
+{{#sender}}
+{{.}}  
+{{/sender}}
+
+{{#address}}
+{{.}}  
+{{/address}}
+
+{{date}}
+
+**{{subject}}**
+
+{{{body}}}
+{{/letters}}
 
 """##),
         ("md/segment.md", ##"""
@@ -496,7 +650,7 @@ _As of {{asOf}}._
 | Date | Batch | Entries | Cost | Joined since | Left since |
 |---|---|---:|---:|---|---|
 {{#batches}}
-| {{date}} | {{id}}{{#canceled}} (canceled){{/canceled}} | {{entries}} | {{cost}} | {{joined}} | {{left}} |
+| {{date}} | [{{id}}]({{link}}){{#canceled}} (canceled){{/canceled}}{{#future}} (dated after the as-of date){{/future}} | {{entries}} | {{cost}} | {{joined}} | {{left}} |
 {{/batches}}
 {{/hasBatches}}
 {{^hasBatches}}Not logged yet.{{/hasBatches}}

@@ -18,6 +18,26 @@ public enum MarkdownEscaping {
     }
 }
 
+extension MarkdownEscaping {
+    /// A value merged into running Markdown (letter bodies, R83): every ASCII punctuation
+    /// character that can start Markdown syntax is backslash-escaped (links, images, HTML,
+    /// emphasis, code, headings, lists, setext and thematic breaks, entities), line breaks and
+    /// other control characters become spaces, so the value stays one run of plain text.
+    public static func inline(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 {
+                out.append(" ")
+                continue
+            }
+            if v < 0x80, "\\`*_{}[]()<>#+-.!|~&=\"".unicodeScalars.contains(scalar) { out.append("\\") }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+}
+
 /// HTML escaping of `& < > " '`, on UTF-8 bytes: a byte of these five is never part of a
 /// multi-byte character, so a combining mark after `"` cannot hide it.
 public enum HTMLEscaping {

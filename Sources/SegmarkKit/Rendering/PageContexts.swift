@@ -90,15 +90,18 @@ public struct PageContexts {
             ["id": .text(e(c.id)), "description": .text(e(c.description ?? "")), "status": .text(e(c.status ?? "")),
              "startingDate": .text(c.startingDate?.description ?? ""), "endingDate": .text(c.endingDate?.description ?? "")]
         })
-        let recent = model.batches.indices.filter { model.batches[$0].date.map { $0 <= evaluation.asOf } ?? false }.sorted { a, b in
+        // The newest batches, also those dated after the as-of date (marked).
+        let recent = model.batches.indices.filter { model.batches[$0].date != nil }.sorted { a, b in
             let da = model.batches[a].date ?? Day(year: 1, month: 1, day: 1)!, db = model.batches[b].date ?? Day(year: 1, month: 1, day: 1)!
             if da != db { return da > db }
             return a < b
         }.prefix(10)
         ctx["recent"] = .list(recent.map { bi -> TemplateValue in
             let b = model.batches[bi]
-            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "template": .text(e(b.template?.value ?? "")),
-                    "description": .text(e(b.values.description ?? "")), "entries": .int(batchEntries[bi].count), "canceled": .bool(b.canceled)]
+            return ["id": .text(e(b.id)), "link": .text("interactions/\(b.id).\(format.rawValue)"),
+                    "date": .text(b.date?.description ?? ""), "template": .text(e(b.template?.value ?? "")),
+                    "description": .text(e(b.values.description ?? "")), "entries": .int(entries(ofBatch: bi).count), "canceled": .bool(b.canceled),
+                    "future": .bool(b.date.map { $0 > evaluation.asOf } ?? false)]
         })
         return ctx
     }
@@ -211,24 +214,34 @@ public struct PageContexts {
         let dropped = result?.droppedByExclusion.indices ?? []
         ctx["dropped"] = .list(dropped.map { ["id": .text(e(model.contacts[$0].id)), "name": .text(e(model.contacts[$0].name))] })
         ctx["hasDropped"] = .bool(!dropped.isEmpty)
+        // Every batch logged from it, also one dated after the as-of date (logged for the segment's later date).
         let batches = model.batches.indices.filter { bi in
-            (model.batches[bi].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false)
-                && (model.batches[bi].date.map { $0 <= evaluation.asOf } ?? false)
+            (model.batches[bi].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false) && model.batches[bi].date != nil
         }
         ctx["batches"] = .list(batches.map { bi -> TemplateValue in
             let b = model.batches[bi]
-            let entries = batchEntries[bi]
+            let entries = entries(ofBatch: bi)
             var logged = ContactSet(capacity: model.contacts.count)
             var cost: Decimal = 0
-            for ei in entries { logged.insert(evaluation.entries[ei].contact); cost += evaluation.entries[ei].cost }
+            for e in entries { logged.insert(e.contact); cost += e.cost }
             let current = result?.members ?? ContactSet(capacity: model.contacts.count)
-            return ["id": .text(e(b.id)), "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(e(money(cost) + currency)),
-                    "canceled": .bool(b.canceled),
+            return ["id": .text(e(b.id)), "link": .text("../interactions/\(b.id).\(ext)"),
+                    "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(e(money(cost) + currency)),
+                    "canceled": .bool(b.canceled), "future": .bool(b.date.map { $0 > evaluation.asOf } ?? false),
                     "joined": .text(e(idList(current.subtracting(logged)))), "left": .text(e(idList(logged.subtracting(current))))]
         })
         ctx["hasBatches"] = .bool(!batches.isEmpty)
         ctx["body"] = .text(body(s.body, format))
         return ctx
+    }
+
+    /// A batch's entries: the evaluation's, or — for a batch dated after the as-of date, which
+    /// the evaluation does not see — made from its file.
+    func entries(ofBatch bi: Int) -> [InteractionEntry] {
+        if let date = model.batches[bi].date, date > evaluation.asOf {
+            return InteractionEntryBuilder().entries(of: bi, model, asOf: date)
+        }
+        return batchEntries[bi].map { evaluation.entries[$0] }
     }
 
     /// The campaign's interaction entries, in evaluation order.
@@ -393,7 +406,8 @@ public struct PageContexts {
         }
         ctx["interactions"] = .list(history.map { ei -> TemplateValue in
             let x = evaluation.entries[ei]
-            return ["date": .text(x.date.description), "template": .text(e(x.template)), "description": .text(e(x.subject ?? x.description ?? "")),
+            return ["date": .text(x.date.description), "batch": .text(e(x.batchID)), "link": .text("../interactions/\(x.batchID).\(format.rawValue)"),
+                    "template": .text(e(x.template)), "description": .text(e(x.subject ?? x.description ?? "")),
                     "campaign": .text(e(x.campaign ?? "")), "evaluation": .text(x.evaluation?.label ?? ""),
                     "cost": .text(money(x.cost)), "duration": .text(minutes(x.duration)), "canceled": .bool(x.canceled),
                     "attemptFailed": .bool(x.attemptFailed)]
@@ -405,17 +419,20 @@ public struct PageContexts {
 
     public func labels(_ si: Int) -> TemplateValue {
         let s = model.segments[si]
+        let template = s.interactionTemplate.flatMap { model.template($0.value) }
         var labels: [TemplateValue] = []
-        labels.reserveCapacity(evaluation.results[si]?.members.count ?? 0)
-        evaluation.results[si]?.members.forEach { ci in labels.append(rows.labels[ci]) }
-        return ["id": .text(s.id), "siteTitle": .text(model.settings.title), "count": .int(labels.count), "labels": .list(labels)]
+        // Labels are for the envelopes: members who get their documents on paper.
+        evaluation.results[si]?.members.forEach { ci in
+            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.labels[ci]) }
+        }
+        return ["id": .text(s.id), "heading": .text("Address labels for segment \(s.id)"), "siteTitle": .text(model.settings.title),
+                "count": .int(labels.count), "labels": .list(labels)]
     }
 
     public func csv(_ si: Int) -> String {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
-        let header = ["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
-                      "county", "country", "email", "phone", "mobile", "language", "salesperson", "correspondence_type", "added_by_step"]
+        let header = SheetRows.csvHeader + ["salesperson", "correspondence_type", "added_by_step"]
         let result = evaluation.results[si]
         var out = CSV.encode([header])
         out.reserveCapacity(out.utf8.count + (result?.members.count ?? 0) * 160)

@@ -10,12 +10,12 @@ public enum PageSchema {
     public static let names: [String: Set<String>] = [
         "index": common.union([
             "counts", "contacts", "companies", "persons", "segments", "campaigns", "batches", "entries", "canceledEntries", "hasCanceled",
-            "id", "description", "members", "campaign", "status", "startingDate", "endingDate", "recent", "date", "template", "canceled",
+            "id", "description", "members", "campaign", "status", "startingDate", "endingDate", "recent", "date", "template", "canceled", "link", "future",
         ]),
         "segment": common.union(row).union(history).union([
             "id", "description", "header", "steps", "number", "before", "after", "hasSteps", "funnel",
             "members", "name", "companyName", "type", "channel", "salesperson", "addedBy", "memberCount", "companyCount", "personCount",
-            "dropped", "hasDropped", "batches", "entries", "cost", "canceled", "joined", "left", "hasBatches", "body", "hasLabels",
+            "dropped", "hasDropped", "batches", "entries", "cost", "canceled", "joined", "left", "hasBatches", "body", "hasLabels", "link", "future",
         ]),
         "campaign": common.union(row).union(history).union([
             "id", "description", "header", "figures", "entries", "distinct", "segments", "members", "contacted", "responded", "cost",
@@ -23,9 +23,17 @@ public enum PageSchema {
         ]),
         "contact": common.union(row).union([
             "id", "name", "type", "fields", "body", "segments", "description", "addedBy",
-            "interactions", "date", "template", "campaign", "evaluation", "cost", "duration", "canceled", "attemptFailed",
+            "interactions", "date", "template", "campaign", "evaluation", "cost", "duration", "canceled", "attemptFailed", "batch", "link",
         ]),
-        "labels": ["id", "siteTitle", "count", "labels", "lines"],
+        "labels": ["id", "heading", "siteTitle", "count", "labels", "lines"],
+        "batch": common.union(row).union([
+            "id", "header", "canceled", "future", "inbound", "entries", "contact", "link", "name", "channel", "salesperson", "cost", "evaluation",
+            "note", "mail", "channels", "count", "entryCount", "letters", "labels", "csv", "mails", "hasMails", "body", "totalCost",
+        ]),
+        "letters": common.union([
+            "id", "count", "letters", "contact", "sender", "name", "email", "lines", "address", "date", "subject", "body",
+            "windowLeft", "windowTop", "pageBreak",
+        ]),
         "contacts": common.union([
             "contacts", "id", "name", "type", "company", "companyId", "country", "segments",
             "total", "first", "last", "page", "pageCount", "hasPages", "pages", "number", "link", "current",

@@ -32,7 +32,10 @@ struct PageSignatures: Sendable {
         var f = Fingerprint()
         f.combine(context)
         for path in ["segmark.yml", model.settings.content + "/codes.yml"] { f.combine(model.sourceHashes[path] ?? 0) }
-        for t in model.templates { f.combine(model.sourceHashes[t.path] ?? 0) }
+        for t in model.templates {
+            f.combine(model.sourceHashes[t.path] ?? 0)
+            for v in t.variants { f.combine(model.sourceHashes[v.path] ?? 0) }
+        }
         for c in model.campaigns { f.combine(model.sourceHashes[c.path] ?? 0) }
         f.combine(UInt64(model.contacts.count))
         return f.value
@@ -82,6 +85,26 @@ struct PageSignatures: Sendable {
         result.droppedByExclusion.forEach { ci in f.combine(contact[ci]) }
         let id = Text.fold(model.segments[si].id)
         for (bi, b) in model.batches.enumerated() where b.segment.map({ Text.fold($0.value) == id }) ?? false { f.combine(batchFile[bi]) }
+        return f.value
+    }
+
+    /// A batch's page, CSV, labels, letters and e-mails: its file and its contacts' (and their companies').
+    /// The batch's segment file too: the page shows its description.
+    func batchPages(_ bi: Int, model: Model, entries: [InteractionEntry]) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        f.combine(batchFile[bi])
+        if let s = model.batches[bi].segment, let si = model.segmentIndex[Text.fold(s.value)] { f.combine(segmentFile[si]) }
+        for e in entries { f.combine(contact[e.contact]) }
+        return f.value
+    }
+
+    /// One e-mail draft: the batch file and the contact's (and its company's) file.
+    func mailDraft(_ bi: Int, contact ci: Int) -> UInt64 {
+        var f = Fingerprint()
+        f.combine(global)
+        f.combine(batchFile[bi])
+        f.combine(contact[ci])
         return f.value
     }
 

@@ -44,18 +44,30 @@ struct SheetRows: Sendable {
             Cells(id: .text(e(c.id)), name: .text(e(c.name)), companyName: .text(e(company?.name ?? "")),
                   type: .text(c.type.rawValue), salesperson: .text(e(salesperson)))
         }
+        let post = PostalAddress(of: c, company: company)
+        return (cells { $0 }, cells(MarkdownEscaping.cell),
+                CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(salesperson)),
+                ["lines": .list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))])
+    }
+
+    /// The mail-merge CSV's columns, shared by sheets and batches (the columns after these are their own).
+    static let csvHeader = ["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
+                            "county", "country", "email", "phone", "mobile", "language"]
+
+    /// The `csvHeader` cells of a contact, encoded and joined, ending in a comma; the address is R79's.
+    static func csvPrefix(_ c: Contact, company: Contact?, post: PostalAddress) -> String {
         let v = { (f: ContactField) in c.values[f] ?? "" }
-        let fixed = [c.id, c.type.rawValue, c.name, company?.id ?? "", company?.name ?? "",
-                     v(.address), v(.address_2), v(.post_code), v(.city), v(.county), v(.country), v(.email), v(.phone), v(.mobile),
+        let cells = [c.id, c.type.rawValue, c.name, company?.id ?? "", company?.name ?? "",
+                     post.address, post.address2, post.postCode, post.city, post.county, post.country, v(.email), v(.phone), v(.mobile),
                      v(.language)]
+        return cells.map(CSV.cell).joined(separator: ",") + ","
+    }
+
+    /// An address label's (and a letter's address block's) lines: the name, a person's
+    /// company, then the postal address (R79).
+    static func labelLines(_ c: Contact, company: Contact?, post: PostalAddress, codes: Codes) -> [String] {
         var lines = [c.name]
         if let company { lines.append(company.name) }
-        for f in [ContactField.address, .address_2] { if let value = c.values[f], !value.isEmpty { lines.append(value) } }
-        let town = [c.values[.post_code], c.values[.city]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-        if !town.isEmpty { lines.append(town) }
-        if let country = c.values[.country] { lines.append(model.codes.description("countries", country) ?? country) }
-        return (cells { $0 }, cells(MarkdownEscaping.cell),
-                CSVCells(prefix: fixed.map(CSV.cell).joined(separator: ",") + ",", salesperson: CSV.cell(salesperson)),
-                ["lines": .list(lines.map(TemplateValue.text))])
+        return lines + post.lines(codes: codes)
     }
 }

@@ -82,6 +82,15 @@ public struct SiteRenderer {
                 return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.campaign(ci, format), kind: "campaign", format: format))
             }
         }
+        // Each logged batch: its page, CSV, labels, letters and e-mail drafts (§10).
+        let batches = BatchPages(model: model, evaluation: evaluation, contexts: contexts, templates: templates, formats: formats)
+        try renderKind("batches", count: model.batches.count, chunk: 4, progress: progress, sink: sink) { bi in
+            let signature = signatures.batchPages(bi, model: model, entries: batches.entries[bi])
+            return batches.outputs(bi).map { file in
+                let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
+                return Page(file.path, own, keep(file.path, own) ? nil : file.make())
+            }
+        }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
             let signature = signatures.contactPage(ci, evaluation: evaluation)
             return formats.map { format in

@@ -1,7 +1,7 @@
 /// The templates of one build: the built-in ones, each overridden by a file of the same
 /// path in the workspace's Templates/ folder. Broken templates are diagnostics with positions.
 public struct TemplateLibrary: Sendable {
-    public static let pageKinds = ["index", "segment", "campaign", "contact", "contacts"]
+    public static let pageKinds = ["index", "segment", "campaign", "contact", "contacts", "batch", "letters"]
 
     public var html: TemplateSet
     public var md: TemplateSet

@@ -83,12 +83,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: y, month: m, day: d) ?? self
     }
 
+    /// Monday = 0 … Sunday = 6 (1970-01-01, ordinal 0, was a Thursday).
+    public var weekdayIndex: Int { ((ordinal % 7) + 7 + 3) % 7 }
+
     /// Monday of this date's ISO week.
-    public var weekStart: Day {
-        // 1970-01-01 was a Thursday; ordinal 0 → weekday index 3 (Mon = 0).
-        let weekday = ((ordinal % 7) + 7 + 3) % 7
-        return adding(days: -weekday)
-    }
+    public var weekStart: Day { adding(days: -weekdayIndex) }
 
     public static func < (a: Day, b: Day) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)

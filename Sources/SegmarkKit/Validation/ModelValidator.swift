@@ -17,6 +17,7 @@ public struct ModelValidator: Sendable {
         batches(model, &out)
         outputCollisions(model, &out)
         filterValues(model, &out)
+        out += LetterMerge.diagnostics(model)
         return out
     }
 
@@ -63,6 +64,9 @@ public struct ModelValidator: Sendable {
                     code(model, table, value, at: c.locations["\(table).\(i)"], what: "code", &out)
                 }
             }
+            if let email = c.values[.email], !email.isEmpty, !MailAddress.isValid(email), let loc = c.locations["email"] {
+                out.append(.warning("'\(email)' is not an e-mail address like name@example.com; this contact gets no e-mail drafts", at: loc))
+            }
             if !model.codes.questions.isEmpty {
                 for (question, answers) in c.profile {
                     guard let loc = c.locations["profile." + question] else { continue }
@@ -84,16 +88,23 @@ public struct ModelValidator: Sendable {
     /// system would): segment `S1-labels` and the labels page of segment `S1`.
     func outputCollisions(_ model: Model, _ out: inout [Diagnostic]) {
         var owners: [String: (id: String, path: String, page: String)] = [:]
-        for s in model.segments {
-            for (file, page) in [("segments/\(s.id).html", "sheet"), ("segments/\(s.id)-labels.html", "labels page")] {
+        func claim(_ kind: String, _ id: String, _ path: String, _ location: SourceLocation, _ pages: [(String, String)]) {
+            for (file, page) in pages {
                 let key = Text.fold(file)
                 if let owner = owners[key] {
-                    out.append(.error("segment '\(s.id)' would write its \(page) to \(file), the \(owner.page) of segment \(owner.id) (\(owner.path)); "
-                                      + "rename one of the two", at: s.idLocation))
+                    out.append(.error("\(kind) '\(id)' would write its \(page) to \(file), the \(owner.page) (\(owner.path)); "
+                                      + "rename one of the two", at: location))
                 } else {
-                    owners[key] = (s.id, s.path, page)
+                    owners[key] = (id, path, "\(page) of \(kind) \(id)")
                 }
             }
+        }
+        for s in model.segments {
+            claim("segment", s.id, s.path, s.idLocation, [("segments/\(s.id).html", "sheet"), ("segments/\(s.id)-labels.html", "labels page")])
+        }
+        for b in model.batches {
+            claim("batch", b.id, b.path, b.idLocation, [("interactions/\(b.id).html", "page"), ("interactions/\(b.id)-labels.html", "labels page"),
+                                                         ("interactions/\(b.id)-letters.html", "letters"), ("interactions/\(b.id)-mail", "e-mail folder")])
         }
     }
 

@@ -15,6 +15,7 @@ public struct WorkspaceLoader: Sendable {
 
     enum Decoded: Sendable {
         case contact(Contact), segment(Segment), campaign(Campaign), template(InteractionTemplate), batch(InteractionBatch)
+        case variant(main: String, InteractionTemplate.Variant)
     }
 
     /// segmark.yml, or the defaults when there is none.
@@ -143,14 +144,17 @@ public struct WorkspaceLoader: Sendable {
     public func decode(_ raw: RawWorkspace) -> Result {
         var diagnostics = raw.diagnostics
         let files = raw.files
+        let templatePaths = Set(files.filter { $0.kind == .interactionTemplate }.map(\.path))
         let results: [(Decoded?, [Diagnostic])] = parallelMap(files.count) { i in
             let (kind, path, bytes) = files[i]
             guard let bytes else { return (nil, []) }  // its diagnostic came from read()
-            return Self.decodeFile(kind: kind, path: path, bytes: bytes)
+            let variant = kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths) : nil
+            return Self.decodeFile(kind: kind, path: path, bytes: bytes, variantOf: variant)
         }
         var contacts: [Contact] = [], segments: [Segment] = [], campaigns: [Campaign] = []
         var templates: [InteractionTemplate] = [], batches: [InteractionBatch] = []
         var unreadable: [RecordKind: Set<String>] = [:]
+        var variants: [String: [InteractionTemplate.Variant]] = [:]
         for (i, (decoded, d)) in results.enumerated() {
             diagnostics += d
             if decoded == nil {
@@ -163,8 +167,12 @@ public struct WorkspaceLoader: Sendable {
             case .campaign(let c)?: campaigns.append(c)
             case .template(let t)?: templates.append(t)
             case .batch(let b)?: batches.append(b)
+            case .variant(let main, let v)?: variants[main, default: []].append(v)
             case nil: break
             }
+        }
+        for i in templates.indices {
+            templates[i].variants = (variants[templates[i].path] ?? []).sorted { Text.codePointLess($0.path, $1.path) }
         }
         var model = Model(root: raw.root, settings: raw.settings, codes: raw.codes, contacts: contacts, segments: segments,
                           campaigns: campaigns, templates: templates, batches: batches)
@@ -177,7 +185,8 @@ public struct WorkspaceLoader: Sendable {
         decode(read(root: root))
     }
 
-    static func decodeFile(kind: RecordKind, path: String, bytes: [UInt8]) -> (Decoded?, [Diagnostic]) {
+    static func decodeFile(kind: RecordKind, path: String, bytes: [UInt8],
+                           variantOf variant: (main: String, language: String)? = nil) -> (Decoded?, [Diagnostic]) {
         let document: SourceDocument
         switch FrontMatterParser().parse(bytes, path: path) {
         case .failure(let d): return (nil, [d])
@@ -199,6 +208,10 @@ public struct WorkspaceLoader: Sendable {
             let (c, d) = CampaignDecoder().decode(document, fileName: fileName)
             return (.campaign(c), d)
         case .interactionTemplate:
+            if let variant {
+                let (v, d) = InteractionTemplateDecoder().decodeVariant(document, language: variant.language)
+                return (.variant(main: variant.main, v), d)
+            }
             let (t, d) = InteractionTemplateDecoder().decode(document, fileName: fileName)
             return (.template(t), d)
         case .batch:

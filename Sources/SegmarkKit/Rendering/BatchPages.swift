@@ -1,0 +1,201 @@
+import Foundation
+
+/// What every logged batch gets (§10): its page, its mail-merge CSV, and — unless canceled —
+/// labels and print-ready letters for its hard_copy entries and an e-mail draft per email
+/// entry. Made from the batch's own entries (a snapshot of who was logged), whatever the
+/// as-of date, so a batch logged for a later date has its documents too.
+struct BatchPages {
+    let model: Model
+    let contexts: PageContexts
+    let templates: TemplateLibrary
+    let merge: LetterMerge
+    let formats: [Settings.Format]
+    /// Per batch, its entries resolved as R60 says.
+    let entries: [[InteractionEntry]]
+    let companyNumber: [Int?]
+
+    init(model: Model, evaluation: Evaluation, contexts: PageContexts, templates: TemplateLibrary, formats: [Settings.Format]) {
+        self.model = model
+        self.templates = templates
+        self.contexts = contexts
+        self.formats = formats
+        self.merge = LetterMerge(model: model)
+        self.companyNumber = evaluation.facts.companyNumber
+        let builder = InteractionEntryBuilder()
+        let end = Day(year: 9999, month: 12, day: 31)!
+        entries = model.batches.indices.map { builder.entries(of: $0, model, asOf: end) }
+    }
+
+    func company(of ci: Int) -> Contact? {
+        model.contacts[ci].type == .person ? companyNumber[ci].map { model.contacts[$0] } : nil
+    }
+
+    static func channel(_ e: InteractionEntry) -> CorrespondenceType { e.correspondenceType ?? .email }
+
+    /// The entry's e-mail address when it can get a draft.
+    func mailAddress(_ e: InteractionEntry) -> String? {
+        guard let address = model.contacts[e.contact].values[.email], MailAddress.isValid(address) else { return nil }
+        return address
+    }
+
+    /// A file name for an id that is safe on every system: ids are already letters, digits,
+    /// `.`, `_` and `-`; Windows also refuses device names (`CON`, `nul.txt`, `COM1`) and a
+    /// name ending in a dot, which get a `_`.
+    static func safeName(_ id: String) -> String {
+        let base = id.split(separator: ".", maxSplits: 1).first.map { $0.uppercased() } ?? ""
+        let devices: Set<String> = ["CON", "PRN", "AUX", "NUL"]
+        let numbered = (base.hasPrefix("COM") || base.hasPrefix("LPT")) && base.count == 4 && base.last!.isNumber
+        if devices.contains(base) || numbered || id.hasSuffix(".") { return id + "_" }
+        return id
+    }
+
+    static func mailPath(_ batch: String, _ contact: String) -> String { "interactions/\(batch)-mail/\(safeName(contact)).eml" }
+
+    /// Every file of a batch, in a fixed order: its path, the contact of an e-mail draft (whose
+    /// signature is its own), and how to make its bytes.
+    func outputs(_ bi: Int) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
+        let b = model.batches[bi]
+        guard b.date != nil, b.template.flatMap({ model.template($0.value) }) != nil else { return [] }
+        let items = entries[bi]
+        let (paper, mails) = documents(bi)
+        var out: [(String, Int?, () -> [UInt8])] = []
+        for format in formats {
+            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { templates.render(page(bi, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
+        }
+        out.append(("interactions/\(b.id).csv", nil, { Array(csv(items).utf8) }))
+        if !paper.isEmpty {
+            if formats.contains(.html) { out.append(("interactions/\(b.id)-labels.html", nil, { templates.html.render("labels", labels(bi, paper)) ?? [] })) }
+            for format in formats {
+                out.append(("interactions/\(b.id)-letters.\(format.rawValue)", nil, { templates.render(letters(bi, paper, format), kind: "letters", format: format) }))
+            }
+        }
+        for e in mails { out.append((Self.mailPath(b.id, model.contacts[e.contact].id), e.contact, { mail(e) })) }
+        return out
+    }
+
+    /// The entries that get a letter and those that get an e-mail draft: none for a canceled
+    /// batch; inbound entries record what came in and get no documents either.
+    func documents(_ bi: Int) -> (paper: [InteractionEntry], mails: [InteractionEntry]) {
+        guard !model.batches[bi].canceled else { return ([], []) }
+        let out = entries[bi].filter { $0.informationFlow != .inbound }
+        return (out.filter { Self.channel($0) == .hardCopy }, out.filter { Self.channel($0) == .email && mailAddress($0) != nil })
+    }
+
+
+    func labels(_ bi: Int, _ paper: [InteractionEntry]) -> TemplateValue {
+        let b = model.batches[bi]
+        return ["id": .text(b.id), "heading": .text("Address labels for batch \(b.id)"), "siteTitle": .text(model.settings.title),
+                "count": .int(paper.count), "labels": .list(paper.map { e in
+                    let c = model.contacts[e.contact], company = company(of: e.contact)
+                    let lines = SheetRows.labelLines(c, company: company, post: PostalAddress(of: c, company: company), codes: model.codes)
+                    return ["lines": .list(lines.map(TemplateValue.text))]
+                })]
+    }
+
+    // MARK: the batch page
+
+    func page(_ bi: Int, _ format: Settings.Format, paper: Int, mails: [InteractionEntry]) -> TemplateValue {
+        let e = contexts.esc(format)
+        let b = model.batches[bi]
+        let ext = format.rawValue
+        let items = entries[bi]
+        let currency = model.settings.currency.map { " " + $0 } ?? ""
+        var ctx = contexts.common(format, root: "../", title: "Interaction batch \(b.id)")
+        let template = b.template.flatMap { model.template($0.value) }
+        let segment = b.segment.flatMap { model.segment($0.value) }
+        let campaign = (b.values.campaign?.value ?? template?.campaign?.value).flatMap { model.campaign($0) }
+        let total = items.reduce(Decimal(0)) { $0 + $1.cost }
+        ctx["id"] = .text(e(b.id))
+        ctx["canceled"] = .bool(b.canceled)
+        ctx["inbound"] = .bool(!items.isEmpty && items.allSatisfy { $0.informationFlow == .inbound })
+        ctx["future"] = .bool((b.date ?? contexts.evaluation.asOf) > contexts.evaluation.asOf)
+        ctx["header"] = .list([
+            contexts.row("Date", b.date?.description, e),
+            contexts.row("Interaction template", template?.id, detail: template?.description, e),
+            contexts.row("Segment", segment?.id ?? b.segment?.value, detail: segment?.description, link: segment.map { "../segments/\($0.id).\(ext)" }, e),
+            contexts.row("Campaign", campaign?.id, detail: campaign?.description, link: campaign.map { "../campaigns/\($0.id).\(ext)" }, e),
+            contexts.row("Description", b.values.description ?? template?.description, e),
+            contexts.row("Subject", b.values.subject, e),
+            contexts.row("Salesperson", b.values.salesperson, detail: b.values.salesperson.flatMap { model.codes.description("salespeople", $0) }, e),
+            contexts.row("Cost", contexts.money(total) + currency, e),
+            contexts.row("Status", b.canceled ? "canceled: its entries leave every statistic, and it has no letters, e-mails or labels" : nil, e),
+        ].compactMap { $0 })
+        ctx["entryCount"] = .int(items.count)
+        ctx["totalCost"] = .text(e(contexts.money(total) + currency))
+        let mailed = Set(mails.map(\.contact))
+        ctx["entries"] = .list(items.map { x -> TemplateValue in
+            let c = model.contacts[x.contact]
+            var row: TemplateValue = [
+                "contact": .text(e(c.id)), "link": .text("../contacts/\(c.id).\(ext)"), "name": .text(e(c.name)),
+                "channel": .text(Self.channel(x).rawValue), "salesperson": .text(e(x.salesperson ?? "")),
+                "cost": .text(contexts.money(x.cost)), "evaluation": .text(x.evaluation?.label ?? ""),
+            ]
+            if mailed.contains(x.contact) { row["mail"] = .text(Self.mailPath(b.id, c.id).dropFirst("interactions/".count).description) }
+            if !b.canceled, x.informationFlow != .inbound, Self.channel(x) == .email, mailAddress(x) == nil {
+                row["note"] = .text((c.values[.email] ?? "").isEmpty ? "no e-mail address" : "no e-mail address (not a valid address)")
+            }
+            return row
+        })
+        ctx["channels"] = .list(CorrespondenceType.allCases.compactMap { channel -> TemplateValue? in
+            let n = items.filter { Self.channel($0) == channel }.count
+            return n == 0 ? nil : ["channel": .text(channel.rawValue), "count": .int(n)]
+        })
+        if paper > 0 {
+            ctx["letters"] = ["count": .int(paper), "link": .text("\(b.id)-letters.\(ext)")]
+            if formats.contains(.html) { ctx["labels"] = ["count": .int(paper), "link": .text("\(b.id)-labels.html")] }
+        }
+        ctx["csv"] = .text("\(b.id).csv")
+        ctx["hasMails"] = .bool(!mails.isEmpty)
+        ctx["mails"] = .list(mails.map { x in
+            ["contact": .text(e(model.contacts[x.contact].id)), "link": .text(Self.mailPath(b.id, model.contacts[x.contact].id).dropFirst("interactions/".count).description)]
+        })
+        ctx["body"] = .text(contexts.body(b.body, format))
+        return ctx
+    }
+
+    // MARK: CSV, letters, e-mails
+
+    func csv(_ items: [InteractionEntry]) -> String {
+        var out = CSV.encode([SheetRows.csvHeader + ["salesperson", "correspondence_type", "cost", "evaluation"]])
+        for x in items {
+            let c = model.contacts[x.contact], company = company(of: x.contact)
+            out += SheetRows.csvPrefix(c, company: company, post: PostalAddress(of: c, company: company))
+            out += [x.salesperson ?? "", Self.channel(x).rawValue, contexts.money(x.cost), x.evaluation?.rawValue ?? ""].map(CSV.cell).joined(separator: ",")
+            out += "\r\n"
+        }
+        return out
+    }
+
+    func letters(_ bi: Int, _ paper: [InteractionEntry], _ format: Settings.Format) -> TemplateValue {
+        let e = contexts.esc(format)
+        let b = model.batches[bi]
+        var ctx = contexts.common(format, root: "../", title: "Letters \(b.id)")
+        let sender = model.settings.sender
+        ctx["id"] = .text(e(b.id))
+        ctx["count"] = .int(paper.count)
+        ctx["windowLeft"] = .text(Number.format(model.settings.letterWindow.left))
+        ctx["windowTop"] = .text(Number.format(model.settings.letterWindow.top))
+        // Sender lines are the workspace's own text: escaped like any other value.
+        let senderLines = ([sender.name].compactMap { $0 } + sender.address + [sender.email].compactMap { $0 }).map { TemplateValue.text(e($0)) }
+        ctx["letters"] = .list(paper.enumerated().map { n, x -> TemplateValue in
+            let c = model.contacts[x.contact], company = company(of: x.contact)
+            let lines = SheetRows.labelLines(c, company: company, post: PostalAddress(of: c, company: company), codes: model.codes)
+            let merged = merge.markdown(x, company: company, escaped: true)
+            let body = format == .html ? MarkdownRenderer().html(merged.body) : merged.body.trimmingCharacters(in: .whitespacesAndNewlines)
+            return ["contact": .text(e(c.id)), "sender": .list(senderLines), "address": .list(lines.map { .text(e($0)) }),
+                    "date": .text(x.date.description), "subject": .text(e(merged.subject)), "body": .text(body),
+                    "pageBreak": .bool(n > 0)]
+        })
+        return ctx
+    }
+
+    func mail(_ x: InteractionEntry) -> [UInt8] {
+        let c = model.contacts[x.contact], company = company(of: x.contact)
+        let plain = merge.markdown(x, company: company, escaped: false)
+        let marked = merge.markdown(x, company: company, escaped: true)
+        let sender = model.settings.sender
+        return MailDraft(fromName: sender.name, fromAddress: sender.email, toName: c.name, toAddress: mailAddress(x) ?? "",
+                         subject: plain.subject, date: x.date, batchID: x.batchID, contactID: c.id,
+                         plain: plain.body, html: MarkdownRenderer().html(marked.body)).bytes()
+    }
+}
