@@ -3,12 +3,12 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo || echo NONE))
 BIN := .build/release/segmark
 
-.PHONY: run test setup build bench fuzz templates clean check
+.PHONY: run test setup setup-engines build bench fuzz templates clean check
 
 run: setup build
 	$(BIN) build --root .
 
-test: setup
+test: setup setup-engines
 	$(SWIFT) build -c release --product segmark
 	SEGMARK_BIN=$(CURDIR)/$(BIN) $(SWIFT) test
 
@@ -27,6 +27,19 @@ setup:
 	  echo "Installing libcmark-dev with apt-get"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libcmark-dev pkg-config >/dev/null; \
 	fi
+
+# The database engines the SQL tests run every segment on (R93): the sqlite3 CLI and
+# PostgreSQL from Debian, DuckDB from PyPI. The tests start and stop PostgreSQL themselves.
+setup-engines:
+	@missing=""; \
+	command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$(SUDO)" = "NONE" ]; then echo "Missing:$$missing. Run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	  echo "Installing$$missing with apt-get"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@python3 -c "import duckdb" 2>/dev/null || { echo "Installing duckdb from PyPI"; python3 -m pip install --quiet duckdb; }
 
 # Regenerates the Swift file that embeds Templates/ into the binary.
 templates:

@@ -99,8 +99,8 @@ struct ImportCodes: ParsableCommand {
 }
 
 struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export records as CSV in the format import reads.",
-                                                    subcommands: [ExportContacts.self])
+    static let configuration = CommandConfiguration(abstract: "Export contacts as CSV in the format import reads, or the workspace as tables for a database.",
+                                                    subcommands: [ExportContacts.self, ExportSQL.self])
 }
 
 struct ExportContacts: ParsableCommand {

@@ -8,7 +8,7 @@ struct Segmark: ParsableCommand {
         commandName: "segmark",
         abstract: "CRM segments as code: evaluate segments and render reports from Markdown files.",
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, Members.self, Explain.self, Log.self, Cancel.self, Diff.self, Init.self, Import.self, Export.self]
+        subcommands: [Build.self, Check.self, Members.self, Explain.self, Log.self, Cancel.self, Diff.self, Init.self, Import.self, Export.self, SQL.self]
     )
 
     /// Exit statuses: 0 success, 1 content errors or refused, 2 usage errors.

@@ -42,4 +42,22 @@ public enum CSV {
         }
         return out
     }
+
+    /// RFC 4180 without the formula guard: for data files loaded by databases (SQL export),
+    /// where every value must arrive exactly as written.
+    public static func encodePlain(_ rows: [[String]]) -> String {
+        var out = ""
+        for row in rows {
+            for (i, v) in row.enumerated() {
+                if i > 0 { out += "," }
+                if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) || v.hasPrefix(" ") || v.hasSuffix(" ") {
+                    out += "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                } else {
+                    out += v
+                }
+            }
+            out += "\r\n"
+        }
+        return out
+    }
 }

@@ -1,0 +1,171 @@
+import Foundation
+
+/// `segmark export sql DIR` (R91): the workspace as tables — schema.sql, one CSV per table
+/// (RFC 4180, UTF-8, header row; an empty cell is NULL), load.sql for the dialect,
+/// segments.sql with one view per segment, and README.md describing every table.
+public struct SQLExporter {
+    public let model: Model
+    public let asOf: Day
+    public let dialect: SQLDialect
+
+    public init(model: Model, asOf: Day, dialect: SQLDialect) {
+        self.model = model
+        self.asOf = asOf
+        self.dialect = dialect
+    }
+
+    /// The files to write, name → bytes, in a fixed order.
+    public func files() -> [(name: String, bytes: [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        out.append(("schema.sql", Array(schema().utf8)))
+        for (table, csv) in tables() { out.append(("\(table).csv", Array(csv.utf8))) }
+        out.append(("load.sql", Array(load().utf8)))
+        out.append(("segments.sql", Array(segments().utf8)))
+        out.append(("README.md", Array(readme().utf8)))
+        return out
+    }
+
+    /// `segment_` + the id in lower case with every character but a–z and 0–9 written `_`.
+    public static func viewName(_ id: String) -> String {
+        "segment_" + String(id.lowercased().unicodeScalars.map { s -> Character in
+            (s >= "a" && s <= "z") || (s >= "0" && s <= "9") ? Character(s) : "_"
+        })
+    }
+
+    func columnType(_ kind: SQLSchema.Kind) -> String {
+        switch kind {
+        case .text: return dialect.textType
+        case .number: return dialect.numberType
+        case .integer: return dialect.integerType
+        }
+    }
+
+    public func schema() -> String {
+        var sql = "-- Segmark workspace tables (\(dialect.rawValue)); see README.md.\n"
+        for t in SQLSchema.tables {
+            let csvOptions = dialect == .spark ? " USING csv OPTIONS (path '\(t.name).csv', header 'true', multiLine 'true', escape '\"')" : ""
+            sql += "DROP TABLE IF EXISTS \(t.name);\n"
+            sql += "CREATE TABLE \(t.name) (\n" + t.columns.map { "  \($0.name) \(columnType($0.kind))" }.joined(separator: ",\n") + "\n)\(csvOptions);\n"
+        }
+        return sql
+    }
+
+    public func load() -> String {
+        var sql = ""
+        switch dialect {
+        case .sqlite:
+            sql += ".read schema.sql\n"
+            for t in SQLSchema.tables {
+                sql += ".import --csv --skip 1 \(t.name).csv \(t.name)\n"
+                // The CLI imports an empty cell as '': make it NULL, as the other engines do.
+                for c in t.columns { sql += "UPDATE \(t.name) SET \(c.name) = NULL WHERE \(c.name) = '';\n" }
+            }
+        case .postgres:
+            sql += "\\i schema.sql\n"
+            for t in SQLSchema.tables { sql += "\\copy \(t.name) FROM '\(t.name).csv' WITH (FORMAT csv, HEADER true)\n" }
+        case .duckdb:
+            sql += ".read schema.sql\n"
+            for t in SQLSchema.tables { sql += "COPY \(t.name) FROM '\(t.name).csv' (FORMAT csv, HEADER true);\n" }
+        case .spark:
+            // The tables of schema.sql read their CSV files where they are.
+            sql += "-- run from this folder: spark-sql -f load.sql\n"
+            sql += schemaStatements()
+        }
+        sql += dialect == .postgres ? "\\i segments.sql\n" : dialect == .spark ? segments() : ".read segments.sql\n"
+        return sql
+    }
+
+    func schemaStatements() -> String { schema() }
+
+    public func segments() -> String {
+        let compiler = SQLCompiler(model: model, asOf: asOf, dialect: dialect)
+        var sql = "-- One view per segment, as of \(asOf) (relative dates were resolved then).\n"
+        for (si, s) in model.segments.enumerated() {
+            guard let query = try? compiler.query(si) else {
+                sql += "-- \(s.id): not written (it reads itself through a cycle of segments)\n"
+                continue
+            }
+            let view = Self.viewName(s.id)
+            sql += "DROP VIEW IF EXISTS \(view);\nCREATE VIEW \(view) AS\n\(query)\n"
+        }
+        return sql
+    }
+
+    // MARK: tables
+
+    public func tables() -> [(String, String)] {
+        let builder = InteractionEntryBuilder()
+        let end = Day(year: 9999, month: 12, day: 31)!
+        let allEntries = model.batches.indices.flatMap { builder.entries(of: $0, model, asOf: end) }
+        let facts = ContactFacts(model: model, entries: [])
+        let matcher = GroupMatcher(model: model, facts: facts, entries: [], asOf: asOf)
+        let key = { (i: Int) in Text.fold(model.contacts[i].id) }
+
+        var contacts = [SQLSchema.tables[0].columns.map(\.name)]
+        var values = [["contact_key"] + SQLSchema.valueColumns.map(\.name)]
+        for (i, c) in model.contacts.enumerated() {
+            let v = { (f: ContactField) in c.values[f] ?? "" }
+            contacts.append([key(i), c.id, c.type.rawValue, c.name, c.company?.value ?? "", facts.companyNumber[i].map(key) ?? "",
+                             c.excludeFromSegments ? "1" : "0"] + SQLSchema.contactFields.map { $0 == .created ? (c.created?.description ?? "") : v($0) })
+            var rows: [(String, FieldValue)] = ContactField.allCases.map { ($0.rawValue, matcher.contactValue($0.rawValue, i)) }
+            rows.append(("company_name", matcher.contactValue("company_name", i)))
+            rows += c.fields.map { ("fields." + $0.name, FieldValue($0.value)) }
+            for (kind, codes) in [("industry_groups", c.industryGroups), ("business_relations", c.businessRelations),
+                                  ("mailing_groups", c.mailingGroups), ("job_responsibilities", c.jobResponsibilities)] {
+                rows += codes.map { (kind, FieldValue($0)) }
+            }
+            for (question, answers) in c.profile { rows += answers.map { ("profile." + Text.fold(question), FieldValue($0)) } }
+            for (field, value) in rows { if let cells = Self.valueCells(value) { values.append([key(i), field] + cells) } }
+        }
+
+        var entries = [SQLSchema.tables[2].columns.map(\.name)]
+        var entryValues = [["entry_id"] + SQLSchema.valueColumns.map(\.name)]
+        let flag = { (b: Bool) in b ? "1" : "0" }
+        for (n, e) in allEntries.enumerated() {
+            let id = String(n + 1)
+            entries.append([id, key(e.contact), e.batchID, e.date.description, e.template, e.group, e.segment ?? "", e.campaign ?? "",
+                            flag(e.campaignTarget), flag(e.campaignResponse), e.evaluation?.rawValue ?? "", e.informationFlow?.rawValue ?? "",
+                            e.initiatedBy?.rawValue ?? "", e.correspondenceType?.rawValue ?? "", e.salesperson ?? "",
+                            Number.format(e.cost), Number.format(e.duration), flag(e.attemptFailed), flag(e.canceled), e.subject ?? ""])
+            for f in InteractionField.allCases {
+                if let cells = Self.valueCells(e.value(f)) { entryValues.append([id, f.rawValue] + cells) }
+            }
+        }
+        return [("contacts", CSV.encodePlain(contacts)), ("contact_values", CSV.encodePlain(values)),
+                ("interaction_entries", CSV.encodePlain(entries)), ("entry_values", CSV.encodePlain(entryValues))]
+    }
+
+    /// value, value_folded, value_number, value_date — nil for a missing value (no row).
+    static func valueCells(_ value: FieldValue) -> [String]? {
+        switch value {
+        case .missing: return nil
+        case .text(let s):
+            return [s, s.lowercased(), Number.parse(s).map { Number.format($0) } ?? "", Day(s)?.description ?? ""]
+        case .number(let n): return [Number.format(n), Number.format(n), Number.format(n), ""]
+        case .date(let d): return [d.description, d.description, "", d.description]
+        case .bool(let b): return [b ? "true" : "false", b ? "true" : "false", "", ""]
+        }
+    }
+
+    // MARK: README
+
+    public func readme() -> String {
+        var md = "# Segmark workspace as tables (\(dialect.rawValue))\n\n"
+        md += "Written by `segmark export sql --dialect \(dialect.rawValue)` as of \(asOf). Load everything, views included, from this folder:\n\n"
+        switch dialect {
+        case .sqlite: md += "```\nsqlite3 segmark.db < load.sql\nsqlite3 segmark.db 'SELECT * FROM segment_sm10001'\n```\n\n"
+        case .postgres: md += "```\npsql -d DATABASE -f load.sql\n```\n\n"
+        case .duckdb: md += "```\nduckdb segmark.duckdb < load.sql\n```\n\n"
+        case .spark: md += "```\nspark-sql -f load.sql\n```\n\n"
+        }
+        md += "`segmark sql SEGMENT --dialect \(dialect.rawValue)` prints one segment's query; `segments.sql` holds one view per segment "
+        md += "(`segment_` + the id in lower case, other characters as `_`), each with the column `contact_id`.\n\n"
+        md += "Ids are compared in lower case through `contact_key`; values stay as written (`0150`, `NO`). An empty CSV cell is NULL. "
+        md += "Booleans are 1 and 0; dates are text `YYYY-MM-DD`.\n"
+        for t in SQLSchema.tables {
+            md += "\n## \(t.name)\n\n\(t.about)\n\n| column | type | holds |\n|---|---|---|\n"
+            for c in t.columns { md += "| `\(c.name)` | \(columnType(c.kind)) | \(c.about) |\n" }
+        }
+        return md
+    }
+}

@@ -1,0 +1,70 @@
+/// The tables `segmark export sql` writes and the queries of `segmark sql` read (R91, R92),
+/// each column with what it holds. Keys are ids folded to lower case (`contact_key`), so
+/// every engine compares ids as Segmark does; values keep the text as written (R4).
+public enum SQLSchema {
+    public enum Kind: Sendable { case text, number, integer }
+
+    public struct Column: Sendable {
+        public var name: String
+        public var kind: Kind
+        public var about: String
+    }
+
+    public struct Table: Sendable {
+        public var name: String
+        public var about: String
+        public var columns: [Column]
+    }
+
+    static func c(_ name: String, _ kind: Kind, _ about: String) -> Column { Column(name: name, kind: kind, about: about) }
+
+    /// Columns every value table has: the field's value as written, folded to lower case (for
+    /// codes, fixed values and `@`), and read as a number and as a date where it is one.
+    static let valueColumns: [Column] = [
+        c("field", .text, "the field's name (see below)"),
+        c("value", .text, "the value as written (never empty: an empty or missing value has no row)"),
+        c("value_folded", .text, "the value in lower case (codes, fixed values and `@` filters compare this)"),
+        c("value_number", .number, "the value as a number when it is one, else empty"),
+        c("value_date", .text, "the value as a date (YYYY-MM-DD) when it is one, else empty"),
+    ]
+
+    public static let contactFields: [ContactField] = [.salesperson, .territory, .country, .language, .address, .address_2, .city,
+                                                       .post_code, .county, .email, .phone, .mobile, .website, .correspondence_type, .created]
+
+    public static let tables: [Table] = [
+        Table(name: "contacts", about: "One row per contact, scalar fields as written in its file.",
+              columns: [c("contact_key", .text, "the id in lower case: the key every other table uses"),
+                        c("contact_id", .text, "the id as written"),
+                        c("type", .text, "company or person"),
+                        c("name", .text, "the name"),
+                        c("company_id", .text, "a person's `company`, as written"),
+                        c("company_number", .text, "BC's Company No.: a company's own key, a person's company's key (when that company exists), else empty"),
+                        c("exclude_from_segments", .integer, "1 when the contact is excluded from segments, else 0")]
+                + contactFields.map { c($0.rawValue, .text, "as written") }),
+        Table(name: "contact_values", about: "Every value a `contact`, `profile` or code group filters on, one row per value: the scalar fields (`city`, `type`, `id`, …), custom fields (`fields.NAME`), `company_name`, the codes (`industry_groups`, `business_relations`, `mailing_groups`, `job_responsibilities`, one row per code) and profile answers (`profile.QUESTION`, the question in lower case, one row per answer).",
+              columns: [c("contact_key", .text, "the contact (for industry groups and business relations the company's own rows are read through `company_number`)")] + valueColumns),
+        Table(name: "interaction_entries", about: "One row per interaction entry, every value resolved (entry, else batch, else template, else default; salesperson falls back to the contact's). Canceled entries are included.",
+              columns: [c("entry_id", .integer, "a number unique per entry"),
+                        c("contact_key", .text, "the contact"),
+                        c("batch", .text, "the batch id"),
+                        c("entry_date", .text, "the date (YYYY-MM-DD)"),
+                        c("template", .text, "the interaction template"),
+                        c("interaction_group", .text, "the template's group"),
+                        c("segment", .text, "the segment it was logged from"),
+                        c("campaign", .text, "the campaign"),
+                        c("campaign_target", .integer, "1 or 0"),
+                        c("campaign_response", .integer, "1 or 0"),
+                        c("evaluation", .text, "very_positive … very_negative"),
+                        c("information_flow", .text, "outbound or inbound"),
+                        c("initiated_by", .text, "us or them"),
+                        c("correspondence_type", .text, "hard_copy or email"),
+                        c("salesperson", .text, "the salesperson"),
+                        c("cost", .number, "cost"),
+                        c("duration", .number, "minutes"),
+                        c("attempt_failed", .integer, "1 or 0"),
+                        c("canceled", .integer, "1 or 0"),
+                        c("subject", .text, "the subject")]),
+        Table(name: "entry_values", about: "Every value an `interactions` group filters on, one row per entry and field (the fields of `interaction_entries`, named as in filters: `template`, `group`, `date`, `batch`, …).",
+              columns: [c("entry_id", .integer, "the entry")] + valueColumns),
+    ]
+}
