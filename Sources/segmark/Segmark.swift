@@ -3,19 +3,23 @@ import Foundation
 import SegmarkKit
 
 @main
-struct Segmark: ParsableCommand {
+struct Segmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segmark",
         abstract: "CRM segments as code: evaluate segments and render reports from Markdown files.",
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, Members.self, Explain.self, Log.self, Cancel.self, Diff.self, Init.self, Import.self, Export.self, SQL.self]
+        subcommands: [Build.self, Serve.self, Check.self, Members.self, Explain.self, Log.self, Cancel.self, Diff.self, Init.self, Import.self, Export.self, SQL.self]
     )
 
     /// Exit statuses: 0 success, 1 content errors or refused, 2 usage errors.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
