@@ -72,12 +72,15 @@ struct ImportContacts: ParsableCommand {
 struct ImportCodes: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "codes",
-        abstract: "Add the codes of BC's relation lists (Contact No. with a Business Relation, Mailing Group, Industry Group or Job Responsibility Code) to the contacts.")
+        abstract: "Add the codes of BC's relation lists (Contact No. with a Business Relation, Mailing Group, Industry Group or Job Responsibility Code) to the contacts, or a code list (Code, Description) to codes.yml.")
 
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The CSV file.")
     var file: String
+
+    @Option(help: "For a code list (Code, Description): the codes.yml table to add to (default: from the file name, e.g. 'Mailing Groups.csv').")
+    var table: String?
 
     func run() throws {
         let ws = try LoadedWorkspace(global, locking: true)
@@ -85,11 +88,38 @@ struct ImportCodes: ParsableCommand {
             Console.error("error: cannot read \(file)")
             throw ExitCode(1)
         }
+        let text = String(decoding: data, as: UTF8.self)
+        let name = (file as NSString).lastPathComponent
+        let header = (text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? "").lowercased()
+        if !header.contains("contact no.") && !header.contains("kontaktnr.") {
+            try importTable(ws, text: text, name: name)
+            return
+        }
         let importer = CodeImporter(model: ws.model)
         do {
             let changes = try importer.plan(csv: String(decoding: data, as: UTF8.self), file: (file as NSString).lastPathComponent)
             try importer.write(changes)
             Console.out("changed \(changes.count) contact file\(changes.count == 1 ? "" : "s")")
+        } catch let errors as ContentErrors {
+            Console.diagnostics(errors.diagnostics)
+            Console.error("\(errors.diagnostics.errorCount) error\(errors.diagnostics.errorCount == 1 ? "" : "s"); nothing was written")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension ImportCodes {
+    func importTable(_ ws: LoadedWorkspace, text: String, name: String) throws {
+        guard let table = table ?? CodeTableImporter.table(forFileName: name) else {
+            Console.error("error: which table of codes.yml is \(name) for? Say it with --table (\(CodeTableImporter.tables.joined(separator: ", ")))")
+            throw ExitCode(2)
+        }
+        let path = ws.root + "/" + ws.model.settings.content + "/codes.yml"
+        let existing = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        do {
+            let (newText, added) = try CodeTableImporter(model: ws.model).plan(csv: text, file: name, table: table, codesYAML: existing)
+            if let newText { try LocalFileSystem().writeAtomically(Array(newText.utf8), to: path) }
+            Console.out("added \(added) code\(added == 1 ? "" : "s") to the \(table) table of \(ws.model.settings.content)/codes.yml")
         } catch let errors as ContentErrors {
             Console.diagnostics(errors.diagnostics)
             Console.error("\(errors.diagnostics.errorCount) error\(errors.diagnostics.errorCount == 1 ? "" : "s"); nothing was written")

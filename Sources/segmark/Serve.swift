@@ -98,7 +98,8 @@ struct Serve: AsyncParsableCommand {
 
     func report(_ outcome: PreviewSession.Outcome, _ snapshot: PreviewSession.Snapshot) {
         if outcome.errors.isEmpty {
-            Console.out("built \(snapshot.pages.count) pages as of \(snapshot.asOf?.description ?? "?"), \(outcome.rendered) rendered, \(outcome.changed) changed, in \(String(format: "%.2f", outcome.seconds)) s")
+            let phases = outcome.phases.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
+            Console.out("built \(snapshot.pages.count) pages as of \(snapshot.asOf?.description ?? "?"), \(outcome.parsed) files parsed, \(outcome.rendered) rendered, \(outcome.changed) changed, in \(String(format: "%.2f", outcome.seconds)) s (\(phases))")
         } else {
             Console.diagnostics(outcome.errors)
             Console.error("\(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"): serving the last good pages with the errors on top")

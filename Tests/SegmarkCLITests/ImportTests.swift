@@ -169,4 +169,28 @@ struct CodeImportTests {
         #expect(bad.status == 1)
         #expect(bad.stderr == "bad.csv:2:1: error: 'Contact No.' C9 is not a contact in the workspace\n1 error; nothing was written\n")
     }
+
+    @Test func aCodeListAddsTheMissingCodesToCodesYAML() throws {
+        let root = try CLI.workspace([
+            "Content/contacts/C1.md": "---\nname: One\n---\n",
+            "Content/codes.yml": "# Cronus code tables\nsalespeople:\n  HR: Helene Rustad   # key account\n\nmailing_groups:\n    NEWS: Newsletter\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // BC's "Mailing Groups" list saved as CSV (Norwegian captions, semicolons, BOM, CRLF).
+        try "\u{FEFF}Kode;Beskrivelse\r\nNEWS;Nyhetsbrev\r\nX-CARD;Julekort: «Ærlig»\r\nnews;dupe\r\n"
+            .write(toFile: root + "/Mailing Groups.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "codes", root + "/Mailing Groups.csv", "--root", root])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "added 1 code to the mailing_groups table of Content/codes.yml\n")
+        #expect(try String(contentsOfFile: root + "/Content/codes.yml", encoding: .utf8)
+                == "# Cronus code tables\nsalespeople:\n  HR: Helene Rustad   # key account\n\nmailing_groups:\n    NEWS: Newsletter\n    X-CARD: \"Julekort: «Ærlig»\"\n")
+        // A table codes.yml does not have yet gets a new block; --table names it.
+        try "Code,Description\nUTL,Abroad\n".write(toFile: root + "/t.csv", atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "codes", root + "/t.csv", "--root", root]).status == 2)
+        #expect(try CLI.run(["import", "codes", root + "/t.csv", "--table", "territories", "--root", root]).status == 0)
+        #expect(try String(contentsOfFile: root + "/Content/codes.yml", encoding: .utf8).hasSuffix("\nterritories:\n  UTL: \"Abroad\"\n"))
+        #expect(try CLI.run(["check", "--strict", "--root", root]).status == 0)
+        // Importing again changes nothing.
+        #expect(try CLI.run(["import", "codes", root + "/t.csv", "--table", "territories", "--root", root]).stdout == "added 0 codes to the territories table of Content/codes.yml\n")
+    }
 }

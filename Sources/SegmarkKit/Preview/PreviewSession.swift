@@ -29,6 +29,9 @@ public final class PreviewSession: @unchecked Sendable {
         public var changed: Int
         public var errors: [Diagnostic]
         public var seconds: Double
+        /// Seconds per phase, and how many files were parsed (the others came from the cache).
+        public var phases: [(String, Double)] = []
+        public var parsed = 0
     }
 
     let root: String
@@ -39,6 +42,7 @@ public final class PreviewSession: @unchecked Sendable {
     let clock: @Sendable () -> Double
     private let lock = NSLock()
     private var current = Snapshot()
+    private let cache = WorkspaceLoader.DecodeCache()
 
     public init(root: String, asOf: Day?, today: Day, formats: [Settings.Format]?, fileSystem: FileSystem = LocalFileSystem(),
                 clock: @escaping @Sendable () -> Double = { 0 }) {
@@ -63,6 +67,13 @@ public final class PreviewSession: @unchecked Sendable {
         let previous = snapshot
         var next = previous
         var rendered = 0
+        var phases: [(String, Double)] = []
+        var lapStart = start
+        func lap(_ name: String) {
+            let now = clock()
+            phases.append((name, now - lapStart))
+            lapStart = now
+        }
         do {
             let loader = WorkspaceLoader(fileSystem: fileSystem)
             let (settings, _) = loader.loadSettings(root: root)
@@ -71,11 +82,15 @@ public final class PreviewSession: @unchecked Sendable {
             case .failure(let errors): throw errors
             case .success(let t): templates = t
             }
-            let check = WorkspaceCheck(raw: loader.read(root: root), fileSystem: fileSystem)
+            let raw = loader.read(root: root)
+            lap("read")
+            let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
+            lap("parse and validate")
             if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
             let asOf = self.asOf ?? settings.asOf ?? today
             let formats = self.formats ?? settings.formats
             let evaluation = SegmentEvaluator(model: check.model, asOf: asOf).evaluate()
+            lap("evaluate")
             var context = Fingerprint()
             context.combine(templates.fingerprint)
             context.add(asOf.description)
@@ -92,6 +107,7 @@ public final class PreviewSession: @unchecked Sendable {
                         pages[path] = page
                     }
                 }
+            lap("render")
             next.pages = pages
             next.errors = []
             next.asOf = asOf
@@ -106,7 +122,7 @@ public final class PreviewSession: @unchecked Sendable {
         lock.lock()
         current = next
         lock.unlock()
-        return Outcome(rendered: rendered, changed: changed, errors: next.errors, seconds: clock() - start)
+        return Outcome(rendered: rendered, changed: changed, errors: next.errors, seconds: clock() - start, phases: phases, parsed: cache.parsed)
     }
 
     /// Pages added, changed or removed.

@@ -19,11 +19,18 @@ public enum MarkdownEscaping {
 }
 
 extension MarkdownEscaping {
+    /// ASCII bytes `inline` escapes.
+    static let inlineSpecial: [Bool] = (0..<128).map { b in "\\`*_{}[]()<>#+-.!|~&=\"".utf8.contains(UInt8(b)) }
+
     /// A value merged into running Markdown (letter bodies, R83): every ASCII punctuation
     /// character that can start Markdown syntax is backslash-escaped (links, images, HTML,
     /// emphasis, code, headings, lists, setext and thematic breaks, entities), line breaks and
     /// other control characters become spaces, so the value stays one run of plain text.
     public static func inline(_ s: String) -> String {
+        // Most values (names, towns) hold nothing to escape: checked on bytes first.
+        if s.utf8.allSatisfy({ b in b >= 0x80 || (b >= 0x20 && b < 0x7F && !inlineSpecial[Int(b)]) }) && !s.utf8.contains(0xC2) && !s.utf8.contains(0xE2) {
+            return s
+        }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
             let v = scalar.value

@@ -6,16 +6,19 @@ import Foundation
 /// and date, and `fields.*`. Every merged value is escaped for Markdown (R83), so a contact's
 /// name cannot add a link, HTML or a heading; a missing value renders empty.
 public struct LetterMerge: Sendable {
-    /// Compiled bodies by template or variant file path.
-    let bodies: [String: TemplateSet]
+    /// Compiled bodies by template or variant file path, with the names each one uses (only
+    /// those merge fields are made: a letter of 100,000 entries formats what it shows).
+    let bodies: [String: (set: TemplateSet, uses: Set<String>)]
     let model: Model
 
     public init(model: Model) {
         self.model = model
-        var bodies: [String: TemplateSet] = [:]
+        var bodies: [String: (TemplateSet, Set<String>)] = [:]
         for (path, body, _) in Self.sources(model) {
             var set = TemplateSet(contentType: .text)
-            if (try? set.add("body", source: body)) != nil, set.resolvePartials().isEmpty { bodies[path] = set }
+            if (try? set.add("body", source: body)) != nil, set.resolvePartials().isEmpty {
+                bodies[path] = (set, Set(set.names(in: "body").map(\.name)))
+            }
         }
         self.bodies = bodies
     }
@@ -52,13 +55,15 @@ public struct LetterMerge: Sendable {
                                     "territory", "language", "salesperson", "salesperson_name", "salesperson_email",
                                     "subject", "date", "batch", "campaign", "campaign_description", "segment", "sender_name", "fields"]
 
-    /// The merge fields of an entry, each value passed through `e`.
-    func fields(_ entry: InteractionEntry, company: Contact?, subject: String, _ e: (String) -> String) -> TemplateValue {
+    /// The merge fields of an entry that the body uses (`uses`: the first part of each name),
+    /// each value passed through `e`.
+    func fields(_ entry: InteractionEntry, company: Contact?, subject: String, uses: Set<String>, _ e: (String) -> String) -> TemplateValue {
         let c = model.contacts[entry.contact]
-        let post = PostalAddress(of: c, company: company)
+        let addressFields: Set<String> = ["address", "address_2", "post_code", "city", "county", "country", "country_name", "address_lines"]
+        let post = uses.isDisjoint(with: addressFields) ? nil : PostalAddress(of: c, company: company)
         var pairs: [(String, TemplateValue)] = []
-        func put(_ key: String, _ value: String?) {
-            guard let value, !value.isEmpty else { return }
+        func put(_ key: String, _ value: @autoclosure () -> String?) {
+            guard uses.contains(key), let value = value(), !value.isEmpty else { return }
             pairs.append((key, .text(e(value))))
         }
         put("id", c.id)
@@ -66,15 +71,17 @@ public struct LetterMerge: Sendable {
         put("type", c.type.rawValue)
         put("company", company?.id)
         put("company_name", company?.name)
-        put("address", post.address)
-        put("address_2", post.address2)
-        put("post_code", post.postCode)
-        put("city", post.city)
-        put("county", post.county)
-        put("country", post.country)
-        put("country_name", model.codes.description("countries", post.country) ?? post.country)
-        let lines = post.lines(codes: model.codes)
-        if !lines.isEmpty { pairs.append(("address_lines", .list(lines.map { .text(e($0)) }))) }
+        if let post {
+            put("address", post.address)
+            put("address_2", post.address2)
+            put("post_code", post.postCode)
+            put("city", post.city)
+            put("county", post.county)
+            put("country", post.country)
+            put("country_name", model.codes.description("countries", post.country) ?? post.country)
+            let lines = post.lines(codes: model.codes)
+            if uses.contains("address_lines"), !lines.isEmpty { pairs.append(("address_lines", .list(lines.map { .text(e($0)) }))) }
+        }
         for f in [ContactField.email, .phone, .mobile, .website, .territory, .language] { put(f.rawValue, c.values[f]) }
         put("salesperson", entry.salesperson)
         put("salesperson_name", entry.salesperson.flatMap { model.codes.description("salespeople", $0) })
@@ -87,12 +94,12 @@ public struct LetterMerge: Sendable {
         put("segment", entry.segment)
         put("sender_name", model.settings.sender.name)
         let custom = c.fields.filter { !$0.value.isEmpty }
-        if !custom.isEmpty {
+        if uses.contains("fields"), !custom.isEmpty {
             pairs.append(("fields", .object(TemplateObject(custom.map { ($0.name, TemplateValue.text(e($0.value))) }))))
         }
         // A custom field is also a merge field of its own name unless a built-in one has it.
         let taken = Set(Self.fieldNames)
-        for f in custom where !taken.contains(f.name) { pairs.append((f.name, .text(e(f.value)))) }
+        for f in custom where uses.contains(f.name) && !taken.contains(f.name) { pairs.append((f.name, .text(e(f.value)))) }
         return .object(TemplateObject(pairs))
     }
 
@@ -108,14 +115,15 @@ public struct LetterMerge: Sendable {
     /// The merged Markdown: values escaped (for the HTML of letters and e-mails, and letters.md),
     /// or as written (`escaped: false`, the text/plain part of an e-mail, which nothing renders).
     func markdown(_ entry: InteractionEntry, company: Contact?, escaped: Bool) -> (subject: String, body: String) {
-        guard let (path, subject) = resolve(entry), let set = bodies[path] else { return ("", "") }
-        let context = fields(entry, company: company, subject: subject, escaped ? MarkdownEscaping.inline : Self.plain)
-        return (subject, String(decoding: set.render("body", context) ?? [], as: UTF8.self))
+        guard let (path, subject) = resolve(entry), let body = bodies[path] else { return ("", "") }
+        let context = fields(entry, company: company, subject: subject, uses: body.uses, escaped ? MarkdownEscaping.inline : Self.plain)
+        return (subject, String(decoding: body.set.render("body", context) ?? [], as: UTF8.self))
     }
 
     /// Values in a plain-text body: one line each.
     static func plain(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F && $0 != 0xC2 && $0 != 0xE2 }) { return s }
+        return String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
             let v = scalar.value
             return v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 ? " " : scalar
         }))

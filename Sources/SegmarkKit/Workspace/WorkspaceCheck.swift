@@ -9,8 +9,8 @@ public struct WorkspaceCheck: Sendable {
     }
 
     /// Decodes and validates a workspace already read.
-    public init(raw: WorkspaceLoader.RawWorkspace, fileSystem: FileSystem = LocalFileSystem()) {
-        let loaded = WorkspaceLoader(fileSystem: fileSystem).decode(raw)
+    public init(raw: WorkspaceLoader.RawWorkspace, fileSystem: FileSystem = LocalFileSystem(), cache: WorkspaceLoader.DecodeCache? = nil) {
+        let loaded = WorkspaceLoader(fileSystem: fileSystem).decode(raw, cache: cache)
         model = loaded.model
         fileCount = loaded.fileCount
         diagnostics = (loaded.diagnostics + ModelValidator().validate(loaded.model)).sortedForOutput()

@@ -140,22 +140,54 @@ public struct WorkspaceLoader: Sendable {
         return (fingerprint, newest)
     }
 
+    /// Decoded files kept between builds of one session (`serve`): a file whose bytes hash the
+    /// same as last time is not parsed again.
+    public final class DecodeCache: @unchecked Sendable {
+        struct Entry {
+            var hash: UInt64
+            var variantOf: String?
+            var decoded: Decoded?
+            var diagnostics: [Diagnostic]
+        }
+        var entries: [String: Entry] = [:]
+        /// Files parsed by the last decode (the others came from the cache).
+        public internal(set) var parsed = 0
+        public init() {}
+    }
+
     /// Decodes every file of a read workspace in parallel into the model.
-    public func decode(_ raw: RawWorkspace) -> Result {
+    public func decode(_ raw: RawWorkspace, cache: DecodeCache? = nil) -> Result {
         var diagnostics = raw.diagnostics
         let files = raw.files
         let templatePaths = Set(files.filter { $0.kind == .interactionTemplate }.map(\.path))
-        let results: [(Decoded?, [Diagnostic])] = parallelMap(files.count) { i in
+        let hashes = raw.hashes
+        let cached = cache.map { UncheckedBox($0.entries) }
+        let results: [(Decoded?, [Diagnostic], Bool)] = parallelMap(files.count) { i in
             let (kind, path, bytes) = files[i]
-            guard let bytes else { return (nil, []) }  // its diagnostic came from read()
+            guard let bytes else { return (nil, [], false) }  // its diagnostic came from read()
             let variant = kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths) : nil
-            return Self.decodeFile(kind: kind, path: path, bytes: bytes, variantOf: variant)
+            if let hit = cached?.value[path], hit.hash == hashes[path], hit.variantOf == variant?.main {
+                return (hit.decoded, hit.diagnostics, false)
+            }
+            let (decoded, d) = Self.decodeFile(kind: kind, path: path, bytes: bytes, variantOf: variant)
+            return (decoded, d, true)
+        }
+        if let cache {
+            var entries: [String: DecodeCache.Entry] = [:]
+            entries.reserveCapacity(files.count)
+            for (i, r) in results.enumerated() where files[i].bytes != nil {
+                let path = files[i].path
+                let variant = files[i].kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths)?.main : nil
+                entries[path] = DecodeCache.Entry(hash: hashes[path] ?? 0, variantOf: variant, decoded: r.0, diagnostics: r.1)
+            }
+            cache.entries = entries
+            cache.parsed = results.filter(\.2).count
         }
         var contacts: [Contact] = [], segments: [Segment] = [], campaigns: [Campaign] = []
         var templates: [InteractionTemplate] = [], batches: [InteractionBatch] = []
         var unreadable: [RecordKind: Set<String>] = [:]
         var variants: [String: [InteractionTemplate.Variant]] = [:]
-        for (i, (decoded, d)) in results.enumerated() {
+        for (i, (decoded, d, _)) in results.enumerated() {
             diagnostics += d
             if decoded == nil {
                 let name = files[i].path.split(separator: "/").last.map(String.init) ?? ""
