@@ -2,8 +2,9 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null && echo sudo || echo NONE))
 BIN := .build/release/segmark
+GEN := $(if $(wildcard ../shared/tools/gen-workspace.py),../shared/tools/gen-workspace.py,Tests/Fixtures/tools/gen-workspace.py)
 
-.PHONY: run test setup setup-engines build bench fuzz templates clean check
+.PHONY: run test test-spark setup setup-engines build bench bench-sql bench-serve fuzz templates clean check
 
 run: setup build
 	$(BIN) build --root .
@@ -40,6 +41,25 @@ setup-engines:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@python3 -c "import duckdb" 2>/dev/null || { echo "Installing duckdb from PyPI"; python3 -m pip install --quiet duckdb; }
+
+# Every segment's SQL on Spark (pyspark from PyPI, local mode, Java 17) equals `segmark
+# members`, for the demo, the trap fixtures and a generated workspace. Kept out of `make test`:
+# Spark takes a minute or more a workspace.
+test-spark: setup build
+	@python3 -c "import pyspark" 2>/dev/null || { echo "Installing pyspark from PyPI"; python3 -m pip install --quiet pyspark; }
+	python3 Tests/sql/differential.py --bin $(BIN) --root . --dialect spark
+	python3 Tests/sql/differential.py --bin $(BIN) --root Tests/sql/traps --dialect spark
+	rm -rf /tmp/segmark-spark-gen && python3 $(GEN) /tmp/segmark-spark-gen --contacts 300 --segments 30 --entries 2000 --seed 1 >/dev/null
+	python3 Tests/sql/differential.py --bin $(BIN) --root /tmp/segmark-spark-gen --dialect spark
+
+# Every segment of the L bench workspace as SQL on DuckDB (2 threads), the tables multiplied
+# ten times in SQL (1M contacts, 10M entries); see BENCHMARKS.md.
+bench-sql: setup build setup-engines
+	python3 scripts/bench-sql.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/L $${SQL_FACTOR:-10}
+
+# serve: from a file written to the changed page served, at S (and L with BENCH_SIZES=L).
+bench-serve: setup build
+	python3 scripts/bench-serve.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/S "serve S: edit → page served"
 
 # Regenerates the Swift file that embeds Templates/ into the binary.
 templates:

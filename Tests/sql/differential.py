@@ -2,7 +2,7 @@
 """R93, proven on real engines: for every segment of a workspace, the rows `segmark sql`
 returns on the engine equal `segmark members`.
 
-usage: differential.py --bin SEGMARK --root WORKSPACE --dialect sqlite|duckdb|postgres [--as-of D]
+usage: differential.py --bin SEGMARK --root WORKSPACE --dialect sqlite|duckdb|postgres|spark [--as-of D]
 
 The tables come from `segmark export sql` and are loaded with its own load.sql. PostgreSQL
 runs as a throw-away cluster in a temporary folder on a private socket, stopped at the end.
@@ -132,7 +132,32 @@ class Postgres:
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-ENGINES = {"sqlite": SQLite, "duckdb": DuckDB, "postgres": Postgres}
+class Spark:
+    """Spark SQL in local mode (pyspark from PyPI), the tables reading the CSV files in place."""
+    def __init__(self, folder):
+        from pyspark.sql import SparkSession
+        os.chdir(folder)
+        self.spark = (SparkSession.builder.master("local[2]").appName("segmark-differential")
+                      .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                      .config("spark.sql.catalogImplementation", "in-memory").getOrCreate())
+        self.spark.sparkContext.setLogLevel("ERROR")
+        buffer = []
+        for line in open("load.sql", encoding="utf-8").read().split("\n"):
+            if line.startswith("--") and not buffer:
+                continue
+            buffer.append(line)
+            if line.rstrip().endswith(";"):
+                self.spark.sql("\n".join(buffer).rstrip().rstrip(";"))
+                buffer = []
+
+    def rows(self, sql):
+        return [r[0] for r in self.spark.sql(sql.rstrip().rstrip(";")).collect()]
+
+    def close(self):
+        self.spark.stop()
+
+
+ENGINES = {"sqlite": SQLite, "duckdb": DuckDB, "postgres": Postgres, "spark": Spark}
 
 
 def main():
@@ -142,6 +167,7 @@ def main():
     p.add_argument("--dialect", required=True, choices=sorted(ENGINES))
     p.add_argument("--as-of", dest="as_of")
     opts = p.parse_args()
+    opts.bin, opts.root = os.path.abspath(opts.bin), os.path.abspath(opts.root)  # engines may change the folder
     folder = tempfile.mkdtemp(prefix="segmark-sql-")
     try:
         segmark(["export", "sql", folder, "--dialect", opts.dialect], opts)

@@ -43,9 +43,14 @@ public struct SQLExporter {
     public func schema() -> String {
         var sql = "-- Segmark workspace tables (\(dialect.rawValue)); see README.md.\n"
         for t in SQLSchema.tables {
-            let csvOptions = dialect == .spark ? " USING csv OPTIONS (path '\(t.name).csv', header 'true', multiLine 'true', escape '\"')" : ""
-            sql += "DROP TABLE IF EXISTS \(t.name);\n"
-            sql += "CREATE TABLE \(t.name) (\n" + t.columns.map { "  \($0.name) \(columnType($0.kind))" }.joined(separator: ",\n") + "\n)\(csvOptions);\n"
+            let columns = "(\n" + t.columns.map { "  \($0.name) \(columnType($0.kind))" }.joined(separator: ",\n") + "\n)"
+            if dialect == .spark {
+                // Temporary views over the CSV files: their paths are relative to the folder
+                // spark-sql runs in (a table's would be relative to the warehouse).
+                sql += "CREATE OR REPLACE TEMPORARY VIEW \(t.name) \(columns)\nUSING csv OPTIONS (path '\(t.name).csv', header 'true', multiLine 'true', escape '\"');\n"
+            } else {
+                sql += "DROP TABLE IF EXISTS \(t.name);\nCREATE TABLE \(t.name) \(columns);\n"
+            }
         }
         return sql
     }
@@ -67,7 +72,8 @@ public struct SQLExporter {
             sql += ".read schema.sql\n"
             for t in SQLSchema.tables { sql += "COPY \(t.name) FROM '\(t.name).csv' (FORMAT csv, HEADER true);\n" }
         case .spark:
-            // The tables of schema.sql read their CSV files where they are.
+            // The views of schema.sql read their CSV files where they are; everything lives in
+            // the session, so load.sql holds the schema and the segments' views in one file.
             sql += "-- run from this folder: spark-sql -f load.sql\n"
             sql += schemaStatements()
         }
@@ -86,7 +92,7 @@ public struct SQLExporter {
                 continue
             }
             let view = Self.viewName(s.id)
-            sql += "DROP VIEW IF EXISTS \(view);\nCREATE VIEW \(view) AS\n\(query)\n"
+            sql += dialect == .spark ? "CREATE OR REPLACE TEMPORARY VIEW \(view) AS\n\(query)\n" : "DROP VIEW IF EXISTS \(view);\nCREATE VIEW \(view) AS\n\(query)\n"
         }
         return sql
     }

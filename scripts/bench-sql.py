@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""`make bench-sql`: every segment of a workspace run as SQL on DuckDB (2 threads), on the
+exported tables multiplied in SQL (each contact and entry copied FACTOR times with new keys,
+so every segment's structure and selectivity stay the same), beside Segmark's own engine.
+
+usage: bench-sql.py SEGMARK WORKSPACE [FACTOR]     (prints Markdown table rows)"""
+import os, re, shutil, subprocess, sys, tempfile, time
+
+binary, root = sys.argv[1], sys.argv[2]
+factor = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+import duckdb
+
+folder = tempfile.mkdtemp(prefix="segmark-bench-sql-")
+try:
+    t = time.time()
+    subprocess.run([binary, "export", "sql", folder, "--dialect", "duckdb", "--root", root], check=True, capture_output=True)
+    export_s = time.time() - t
+    con = duckdb.connect(os.path.join(folder, "bench.duckdb"))
+    con.execute("SET threads = 2")
+    old = os.getcwd()
+    os.chdir(folder)
+    t = time.time()
+    con.execute(open("schema.sql").read())
+    for table in ("contacts", "contact_values", "interaction_entries", "entry_values"):
+        con.execute("COPY %s FROM '%s.csv' (FORMAT csv, HEADER true)" % (table, table))
+    load_s = time.time() - t
+    n_entries = con.execute("SELECT max(entry_id) FROM interaction_entries").fetchone()[0] or 0
+    t = time.time()
+    for k in range(1, factor):
+        s = "'~%d'" % k
+        con.execute("INSERT INTO contacts SELECT contact_key || %s, contact_id || %s, type, name, company_id, company_number || %s, "
+                    "exclude_from_segments, salesperson, territory, country, language, address, address_2, city, post_code, county, email, "
+                    "phone, mobile, website, correspondence_type, created FROM contacts WHERE contact_key NOT LIKE '%%~%%'" % (s, s, s))
+        con.execute("INSERT INTO contact_values SELECT contact_key || %s, field, value, value_folded, value_number, value_date "
+                    "FROM contact_values WHERE contact_key NOT LIKE '%%~%%'" % s)
+        con.execute("INSERT INTO interaction_entries SELECT entry_id + %d, contact_key || %s, batch, entry_date, template, interaction_group, "
+                    "segment, campaign, campaign_target, campaign_response, evaluation, information_flow, initiated_by, correspondence_type, "
+                    "salesperson, cost, duration, attempt_failed, canceled, subject FROM interaction_entries WHERE entry_id <= %d"
+                    % (k * n_entries, s, n_entries))
+        con.execute("INSERT INTO entry_values SELECT entry_id + %d, field, value, value_folded, value_number, value_date "
+                    "FROM entry_values WHERE entry_id <= %d" % (k * n_entries, n_entries))
+    multiply_s = time.time() - t
+    contacts = con.execute("SELECT count(*) FROM contacts").fetchone()[0]
+    entries = con.execute("SELECT count(*) FROM interaction_entries").fetchone()[0]
+    views = open("segments.sql").read()
+    for statement in re.split(r";\n(?=DROP VIEW|CREATE VIEW|$)", views):
+        if statement.strip() and not statement.strip().startswith("--"):
+            con.execute(statement)
+    names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'segment_%' ORDER BY 1").fetchall()]
+    t = time.time()
+    slowest = (0, "")
+    for name in names:
+        s0 = time.time()
+        con.execute("SELECT count(*) FROM %s" % name).fetchone()
+        slowest = max(slowest, (time.time() - s0, name))
+    all_s = time.time() - t
+    os.chdir(old)
+    print("| DuckDB 2 threads: %d segments on %d contacts / %d entries | %.1f s (slowest %s: %.1f s) |" % (len(names), contacts, entries, all_s, slowest[1], slowest[0]))
+    print("| (export %.1f s, load %.1f s, multiply ×%d in SQL %.1f s) | |" % (export_s, load_s, factor, multiply_s))
+finally:
+    shutil.rmtree(folder, ignore_errors=True)
