@@ -193,4 +193,17 @@ struct CodeImportTests {
         // Importing again changes nothing.
         #expect(try CLI.run(["import", "codes", root + "/t.csv", "--table", "territories", "--root", root]).stdout == "added 0 codes to the territories table of Content/codes.yml\n")
     }
+
+    @Test func aSymlinkedCodesFileIsNeverWrittenThrough() throws {
+        let root = try CLI.workspace(["Content/contacts/C1.md": "---\nname: One\n---\n"])
+        let outside = NSTemporaryDirectory() + "segmark-outside-" + UUID().uuidString + ".yml"
+        defer { try? FileManager.default.removeItem(atPath: root); try? FileManager.default.removeItem(atPath: outside) }
+        try "mailing_groups:\n  NEWS: Newsletter\n".write(toFile: outside, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root + "/Content/codes.yml", withDestinationPath: outside)
+        try "Code,Description\nX-CARD,Cards\n".write(toFile: root + "/Mailing Groups.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "codes", root + "/Mailing Groups.csv", "--root", root])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Content/codes.yml is a symbolic link"))
+        #expect(try String(contentsOfFile: outside, encoding: .utf8) == "mailing_groups:\n  NEWS: Newsletter\n")
+    }
 }

@@ -21,9 +21,9 @@ struct BatchPages {
         self.formats = formats
         self.merge = LetterMerge(model: model)
         self.companyNumber = evaluation.facts.companyNumber
-        let builder = InteractionEntryBuilder()
-        let end = Day(year: 9999, month: 12, day: 31)!
-        entries = model.batches.indices.map { builder.entries(of: $0, model, asOf: end) }
+        // The evaluation's entries where it has them; a batch dated after the as-of date is made from its file.
+        let shared = UncheckedBox(contexts)
+        entries = parallelMap(model.batches.count, itemsPerWorker: 64) { UncheckedBox(shared.value.entries(ofBatch: $0)) }.map(\.value)
     }
 
     func company(of ci: Int) -> Contact? {
