@@ -50,7 +50,9 @@ public enum CSV {
         for row in rows {
             for (i, v) in row.enumerated() {
                 if i > 0 { out += "," }
-                if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) || v.hasPrefix(" ") || v.hasSuffix(" ") {
+                let u = v.utf8
+                let plain = u.first != 32 && u.last != 32 && !u.contains { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }
+                if !plain {
                     out += "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
                 } else {
                     out += v

@@ -146,7 +146,15 @@ public struct SQLExporter {
         switch value {
         case .missing: return nil
         case .text(let s):
-            return [s, s.lowercased(), Number.parse(s).map { Number.format($0) } ?? "", Day(s)?.description ?? ""]
+            // A number is written as it stands (trimmed, no '+'): every engine reads `0150` as 150.
+            let number: String
+            if Number.parse(s) != nil {
+                let t = s.trimmingCharacters(in: .whitespaces)
+                number = t.hasPrefix("+") ? String(t.dropFirst()) : t
+            } else {
+                number = ""
+            }
+            return [s, s.lowercased(), number, s.utf8.count == 10 ? (Day(s)?.description ?? "") : ""]
         case .number(let n): return [Number.format(n), Number.format(n), Number.format(n), ""]
         case .date(let d): return [d.description, d.description, "", d.description]
         case .bool(let b): return [b ? "true" : "false", b ? "true" : "false", "", ""]

@@ -123,6 +123,8 @@ public enum Text {
 /// A number as written in content (`8`, `12.5`, `-3`), kept exact.
 public enum Number {
     public static func parse(_ text: String) -> Decimal? {
+        // Most text is no number: decided on the first byte, before any trimming.
+        guard let f = text.utf8.first, f == 32 || f == 9 || (f >= 48 && f <= 57) || f == 43 || f == 45 || f == 46 else { return nil }
         let t = text.trimmingCharacters(in: .whitespaces)
         var u = Array(t.utf8)[...]
         guard !u.isEmpty else { return nil }
