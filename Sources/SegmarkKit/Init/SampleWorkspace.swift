@@ -8,6 +8,11 @@ enum SampleWorkspace {
         currency: EUR
         formats: [html, md]
         # history: git         # show when each segment and campaign last changed, from git
+        # The From of e-mail drafts and the sender of letters (segmark log, then build):
+        sender:
+          name: My Company
+          email: hello@example.com
+          address: [Main Street 1, 0150 Oslo]
 
         """),
         (".gitignore", """
@@ -224,6 +229,12 @@ enum SampleWorkspace {
         initiated_by: us
         correspondence_type: email
         ---
+        Dear {{#fields.first_name}}{{fields.first_name}}{{/fields.first_name}}{{^fields.first_name}}{{name}}{{/fields.first_name}},
+
+        Here is our newsletter{{#company_name}} for everyone at {{company_name}}{{/company_name}}.
+
+        Kind regards,
+        {{#salesperson_name}}{{salesperson_name}}{{/salesperson_name}}{{^salesperson_name}}My Company{{/salesperson_name}}
 
         """),
         ("Content/interaction-templates/MEET.md", """
