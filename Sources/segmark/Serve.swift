@@ -97,6 +97,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func report(_ outcome: PreviewSession.Outcome, _ snapshot: PreviewSession.Snapshot) {
+        if outcome.errors.isEmpty && outcome.rendered == 0 && outcome.parsed == 0 { return }  // files touched, nothing changed
         if outcome.errors.isEmpty {
             let phases = outcome.phases.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
             Console.out("built \(snapshot.pages.count) pages as of \(snapshot.asOf?.description ?? "?"), \(outcome.parsed) files parsed, \(outcome.rendered) rendered, \(outcome.changed) changed, in \(String(format: "%.2f", outcome.seconds)) s (\(phases))")

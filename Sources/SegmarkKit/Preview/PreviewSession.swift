@@ -43,6 +43,8 @@ public final class PreviewSession: @unchecked Sendable {
     private let lock = NSLock()
     private var current = Snapshot()
     private let cache = WorkspaceLoader.DecodeCache()
+    /// The inputs of the last successful rebuild (files, templates, as-of date, formats).
+    private var lastInputs: String?
 
     public init(root: String, asOf: Day?, today: Day, formats: [Settings.Format]?, fileSystem: FileSystem = LocalFileSystem(),
                 clock: @escaping @Sendable () -> Double = { 0 }) {
@@ -84,6 +86,14 @@ public final class PreviewSession: @unchecked Sendable {
             }
             let raw = loader.read(root: root)
             lap("read")
+            // Same bytes everywhere as last time (an editor's save in two steps, a touch): done.
+            var inputs = raw.fingerprint
+            inputs.combine(templates.fingerprint)
+            inputs.add((self.asOf ?? settings.asOf ?? today).description)
+            inputs.add((self.formats ?? settings.formats).map(\.rawValue).joined(separator: ","))
+            if inputs.hex == lastInputs, previous.errors.isEmpty {
+                return Outcome(rendered: 0, changed: 0, errors: [], seconds: clock() - start, phases: phases, parsed: 0)
+            }
             let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
             lap("parse and validate")
             if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
@@ -110,6 +120,7 @@ public final class PreviewSession: @unchecked Sendable {
             lap("render")
             next.pages = pages
             next.errors = []
+            lastInputs = inputs.hex
             next.asOf = asOf
             next.title = settings.title
         } catch let errors as ContentErrors {
