@@ -193,4 +193,16 @@ struct BatchDocumentsTests {
                 || check.stderr.contains("Content/interaction-templates/NEWS.md:7:1: error: letter body: section 'city'"), "\(check.stderr)")
         #expect(check.stderr.contains("Content/interaction-templates/NEWS.NOR.md:5:"), "\(check.stderr)")
     }
+
+    @Test func batchesWhoseFilesWouldCollideAreACheckError() throws {
+        var files = Self.hostileFiles
+        files["Content/interactions/B1-letters.md"] = "---\ndate: 2026-11-03\ntemplate: NEWS\ncontacts: [C1]\n---\n"
+        let root = try CLI.workspace(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let check = try CLI.run(["check", "--root", root])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("Content/interactions/B1-letters.md:1:1: error: batch 'B1-letters' would write its page to interactions/B1-letters.html, the letters of batch B1 (Content/interactions/B1.md); rename one of the two\n"), "\(check.stderr)")
+        #expect(try CLI.run(["build", "--root", root]).status == 1)
+        #expect(!FileManager.default.fileExists(atPath: root + "/Output/interactions"))
+    }
 }
