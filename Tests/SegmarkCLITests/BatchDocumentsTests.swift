@@ -180,6 +180,18 @@ struct BatchDocumentsTests {
         #expect(try fm.contentsOfDirectory(atPath: mail).sorted().map { read(mail + $0) } == first)
     }
 
+    @Test func aVariantWithoutFrontMatterIsJustABody() throws {
+        var files = Self.hostileFiles
+        files["Content/interaction-templates/NEWS.NOR.md"] = "Kjære {{name}},\n\nNyhetsbrev.\n"
+        files["Content/contacts/C1.md"] = "---\nname: \"Hansen, Åse\"\ntype: company\nemail: ase@hansen.example\nlanguage: nor\n---\n"
+        let root = try CLI.workspace(files)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try CLI.run(["check", "--root", root]).stderr.hasSuffix("checked 8 files: 1 warning\n"))
+        #expect(try CLI.run(["build", "--root", root]).status == 0)
+        let draft = try String(contentsOfFile: root + "/Output/interactions/B1-mail/C1.eml", encoding: .utf8)
+        #expect(draft.contains("Kj=C3=A6re Hansen, =C3=85se,"), "\(draft)")
+    }
+
     @Test func aBodyThatDoesNotParseIsACheckErrorAtItsPosition() throws {
         var files = Self.hostileFiles
         files["Content/interaction-templates/NEWS.md"] = "---\ndescription: Newsletter\ngroup: MAIL\n---\nDear {{name}},\n\n{{#city}}In {{city}}.\n"

@@ -224,7 +224,8 @@ public struct WorkspaceLoader: Sendable {
         case .failure(let d): return (nil, [d])
         case .success(let doc): document = doc
         }
-        if document.frontMatter == nil {
+        // A language variant is not a record: its front matter (description, subject) is optional.
+        if document.frontMatter == nil && variant == nil {
             return (nil, [.error("a record file starts with front matter: a first line '---', the record's YAML, then a line '---'; "
                                  + "this file has none, so it is not read", at: SourceLocation(path: path, line: 1, column: 1))])
         }
