@@ -75,13 +75,11 @@ public struct SQLExporter {
             // The views of schema.sql read their CSV files where they are; everything lives in
             // the session, so load.sql holds the schema and the segments' views in one file.
             sql += "-- run from this folder: spark-sql -f load.sql\n"
-            sql += schemaStatements()
+            sql += schema()
         }
         sql += dialect == .postgres ? "\\i segments.sql\n" : dialect == .spark ? segments() : ".read segments.sql\n"
         return sql
     }
-
-    func schemaStatements() -> String { schema() }
 
     public func segments() -> String {
         let compiler = SQLCompiler(model: model, asOf: asOf, dialect: dialect)
