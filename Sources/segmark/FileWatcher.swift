@@ -59,9 +59,30 @@ final class FileWatcher: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
-            refresh()
+            // Walk the folders again only when a folder appeared (created or moved in): walking
+            // them after every save would cost more than the rebuild it starts.
+            if Self.foldersAppeared(buffer, count: n) { refresh() }
             changed()
         }
+    }
+
+    /// Whether any event in the buffer is a folder created or moved in (`struct inotify_event`:
+    /// wd, mask, cookie, len, then `len` bytes of name).
+    static func foldersAppeared(_ buffer: [UInt8], count: Int) -> Bool {
+        #if os(Linux)
+        var offset = 0
+        let header = 16
+        while offset + header <= count {
+            func word(_ at: Int) -> UInt32 {
+                UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
+            }
+            let mask = word(offset + 4), length = Int(word(offset + 12))
+            if mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { return true }
+            if mask & UInt32(IN_Q_OVERFLOW) != 0 { return true }
+            offset += header + length
+        }
+        #endif
+        return false
     }
 
     private func pollLoop() {

@@ -66,7 +66,6 @@ struct Serve: AsyncParsableCommand {
             while true {
                 pending.waitAndSettle(quiet: 0.05)
                 let outcome = session.rebuild()
-                watcher.refresh()
                 report(outcome, session.snapshot)
             }
         }.start()
@@ -97,10 +96,10 @@ struct Serve: AsyncParsableCommand {
     }
 
     func report(_ outcome: PreviewSession.Outcome, _ snapshot: PreviewSession.Snapshot) {
-        if outcome.errors.isEmpty && outcome.rendered == 0 && outcome.parsed == 0 { return }  // files touched, nothing changed
+        if !outcome.changed { return }  // files touched, nothing changed
         if outcome.errors.isEmpty {
             let phases = outcome.phases.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
-            Console.out("built \(snapshot.pages.count) pages as of \(snapshot.asOf?.description ?? "?"), \(outcome.parsed) files parsed, \(outcome.rendered) rendered, \(outcome.changed) changed, in \(String(format: "%.2f", outcome.seconds)) s (\(phases))")
+            Console.out("rebuilt as of \(snapshot.asOf?.description ?? "?"), \(outcome.parsed) files parsed, in \(String(format: "%.2f", outcome.seconds)) s (\(phases)); pages render when opened")
         } else {
             Console.diagnostics(outcome.errors)
             Console.error("\(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"): serving the last good pages with the errors on top")

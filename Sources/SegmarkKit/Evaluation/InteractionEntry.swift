@@ -2,29 +2,83 @@ import Foundation
 
 /// One contact's interaction from a batch, with every value resolved:
 /// entry, else batch, else template, else the default; salesperson falls back to the contact's.
+/// An entry is small (a million of them is a large workspace): the values it shares with the
+/// rest of its batch are one shared `Values` object, made once per batch (and once per entry
+/// that sets values of its own).
 public struct InteractionEntry: Sendable {
     public var contact: Int
     public var batch: Int
-    public var batchID: String
-    public var date: Day
-    public var template: String
-    public var group: String
-    public var segment: String?
-    public var campaign: String?
-    public var campaignTarget: Bool
-    public var campaignResponse: Bool
-    public var description: String?
-    public var subject: String?
-    public var evaluation: InteractionEvaluation?
-    public var informationFlow: InformationFlow?
-    public var initiatedBy: InitiatedBy?
-    public var correspondenceType: CorrespondenceType?
+    /// The values the entry shares with its batch (or its own, when it sets any).
+    public let shared: Values
     public var salesperson: String?
-    public var language: String?
-    public var cost: Decimal
-    public var duration: Decimal
-    public var attemptFailed: Bool
-    public var canceled: Bool
+
+    /// Every resolved value but the contact and the salesperson.
+    public final class Values: Sendable {
+        public let batchID: String
+        public let date: Day
+        public let template: String
+        public let group: String
+        public let segment: String?
+        public let campaign: String?
+        public let campaignTarget: Bool
+        public let campaignResponse: Bool
+        public let description: String?
+        public let subject: String?
+        public let evaluation: InteractionEvaluation?
+        public let informationFlow: InformationFlow?
+        public let initiatedBy: InitiatedBy?
+        public let correspondenceType: CorrespondenceType?
+        public let language: String?
+        public let cost: Decimal
+        public let duration: Decimal
+        public let attemptFailed: Bool
+        public let canceled: Bool
+
+        init(batchID: String, date: Day, template: String, group: String, segment: String?, campaign: String?, campaignTarget: Bool,
+             campaignResponse: Bool, description: String?, subject: String?, evaluation: InteractionEvaluation?,
+             informationFlow: InformationFlow?, initiatedBy: InitiatedBy?, correspondenceType: CorrespondenceType?,
+             language: String?, cost: Decimal, duration: Decimal, attemptFailed: Bool, canceled: Bool) {
+            self.batchID = batchID
+            self.date = date
+            self.template = template
+            self.group = group
+            self.segment = segment
+            self.campaign = campaign
+            self.campaignTarget = campaignTarget
+            self.campaignResponse = campaignResponse
+            self.description = description
+            self.subject = subject
+            self.evaluation = evaluation
+            self.informationFlow = informationFlow
+            self.initiatedBy = initiatedBy
+            self.correspondenceType = correspondenceType
+            self.language = language
+            self.cost = cost
+            self.duration = duration
+            self.attemptFailed = attemptFailed
+            self.canceled = canceled
+        }
+    }
+
+    public var batchID: String { shared.batchID }
+    public var date: Day { shared.date }
+    public var template: String { shared.template }
+    public var group: String { shared.group }
+    public var segment: String? { shared.segment }
+    public var campaign: String? { shared.campaign }
+    public var campaignTarget: Bool { shared.campaignTarget }
+    public var campaignResponse: Bool { shared.campaignResponse }
+    public var description: String? { shared.description }
+    public var subject: String? { shared.subject }
+    public var evaluation: InteractionEvaluation? { shared.evaluation }
+    public var informationFlow: InformationFlow? { shared.informationFlow }
+    public var initiatedBy: InitiatedBy? { shared.initiatedBy }
+    public var correspondenceType: CorrespondenceType? { shared.correspondenceType }
+    public var language: String? { shared.language }
+    public var cost: Decimal { shared.cost }
+    public var duration: Decimal { shared.duration }
+    public var attemptFailed: Bool { shared.attemptFailed }
+    public var canceled: Bool { shared.canceled }
 
     public func value(_ field: InteractionField) -> FieldValue {
         switch field {
@@ -61,39 +115,43 @@ public struct InteractionEntryBuilder: Sendable {
     }
 
     func entries(of bi: Int, _ model: Model, asOf: Day) -> [InteractionEntry] {
-        var out: [InteractionEntry] = []
         let batch = model.batches[bi]
         guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }
-        let overrides = batch.contacts.map { ($0, InteractionValues()) } + batch.entries.map { ($0.contact, $0.values) }
-        var seen = Set<Int>()
-        seen.reserveCapacity(overrides.count)
-        for (contactID, entry) in overrides {
-            guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { continue }
-            let b = batch.values
+        let b = batch.values
+        /// The values of an entry that sets `entry` (the batch's own when it sets nothing).
+        func resolve(_ entry: InteractionValues) -> InteractionEntry.Values {
             let campaignID: String? = entry.campaign?.value ?? b.campaign?.value ?? template.campaign?.value
-            let campaign: String? = campaignID.map { id in model.campaignIndex[Text.fold(id)].map { model.campaigns[$0].id } ?? id }
-            let target: Bool = entry.campaignTarget ?? b.campaignTarget ?? template.campaignTarget ?? false
-            let response: Bool = entry.campaignResponse ?? b.campaignResponse ?? template.campaignResponse ?? false
-            let description: String? = entry.description ?? b.description ?? template.description
-            let flow: InformationFlow? = entry.informationFlow ?? b.informationFlow ?? template.informationFlow
-            let initiated: InitiatedBy? = entry.initiatedBy ?? b.initiatedBy ?? template.initiatedBy
-            let channel: CorrespondenceType? = entry.correspondenceType ?? b.correspondenceType ?? template.correspondenceType
-            let salesperson: String? = entry.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]
-            let language: String? = entry.language ?? b.language ?? template.language
-            let cost: Decimal = entry.cost ?? b.cost ?? template.unitCost
-            let duration: Decimal = entry.duration ?? b.duration ?? template.unitDuration
-            out.append(InteractionEntry(
-                contact: ci, batch: bi, batchID: batch.id, date: date,
-                template: template.id, group: template.group,
+            return InteractionEntry.Values(
+                batchID: batch.id, date: date, template: template.id, group: template.group,
                 segment: batch.segment?.value,
-                campaign: campaign, campaignTarget: target, campaignResponse: response,
-                description: description, subject: entry.subject ?? b.subject,
+                campaign: campaignID.map { id in model.campaignIndex[Text.fold(id)].map { model.campaigns[$0].id } ?? id },
+                campaignTarget: entry.campaignTarget ?? b.campaignTarget ?? template.campaignTarget ?? false,
+                campaignResponse: entry.campaignResponse ?? b.campaignResponse ?? template.campaignResponse ?? false,
+                description: entry.description ?? b.description ?? template.description,
+                subject: entry.subject ?? b.subject,
                 evaluation: entry.evaluation ?? b.evaluation,
-                informationFlow: flow, initiatedBy: initiated, correspondenceType: channel,
-                salesperson: salesperson, language: language, cost: cost, duration: duration,
+                informationFlow: entry.informationFlow ?? b.informationFlow ?? template.informationFlow,
+                initiatedBy: entry.initiatedBy ?? b.initiatedBy ?? template.initiatedBy,
+                correspondenceType: entry.correspondenceType ?? b.correspondenceType ?? template.correspondenceType,
+                language: entry.language ?? b.language ?? template.language,
+                cost: entry.cost ?? b.cost ?? template.unitCost,
+                duration: entry.duration ?? b.duration ?? template.unitDuration,
                 attemptFailed: entry.attemptFailed ?? b.attemptFailed ?? false,
-                canceled: batch.canceled))
+                canceled: batch.canceled)
         }
+        let base = resolve(InteractionValues())
+        var out: [InteractionEntry] = []
+        out.reserveCapacity(batch.contacts.count + batch.entries.count)
+        var seen = Set<Int>()
+        seen.reserveCapacity(batch.contacts.count + batch.entries.count)
+        func add(_ contactID: Located<String>, _ values: InteractionValues?) {
+            guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { return }
+            let shared = values.map(resolve) ?? base
+            out.append(InteractionEntry(contact: ci, batch: bi, shared: shared,
+                                        salesperson: values?.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]))
+        }
+        for contact in batch.contacts { add(contact, nil) }
+        for entry in batch.entries { add(entry.contact, entry.values) }
         return out
     }
 }

@@ -80,7 +80,7 @@ public struct PreviewResponder: Sendable {
         let html = key.hasSuffix(".html")
         var body: [UInt8]
         var etag: String
-        if let page = snapshot.pages[key] {
+        if let page = snapshot.page(key) {
             body = page.bytes
             etag = page.etag
         } else if key == "index.html", !snapshot.errors.isEmpty {

@@ -1,32 +1,63 @@
 import Foundation
 
-/// `segmark serve`'s build session (R110): the workspace rendered into memory and kept there
-/// between rebuilds, so a change re-renders only the pages whose signatures changed (R76) and
-/// nothing is written to Output/. While content has errors, the last good pages stay and the
-/// errors are kept beside them. Thread-safe: readers take a snapshot while a rebuild runs.
+/// `segmark serve`'s build session: the workspace loaded, validated and evaluated in memory
+/// and kept there between rebuilds; pages are rendered when they are asked for (and kept until
+/// the next change), so a change costs a rebuild of the model and the pages someone looks at,
+/// and nothing is written to Output/. While content has errors, the last good site stays and
+/// the errors are kept beside it. Thread-safe: readers take a snapshot while a rebuild runs.
 public final class PreviewSession: @unchecked Sendable {
     public struct Page: Sendable {
         public var bytes: [UInt8]
-        public var signature: UInt64
         /// A strong validator: the hash of the bytes.
         public var etag: String
     }
 
+    /// The pages of one good rebuild, each rendered when it is first asked for.
+    public final class Site: @unchecked Sendable {
+        let pages: SitePages
+        private let lock = NSLock()
+        private var rendered: [String: Page] = [:]
+        /// Rendered pages kept at most (a crawler must not hold the whole site in memory).
+        static let keptPages = 4096
+
+        init(_ pages: SitePages) { self.pages = pages }
+
+        public func page(_ path: String) -> Page? {
+            lock.lock()
+            if let hit = rendered[path] {
+                lock.unlock()
+                return hit
+            }
+            lock.unlock()
+            guard let ref = pages.ref(for: path) else { return nil }
+            let bytes = pages.bytes(ref)
+            let page = Page(bytes: bytes, etag: "\"" + String(Fingerprint.ofFile(bytes), radix: 16) + "\"")
+            lock.lock()
+            if rendered.count >= Self.keptPages { rendered = [:] }
+            rendered[path] = page
+            lock.unlock()
+            return page
+        }
+    }
+
     /// What the server shows at one moment.
     public struct Snapshot: Sendable {
-        public var pages: [String: Page] = [:]
+        /// The last good site; nil until a rebuild succeeded.
+        public var site: Site?
         /// Errors of the last rebuild (its pages are the last good ones); empty when it succeeded.
         public var errors: [Diagnostic] = []
-        /// Grows by one each time anything served changes (pages or errors).
+        /// Grows by one each time anything served may have changed (the site or the errors).
         public var version = 0
         public var asOf: Day?
         public var title = "Segmark"
+
+        public func page(_ path: String) -> Page? { site?.page(path) }
     }
 
     /// What one rebuild did.
     public struct Outcome: Sendable {
-        public var rendered: Int
-        public var changed: Int
+        /// Whether the site (or its errors) changed: false when the files were touched, not changed.
+        public var changed: Bool
         public var errors: [Diagnostic]
         public var seconds: Double
         /// Seconds per phase, and how many files were parsed (the others came from the cache).
@@ -62,13 +93,12 @@ public final class PreviewSession: @unchecked Sendable {
         return current
     }
 
-    /// Reads the workspace again and renders what changed. Call from one thread at a time.
+    /// Reads the workspace again; the pages are rendered when asked for. Call from one thread at a time.
     @discardableResult
     public func rebuild() -> Outcome {
         let start = clock()
         let previous = snapshot
         var next = previous
-        var rendered = 0
         var phases: [(String, Double)] = []
         var lapStart = start
         func lap(_ name: String) {
@@ -92,7 +122,7 @@ public final class PreviewSession: @unchecked Sendable {
             inputs.add((self.asOf ?? settings.asOf ?? today).description)
             inputs.add((self.formats ?? settings.formats).map(\.rawValue).joined(separator: ","))
             if inputs.hex == lastInputs, previous.errors.isEmpty {
-                return Outcome(rendered: 0, changed: 0, errors: [], seconds: clock() - start, phases: phases, parsed: 0)
+                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0)
             }
             let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
             lap("parse and validate")
@@ -101,24 +131,8 @@ public final class PreviewSession: @unchecked Sendable {
             let formats = self.formats ?? settings.formats
             let evaluation = SegmentEvaluator(model: check.model, asOf: asOf).evaluate()
             lap("evaluate")
-            var context = Fingerprint()
-            context.combine(templates.fingerprint)
-            context.add(asOf.description)
-            context.add(formats.map(\.rawValue).joined(separator: ","))
-            let old = previous.pages
-            let keep: @Sendable (String, UInt64) -> Bool = { path, signature in signature != 0 && old[path]?.signature == signature }
-            var pages: [String: Page] = [:]
-            try SiteRenderer(model: check.model, evaluation: evaluation, templates: templates, formats: formats)
-                .render(context: context.value, keep: keep) { path, signature, bytes in
-                    if let bytes {
-                        rendered += 1
-                        pages[path] = Page(bytes: bytes, signature: signature, etag: "\"" + String(Fingerprint.ofFile(bytes), radix: 16) + "\"")
-                    } else if let page = old[path] {
-                        pages[path] = page
-                    }
-                }
-            lap("render")
-            next.pages = pages
+            next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: templates, formats: formats))
+            lap("prepare pages")
             next.errors = []
             lastInputs = inputs.hex
             next.asOf = asOf
@@ -128,19 +142,12 @@ public final class PreviewSession: @unchecked Sendable {
         } catch {
             next.errors = [.error("\(error)", at: SourceLocation(path: "segmark.yml", line: 1, column: 1))]
         }
-        let changed = Self.changes(previous, next)
-        if changed > 0 || next.errors.map(\.description) != previous.errors.map(\.description) { next.version += 1 }
+        let changed = next.site !== previous.site || next.errors.map(\.description) != previous.errors.map(\.description)
+        if changed { next.version += 1 }
         lock.lock()
         current = next
         lock.unlock()
-        return Outcome(rendered: rendered, changed: changed, errors: next.errors, seconds: clock() - start, phases: phases, parsed: cache.parsed)
-    }
-
-    /// Pages added, changed or removed.
-    static func changes(_ a: Snapshot, _ b: Snapshot) -> Int {
-        var n = 0
-        for (path, page) in b.pages where a.pages[path]?.etag != page.etag { n += 1 }
-        for path in a.pages.keys where b.pages[path] == nil { n += 1 }
-        return n
+        return Outcome(changed: changed, errors: next.errors, seconds: clock() - start, phases: phases,
+                       parsed: cache.parsed)
     }
 }

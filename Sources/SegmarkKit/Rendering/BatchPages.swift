@@ -10,8 +10,6 @@ struct BatchPages {
     let templates: TemplateLibrary
     let merge: LetterMerge
     let formats: [Settings.Format]
-    /// Per batch, its entries resolved as R60 says.
-    let entries: [[InteractionEntry]]
     let companyNumber: [Int?]
 
     init(model: Model, evaluation: Evaluation, contexts: PageContexts, templates: TemplateLibrary, formats: [Settings.Format]) {
@@ -21,10 +19,11 @@ struct BatchPages {
         self.formats = formats
         self.merge = LetterMerge(model: model)
         self.companyNumber = evaluation.facts.companyNumber
-        // The evaluation's entries where it has them; a batch dated after the as-of date is made from its file.
-        let shared = UncheckedBox(contexts)
-        entries = parallelMap(model.batches.count, itemsPerWorker: 64) { UncheckedBox(shared.value.entries(ofBatch: $0)) }.map(\.value)
     }
+
+    /// A batch's entries, each value resolved from the entry, the batch, the template or the
+    /// contact: the evaluation's where it has them; a batch dated after the as-of date is made from its file.
+    func entries(_ bi: Int) -> [InteractionEntry] { contexts.entries(ofBatch: bi) }
 
     func company(of ci: Int) -> Contact? {
         model.contacts[ci].type == .person ? companyNumber[ci].map { model.contacts[$0] } : nil
@@ -56,11 +55,11 @@ struct BatchPages {
     func outputs(_ bi: Int) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
         let b = model.batches[bi]
         guard b.date != nil, b.template.flatMap({ model.template($0.value) }) != nil else { return [] }
-        let items = entries[bi]
-        let (paper, mails) = documents(bi)
+        let items = entries(bi)
+        let (paper, mails) = documents(bi, items)
         var out: [(String, Int?, () -> [UInt8])] = []
         for format in formats {
-            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { templates.render(page(bi, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
+            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
         }
         out.append(("interactions/\(b.id).csv", nil, { Array(csv(items).utf8) }))
         if !paper.isEmpty {
@@ -75,9 +74,9 @@ struct BatchPages {
 
     /// The entries that get a letter and those that get an e-mail draft: none for a canceled
     /// batch; inbound entries record what came in and get no documents either.
-    func documents(_ bi: Int) -> (paper: [InteractionEntry], mails: [InteractionEntry]) {
+    func documents(_ bi: Int, _ items: [InteractionEntry]) -> (paper: [InteractionEntry], mails: [InteractionEntry]) {
         guard !model.batches[bi].canceled else { return ([], []) }
-        let out = entries[bi].filter { $0.informationFlow != .inbound }
+        let out = items.filter { $0.informationFlow != .inbound }
         return (out.filter { Self.channel($0) == .hardCopy }, out.filter { Self.channel($0) == .email && mailAddress($0) != nil })
     }
 
@@ -94,11 +93,10 @@ struct BatchPages {
 
     // MARK: the batch page
 
-    func page(_ bi: Int, _ format: Settings.Format, paper: Int, mails: [InteractionEntry]) -> TemplateValue {
+    func page(_ bi: Int, _ items: [InteractionEntry], _ format: Settings.Format, paper: Int, mails: [InteractionEntry]) -> TemplateValue {
         let e = contexts.esc(format)
         let b = model.batches[bi]
         let ext = format.rawValue
-        let items = entries[bi]
         let currency = model.settings.currency.map { " " + $0 } ?? ""
         var ctx = contexts.common(format, root: "../", title: "Interaction batch \(b.id)")
         let template = b.template.flatMap { model.template($0.value) }

@@ -6,34 +6,39 @@ import Foundation
 public struct PageContexts {
     public let model: Model
     public let evaluation: Evaluation
-    let memberships: [[Int]]
-    let entriesByCampaign: [String: [Int]]
-    let batchEntries: [[Int]]
+    /// Each contact's segments, found when first needed.
+    private let sharedMemberships: Lazy<[[Int]]>
+    var memberships: [[Int]] { sharedMemberships.get() }
+    /// The evaluation's entries per folded campaign id and per batch, found when first needed.
+    private let entryLists: Lazy<(byCampaign: [String: [Int]], byBatch: [[Int]])>
     /// Last git change per workspace-relative path; empty unless history is switched on.
     let history: [String: FileChange]
     /// The formats being built (the Markdown sheet links the labels page only when HTML is built).
     let formats: [Settings.Format]
-    /// What every sheet shows of a contact, made once per build (a contact is on many sheets).
-    let rows: SheetRows
+    /// What every sheet shows of a contact, made once per build (a contact is on many sheets)
+    /// when the first sheet is rendered.
+    private let sharedRows: Lazy<SheetRows>
+    var rows: SheetRows { sharedRows.get() }
 
-    /// - Parameter sheetRows: make the rows segment sheets share (skip when no sheet renders).
     /// - Parameter memberships: each contact's segments, when the caller has them already.
-    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:], sheetRows: Bool = true,
+    public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:],
                 formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil) {
         self.formats = formats
         self.model = model
         self.evaluation = evaluation
         self.history = history
-        self.memberships = memberships ?? evaluation.memberships(contactCount: model.contacts.count)
-        var byCampaign: [String: [Int]] = [:]
-        var byBatch = [[Int]](repeating: [], count: model.batches.count)
-        for (i, e) in evaluation.entries.enumerated() {
-            if let c = e.campaign { byCampaign[Text.fold(c), default: []].append(i) }
-            byBatch[e.batch].append(i)
+        let known = memberships
+        sharedMemberships = Lazy { known ?? evaluation.memberships(contactCount: model.contacts.count) }
+        entryLists = Lazy {
+            var byCampaign: [String: [Int]] = [:]
+            var byBatch = [[Int]](repeating: [], count: model.batches.count)
+            for (i, e) in evaluation.entries.enumerated() {
+                if let c = e.campaign { byCampaign[Text.fold(c), default: []].append(i) }
+                byBatch[e.batch].append(i)
+            }
+            return (byCampaign, byBatch)
         }
-        self.entriesByCampaign = byCampaign
-        self.batchEntries = byBatch
-        self.rows = sheetRows ? SheetRows(model: model, evaluation: evaluation) : SheetRows()
+        self.sharedRows = Lazy { SheetRows(model: model, evaluation: evaluation) }
     }
 
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
@@ -125,11 +130,12 @@ public struct PageContexts {
         let pageCount = directoryPageCount
         var ctx = common(format, root: "", title: page == 1 ? "Contacts" : "Contacts, page \(page)")
         let lo = (page - 1) * Self.directoryPageSize, hi = min(model.contacts.count, lo + Self.directoryPageSize)
+        let segmentsOf = memberships
         ctx["contacts"] = .list((lo..<hi).map { ci -> TemplateValue in
             let c = model.contacts[ci]
             let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
             var row: TemplateValue = ["id": .text(e(c.id)), "name": .text(e(c.name)), "type": .text(c.type.rawValue),
-                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(memberships[ci].count)]
+                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(segmentsOf[ci].count)]
             if let company { row["company"] = .text(e(company.name)); row["companyId"] = .text(company.id) }
             return row
         })
@@ -241,11 +247,11 @@ public struct PageContexts {
         if let date = model.batches[bi].date, date > evaluation.asOf {
             return InteractionEntryBuilder().entries(of: bi, model, asOf: date)
         }
-        return batchEntries[bi].map { evaluation.entries[$0] }
+        return entryLists.get().byBatch[bi].map { evaluation.entries[$0] }
     }
 
     /// The campaign's interaction entries, in evaluation order.
-    func entryIndices(campaign ci: Int) -> [Int] { entriesByCampaign[Text.fold(model.campaigns[ci].id)] ?? [] }
+    func entryIndices(campaign ci: Int) -> [Int] { entryLists.get().byCampaign[Text.fold(model.campaigns[ci].id)] ?? [] }
 
     func idList(_ set: ContactSet) -> String {
         let ids = set.indices.map { model.contacts[$0].id }
@@ -421,6 +427,7 @@ public struct PageContexts {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
         var labels: [TemplateValue] = []
+        let rows = self.rows
         // Labels are for the envelopes: members who get their documents on paper.
         evaluation.results[si]?.members.forEach { ci in
             if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.labels[ci]) }
@@ -437,6 +444,7 @@ public struct PageContexts {
         var out = CSV.encode([header])
         out.reserveCapacity(out.utf8.count + (result?.members.count ?? 0) * 160)
         let segmentSalesperson = s.salesperson.map { CSV.cell($0.value) }
+        let rows = self.rows
         result?.members.forEach { ci in
             let c = rows.csv[ci]
             out += c.prefix

@@ -18,14 +18,6 @@ struct SheetRows: Sendable {
     let csv: [CSVCells]
     let labels: [TemplateValue]
 
-    /// None: for a build that renders no sheet.
-    init() {
-        html = []
-        md = []
-        csv = []
-        labels = []
-    }
-
     init(model: Model, evaluation: Evaluation) {
         let built = parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
             UncheckedBox(Self.make(ci, model: model, evaluation: evaluation))

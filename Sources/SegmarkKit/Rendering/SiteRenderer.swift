@@ -29,74 +29,49 @@ public struct SiteRenderer {
     public func render(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false },
                        progress: ((String, Int, Int) -> Void)? = nil, into sink: Sink) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
-        let formats = Settings.Format.allCases.filter { self.formats.contains($0) }
-        // Sheets to render decide whether the shared sheet rows are worth making.
         let model = self.model, evaluation = self.evaluation
-        let segmentSignatures = parallelMap(model.segments.count) { si in signatures.segmentPages(si, model: model, evaluation: evaluation) }
-        let sheetPaths = { (id: String) -> [String] in
-            formats.map { "segments/\(id).\($0.rawValue)" } + ["segments/\(id).csv"] + (formats.contains(.html) ? ["segments/\(id)-labels.html"] : [])
+        let site = SitePages(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
+                             memberships: signatures.memberships)
+        /// A page whose signature says it is on disk as made from the same inputs is not rendered.
+        func page(_ ref: PageRef, _ signature: UInt64) -> Page {
+            let path = site.path(ref)
+            return Page(path, signature, keep(path, signature) ? nil : site.bytes(ref))
         }
-        let dirtySheets = model.segments.indices.filter { si in
-            sheetPaths(model.segments[si].id).contains { !keep($0, segmentSignatures[si]) }
+        for i in templates.assets.indices {
+            let bytes = site.bytes(.asset(i))
+            try sink(site.path(.asset(i)), Fingerprint.ofFile(bytes), bytes)
         }
-        let contexts = PageContexts(model: model, evaluation: evaluation, history: history, sheetRows: !dirtySheets.isEmpty, formats: formats,
-                                    memberships: signatures.memberships)
-        for asset in templates.assets {
-            try sink(asset.path, Fingerprint.ofFile(asset.bytes), asset.bytes)
-        }
-        for format in formats {
+        for format in site.formats {
             // The overview shows a little of everything: always rendered (one page).
-            try sink("index.\(format.rawValue)", 0, templates.render(contexts.index(format), kind: "index", format: format))
+            try sink(site.path(.index(format)), 0, site.bytes(.index(format)))
         }
         // The contacts directory: a contact's row shows its file and how many segments it is in.
-        let directoryPages = contexts.directoryPageCount
-        try renderKind("contacts directory", count: directoryPages, chunk: 8, progress: progress, sink: sink) { page in
-            let lo = page * PageContexts.directoryPageSize
+        let directoryPages = site.directoryPageCount
+        try renderKind("contacts directory", count: directoryPages, chunk: 8, progress: progress, sink: sink) { n in
+            let lo = n * PageContexts.directoryPageSize
             let signature = signatures.directoryPage(contacts: lo..<min(model.contacts.count, lo + PageContexts.directoryPageSize), pages: directoryPages)
-            return formats.map { format in
-                let path = PageContexts.directoryPath(page + 1, format.rawValue)
-                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.directory(page + 1, format), kind: "contacts", format: format))
-            }
+            return site.formats.map { page(.directory(n + 1, $0), signature) }
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
         try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
-            let id = model.segments[si].id
-            let signature = segmentSignatures[si]
-            var pages: [Page] = []
-            for format in formats {
-                let path = "segments/\(id).\(format.rawValue)"
-                pages.append(Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.segment(si, format), kind: "segment", format: format)))
-            }
-            let csv = "segments/\(id).csv"
-            pages.append(Page(csv, signature, keep(csv, signature) ? nil : Array(contexts.csv(si).utf8)))
-            if formats.contains(.html) {
-                let labels = "segments/\(id)-labels.html"
-                pages.append(Page(labels, signature, keep(labels, signature) ? nil : templates.html.render("labels", contexts.labels(si))))
-            }
-            return pages
+            let signature = signatures.segmentPages(si, model: model, evaluation: evaluation)
+            return site.sheetRefs(si).map { page($0, signature) }
         }
         try renderKind("campaigns", count: model.campaigns.count, chunk: 4, progress: progress, sink: sink) { ci in
-            let signature = signatures.campaignPage(ci, model: model, evaluation: evaluation, entries: contexts.entryIndices(campaign: ci))
-            return formats.map { format in
-                let path = "campaigns/\(model.campaigns[ci].id).\(format.rawValue)"
-                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.campaign(ci, format), kind: "campaign", format: format))
-            }
+            let signature = signatures.campaignPage(ci, model: model, evaluation: evaluation, entries: site.contexts.entryIndices(campaign: ci))
+            return site.formats.map { page(.campaign(ci, $0), signature) }
         }
-        // Each logged batch: its page, CSV, labels, letters and e-mail drafts (§10).
-        let batches = BatchPages(model: model, evaluation: evaluation, contexts: contexts, templates: templates, formats: formats)
+        // Each logged batch: its page, CSV, labels, letters and e-mail drafts.
         try renderKind("batches", count: model.batches.count, chunk: 4, progress: progress, sink: sink) { bi in
-            let signature = signatures.batchPages(bi, model: model, entries: batches.entries[bi])
-            return batches.outputs(bi).map { file in
+            let signature = signatures.batchPages(bi, model: model, entries: site.batches.entries(bi))
+            return site.batches.outputs(bi).map { file in
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
                 return Page(file.path, own, keep(file.path, own) ? nil : file.make())
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
             let signature = signatures.contactPage(ci, evaluation: evaluation)
-            return formats.map { format in
-                let path = "contacts/\(model.contacts[ci].id).\(format.rawValue)"
-                return Page(path, signature, keep(path, signature) ? nil : templates.render(contexts.contact(ci, format), kind: "contact", format: format))
-            }
+            return site.formats.map { page(.contact(ci, $0), signature) }
         }
     }
 

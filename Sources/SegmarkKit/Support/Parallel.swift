@@ -20,13 +20,28 @@ public func parallelMap<T: Sendable>(_ count: Int, itemsPerWorker: Int = 16, _ b
     return box.values()
 }
 
+/// One slot per index, written from many threads, each slot by one thread. The slots live in
+/// memory of their own: writing through an Array from several threads races on the array's
+/// copy-on-write check (a thread that sees the buffer shared copies it, and the others' writes
+/// land in freed memory).
 final class ResultBox<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(_ count: Int) { storage = [T?](repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
-        storage.withUnsafeMutableBufferPointer { $0[i] = value }
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(_ count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
     }
-    func values() -> [T] { storage.map { $0! } }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ value: T) { slots[i] = value }
+
+    func values() -> [T] { (0..<count).map { slots[$0]! } }
 }
 
 /// Work started on another thread now and collected later (rendering the next pages while
@@ -46,5 +61,24 @@ final class Pending<T>: @unchecked Sendable {
         done.wait()
         done.signal()
         return value!
+    }
+}
+
+/// A value made the first time any thread asks for it, then shared (the rows sheets share are
+/// made only when a sheet is rendered).
+final class Lazy<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T?
+    private let make: () -> T
+
+    init(_ make: @escaping () -> T) { self.make = make }
+
+    func get() -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let made = make()
+        value = made
+        return made
     }
 }

@@ -36,14 +36,19 @@ public struct ModelValidator: Sendable {
         }
     }
 
-    func code(_ model: Model, _ table: String, _ value: String?, at location: SourceLocation?, what: String, _ out: inout [Diagnostic]) {
-        guard let value, !value.isEmpty, let location, let t = model.codes.table(table), !t.contains(value) else { return }
+    /// A warning when a value is not a code of its table. The location is looked up only then
+    /// (a workspace holds hundreds of thousands of codes, nearly all of them good).
+    func code(_ model: Model, _ table: String, _ value: String?, at location: @autoclosure () -> SourceLocation?, what: String,
+              _ out: inout [Diagnostic]) {
+        guard let value, !value.isEmpty, let t = model.codes.table(table), !t.contains(value), let location = location() else { return }
         out.append(.warning("\(what) '\(value)' is not in the \(table) table of codes.yml" + Text.didYouMean(value, t.entries.map(\.code)), at: location))
     }
 
     func contacts(_ model: Model, _ out: inout [Diagnostic]) {
-        let scalarTables: [(ContactField, String)] = [(.salesperson, "salespeople"), (.territory, "territories"),
-                                                      (.country, "countries"), (.language, "languages")]
+        let scalarTables: [(field: ContactField, table: String, what: String)] = [
+            (.salesperson, "salespeople", "salesperson"), (.territory, "territories", "territory"),
+            (.country, "countries", "country"), (.language, "languages", "language"),
+        ]
         let listTables: [(KeyPath<Contact, [String]>, String)] = [(\.industryGroups, "industry_groups"), (\.businessRelations, "business_relations"),
                                                                   (\.mailingGroups, "mailing_groups"), (\.jobResponsibilities, "job_responsibilities")]
         for c in model.contacts {
@@ -56,8 +61,8 @@ public struct ModelValidator: Sendable {
                     if !model.isUnreadable(.contact, company.value) { out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location)) }
                 }
             }
-            for (field, table) in scalarTables {
-                code(model, table, c.values[field], at: c.locations[field.rawValue], what: field.rawValue.replacingOccurrences(of: "_", with: " "), &out)
+            for (field, table, what) in scalarTables {
+                code(model, table, c.values[field], at: c.locations[field.rawValue], what: what, &out)
             }
             for (path, table) in listTables {
                 for (i, value) in c[keyPath: path].enumerated() {
