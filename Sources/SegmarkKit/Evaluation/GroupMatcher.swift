@@ -13,24 +13,32 @@ public struct GroupMatcher: Sendable {
     }
 
     /// The value of a `contact` field for contact `i`.
-    public func contactValue(_ field: String, _ i: Int) -> FieldValue {
-        // Reads fields in place: copying a whole Contact per test dominated evaluation.
+    public func contactValue(_ field: String, _ i: Int) -> FieldValue { column(field)(i) }
+
+    /// A `contact` field's value by contact, with the field's name resolved once (an index
+    /// over 100,000 contacts asks it 100,000 times). Reads fields in place: copying a whole
+    /// Contact per value dominated evaluation.
+    public func column(_ field: String) -> (Int) -> FieldValue {
+        let model = self.model, facts = self.facts
         if let f = ContactField(rawValue: field) {
             switch f {
-            case .created: return model.contacts[i].created.map { .date($0) } ?? .missing
-            case .exclude_from_segments: return .bool(model.contacts[i].excludeFromSegments)
-            default: return FieldValue(model.contacts[i].values[f])
+            case .created: return { i in model.contacts[i].created.map { .date($0) } ?? .missing }
+            case .exclude_from_segments: return { i in .bool(model.contacts[i].excludeFromSegments) }
+            default: return { i in FieldValue(model.contacts[i].values[f]) }
             }
         }
         if let f = ComputedContactField(rawValue: field) {
             switch f {
-            case .company_name: return FieldValue(facts.companyNumber[i].map { model.contacts[$0].name })
-            case .last_interaction_date: return facts.lastInteractionDate[i].map { .date($0) } ?? .missing
-            case .last_attempt_date: return facts.lastAttemptDate[i].map { .date($0) } ?? .missing
+            case .company_name: return { i in FieldValue(facts.companyNumber[i].map { model.contacts[$0].name }) }
+            case .last_interaction_date: return { i in facts.lastInteractionDate[i].map { .date($0) } ?? .missing }
+            case .last_attempt_date: return { i in facts.lastAttemptDate[i].map { .date($0) } ?? .missing }
             }
         }
-        if field.hasPrefix("fields.") { return FieldValue(model.contacts[i].customField(String(field.dropFirst(7)))) }
-        return .missing
+        if field.hasPrefix("fields.") {
+            let name = String(field.dropFirst(7))
+            return { i in FieldValue(model.contacts[i].customField(name)) }
+        }
+        return { _ in .missing }
     }
 
     /// The codes a list group searches for contact `i` (the company number's for industry groups and business relations).

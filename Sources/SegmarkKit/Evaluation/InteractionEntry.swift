@@ -81,6 +81,13 @@ public struct InteractionEntry: Sendable {
     public var canceled: Bool { shared.canceled }
 
     public func value(_ field: InteractionField) -> FieldValue {
+        field == .salesperson ? FieldValue(salesperson) : shared.value(field)
+    }
+}
+
+extension InteractionEntry.Values {
+    /// A field's value (the salesperson is the entry's own: missing here).
+    public func value(_ field: InteractionField) -> FieldValue {
         switch field {
         case .template: return FieldValue(template)
         case .group: return FieldValue(group)
@@ -94,7 +101,7 @@ public struct InteractionEntry: Sendable {
         case .information_flow: return FieldValue(informationFlow?.rawValue)
         case .initiated_by: return FieldValue(initiatedBy?.rawValue)
         case .correspondence_type: return FieldValue(correspondenceType?.rawValue)
-        case .salesperson: return FieldValue(salesperson)
+        case .salesperson: return .missing
         case .cost: return .number(cost)
         case .duration: return .number(duration)
         case .attempt_failed: return .bool(attemptFailed)

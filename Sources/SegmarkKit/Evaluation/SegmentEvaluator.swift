@@ -53,8 +53,9 @@ public struct SegmentEvaluator: Sendable {
         var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
         var entryIndex: [InteractionField: [FieldValue: [Int]]] = [:]
         var entrySets: [String: ContactSet] = [:]
-        /// Entry → its contact, for the entries a contact's interactions group looks at (else -1).
-        var entryOwner: [Int]?
+        var sharedValues: (list: [InteractionEntry.Values], ofEntry: [Int32])?
+        /// Per condition (field and filter): whether each shared object meets it.
+        var sharedMatches: [String: [Bool]] = [:]
         var excluded: ContactSet?
     }
 
@@ -67,26 +68,57 @@ public struct SegmentEvaluator: Sendable {
         return set
     }
 
-    /// Contacts with at least one interaction entry meeting every condition: each condition
-    /// is a set of entries found through a per-field index (value → entries), the sets are
-    /// intersected, and the entries left name the contacts.
+    /// The distinct shared values of the entries (a batch's entries share one object) and each
+    /// entry's place among them, found once per evaluation.
+    func sharedValues(_ entries: [InteractionEntry], _ cache: GroupCache) -> (list: [InteractionEntry.Values], ofEntry: [Int32]) {
+        if let known = cache.sharedValues { return known }
+        var list: [InteractionEntry.Values] = []
+        var ofEntry = [Int32](repeating: 0, count: entries.count)
+        var place: [ObjectIdentifier: Int32] = [:]
+        var last: InteractionEntry.Values?
+        for (ei, e) in entries.enumerated() {
+            if let last, e.shared === last {
+                ofEntry[ei] = ofEntry[ei - 1]
+                continue
+            }
+            let id = ObjectIdentifier(e.shared)
+            if let known = place[id] {
+                ofEntry[ei] = known
+            } else {
+                ofEntry[ei] = Int32(list.count)
+                place[id] = Int32(list.count)
+                list.append(e.shared)
+            }
+            last = e.shared
+        }
+        cache.sharedValues = (list, ofEntry)
+        return (list, ofEntry)
+    }
+
+    /// Contacts with at least one interaction entry meeting every condition. A condition on a
+    /// value entries share with their batch is tested once per shared object, not per entry;
+    /// a salesperson condition (the entry's own value) through an index, value → entries.
     func interactionSet(_ group: FilterGroup, matcher: GroupMatcher, cache: GroupCache) -> ContactSet {
         let entries = matcher.entries
-        let owner: [Int]
-        if let known = cache.entryOwner {
-            owner = known
-        } else {
-            var o = [Int](repeating: -1, count: entries.count)
-            for (i, list) in matcher.facts.entriesByContact.enumerated() { for ei in list { o[ei] = i } }
-            cache.entryOwner = o
-            owner = o
-        }
-        var selected = ContactSet.all(entries.count)
+        let shared = sharedValues(entries, cache)
+        var sharedOK = [Bool](repeating: true, count: shared.list.count)
+        var entrySets: [ContactSet] = []
         for (field, filter) in group.conditions {
             guard let f = InteractionField(rawValue: field) else { return ContactSet(capacity: model.contacts.count) }
             let key = field + "\u{2}" + filter.source
+            if f != .salesperson {
+                let ok: [Bool]
+                if let known = cache.sharedMatches[key] {
+                    ok = known
+                } else {
+                    ok = shared.list.map { filter.matches($0.value(f), asOf: asOf) }
+                    cache.sharedMatches[key] = ok
+                }
+                for k in sharedOK.indices where !ok[k] { sharedOK[k] = false }
+                continue
+            }
             if let hit = cache.entrySets[key] {
-                selected.formIntersection(hit)
+                entrySets.append(hit)
                 continue
             }
             let index: [FieldValue: [Int]]
@@ -94,24 +126,29 @@ public struct SegmentEvaluator: Sendable {
                 index = known
             } else {
                 var built: [FieldValue: [Int]] = [:]
-                for (ei, e) in entries.enumerated() where owner[ei] >= 0 { built[e.value(f), default: []].append(ei) }
+                for (ei, e) in entries.enumerated() { built[e.value(f), default: []].append(ei) }
                 cache.entryIndex[f] = built
                 index = built
             }
             var set = ContactSet(capacity: entries.count)
             for (value, list) in index where filter.matches(value, asOf: asOf) { for ei in list { set.insert(ei) } }
             cache.entrySets[key] = set
-            selected.formIntersection(set)
+            entrySets.append(set)
         }
         var contacts = ContactSet(capacity: model.contacts.count)
-        selected.forEach { ei in if owner[ei] >= 0 { contacts.insert(owner[ei]) } }
+        entries.withUnsafeBufferPointer { all in
+            for ei in all.indices where sharedOK[Int(shared.ofEntry[ei])] && entrySets.allSatisfy({ $0.contains(ei) }) {
+                contacts.insert(all[ei].contact)
+            }
+        }
         return contacts
     }
 
     func fieldIndex(_ field: String, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
         if let hit = cache.fieldIndex[field] { return hit }
         var index: [FieldValue: [Int]] = [:]
-        for i in 0..<model.contacts.count { index[matcher.contactValue(field, i), default: []].append(i) }
+        let value = matcher.column(field)
+        for i in 0..<model.contacts.count { index[value(i), default: []].append(i) }
         cache.fieldIndex[field] = index
         return index
     }

@@ -41,12 +41,16 @@ public struct Model: Sendable {
         batchIndex = Self.index(self.batches, \.id)
     }
 
+    /// By folded id, then path. Sorts positions, not records: moving 100,000 contacts around
+    /// while sorting copied each many times.
     static func sorted<T>(_ items: [T], id: KeyPath<T, String>, path: KeyPath<T, String>) -> [T] {
-        let keyed = items.map { (Text.fold($0[keyPath: id]), $0) }
-        return keyed.sorted { a, b in
-            if a.0 != b.0 { return Text.codePointLess(a.0, b.0) }
-            return Text.codePointLess(a.1[keyPath: path], b.1[keyPath: path])
-        }.map(\.1)
+        let keys = items.map { Text.fold($0[keyPath: id]) }
+        let paths = items.map { $0[keyPath: path] }
+        let order = items.indices.sorted { a, b in
+            if keys[a] != keys[b] { return Text.codePointLess(keys[a], keys[b]) }
+            return Text.codePointLess(paths[a], paths[b])
+        }
+        return order.map { items[$0] }
     }
 
     /// First record wins on duplicates (the validator reports them).
