@@ -114,7 +114,7 @@ public final class PreviewSession: @unchecked Sendable {
             case .failure(let errors): throw errors
             case .success(let t): templates = t
             }
-            let raw = loader.read(root: root)
+            let raw = loader.read(root: root, reusing: cache)
             lap("read")
             // Same bytes everywhere as last time (an editor's save in two steps, a touch): done.
             var inputs = raw.fingerprint

@@ -44,9 +44,16 @@ public struct WorkspaceLoader: Sendable {
         public var fingerprint: Fingerprint
         /// Path → hash of every file read (content files, segmark.yml, codes.yml).
         public var hashes: [String: UInt64] = [:]
+        /// Content files not read again because their size and modification time are those
+        /// the decode cache saw: their decoded records come from the cache.
+        public var reused: Set<String> = []
+        /// Each content file's size and modification time when it was read.
+        public var stamps: [String: FileStatus] = [:]
     }
 
-    public func read(root: String) -> RawWorkspace {
+    /// - Parameter cache: a session's decode cache (`serve`); a content file whose size and
+    ///   modification time (to the nanosecond) are those the cache saw is not read again.
+    public func read(root: String, reusing cache: DecodeCache? = nil) -> RawWorkspace {
         var fingerprint = Fingerprint()
         var hashes: [String: UInt64] = [:]
         var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
@@ -74,22 +81,29 @@ public struct WorkspaceLoader: Sendable {
         diagnostics += listingDiagnostics
         let fs = fileSystem
         let jobList = jobs
-        let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?)] = parallelMap(jobs.count) { i in
+        let known = cache.map { UncheckedBox($0.entries) }
+        let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)] = parallelMap(jobs.count) { i in
             let path = jobList[i].path
+            let stamp = known == nil ? nil : fs.status(root + "/" + path)
+            if let stamp, stamp.kind == .file, let hit = known?.value[path], hit.stamp == stamp {
+                return (nil, hit.hash, nil, stamp, true)
+            }
             var f = Fingerprint()
             f.add(path)
             let at = SourceLocation(path: path, line: 1, column: 1)
             // Too large: refused before reading, so a huge file costs no memory.
             if let size = fs.fileSize(root + "/" + path), size > FrontMatterParser.maxFileSize {
                 f.add("\(size)")
-                return (nil, f.value, FrontMatterParser.tooLarge(size, at: at))
+                return (nil, f.value, FrontMatterParser.tooLarge(size, at: at), nil, false)
             }
             guard let bytes = try? fs.read(root + "/" + path) else {
-                return (nil, f.value, .error("cannot read file", at: at))
+                return (nil, f.value, .error("cannot read file", at: at), nil, false)
             }
             f.add(bytes: bytes)
-            return (bytes, f.value, nil)
+            return (bytes, f.value, nil, stamp, false)
         }
+        var reused = Set<String>()
+        var stamps: [String: FileStatus] = [:]
         var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)] = []
         files.reserveCapacity(jobs.count)
         for (job, read) in zip(jobs, contents) {
@@ -97,11 +111,13 @@ public struct WorkspaceLoader: Sendable {
             if let problem = read.problem { diagnostics.append(problem) }
             fingerprint.combine(read.hash)
             hashes[job.path] = read.hash
+            if read.reused { reused.insert(job.path) }
+            if let stamp = read.stamp { stamps[job.path] = stamp }
         }
         // Diagnostics of the listing are part of what a build depends on, too.
         for d in diagnostics { fingerprint.add(d.description) }
         return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint,
-                            hashes: hashes)
+                            hashes: hashes, reused: reused, stamps: stamps)
     }
 
     /// Every content file of every kind, in a stable order, with the listing's warnings.
@@ -145,6 +161,8 @@ public struct WorkspaceLoader: Sendable {
     public final class DecodeCache: @unchecked Sendable {
         struct Entry {
             var hash: UInt64
+            /// Size and modification time when read; nil when unknown.
+            var stamp: FileStatus?
             var variantOf: String?
             var decoded: Decoded?
             var diagnostics: [Diagnostic]
@@ -162,23 +180,33 @@ public struct WorkspaceLoader: Sendable {
         let templatePaths = Set(files.filter { $0.kind == .interactionTemplate }.map(\.path))
         let hashes = raw.hashes
         let cached = cache.map { UncheckedBox($0.entries) }
+        let reused = raw.reused
+        let fs = fileSystem, root = raw.root
         let results: [(Decoded?, [Diagnostic], Bool)] = parallelMap(files.count) { i in
-            let (kind, path, bytes) = files[i]
-            guard let bytes else { return (nil, [], false) }  // its diagnostic came from read()
+            let (kind, path, read) = files[i]
             let variant = kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths) : nil
             if let hit = cached?.value[path], hit.hash == hashes[path], hit.variantOf == variant?.main {
                 return (hit.decoded, hit.diagnostics, false)
             }
+            // Not read again, but no longer decoded the same way (it became a language variant,
+            // or stopped being one): read it now.
+            var bytes = read
+            if bytes == nil, reused.contains(path) { bytes = try? fs.read(root + "/" + path) }
+            guard let bytes else { return (nil, [], false) }  // its diagnostic came from read()
             let (decoded, d) = Self.decodeFile(kind: kind, path: path, bytes: bytes, variantOf: variant)
             return (decoded, d, true)
         }
         if let cache {
             var entries: [String: DecodeCache.Entry] = [:]
             entries.reserveCapacity(files.count)
-            for (i, r) in results.enumerated() where files[i].bytes != nil {
+            let trustedBefore = (raw.stamps.values.map(\.modified).max() ?? 0) - 2_000_000_000
+            for (i, r) in results.enumerated() where files[i].bytes != nil || reused.contains(files[i].path) {
                 let path = files[i].path
                 let variant = files[i].kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths)?.main : nil
-                entries[path] = DecodeCache.Entry(hash: hashes[path] ?? 0, variantOf: variant, decoded: r.0, diagnostics: r.1)
+                // A stamp proves nothing for a file changed in the last moments (a write in the
+                // same clock tick as the read keeps its time): those are read again next time.
+                let stamp = raw.stamps[path].flatMap { $0.modified < trustedBefore ? $0 : nil }
+                entries[path] = DecodeCache.Entry(hash: hashes[path] ?? 0, stamp: stamp, variantOf: variant, decoded: r.0, diagnostics: r.1)
             }
             cache.entries = entries
             cache.parsed = results.filter(\.2).count
