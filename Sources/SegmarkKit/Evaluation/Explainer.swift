@@ -51,8 +51,10 @@ public struct Explainer: Sendable {
         for (n, step) in segment.criteria.enumerated() {
             let t = traces[n]
             var groups: [GroupExplanation] = []
-            for group in step.groups {
-                groups.append(explain(group, ci, matcher: matcher))
+            // Whether each group holds is the set evaluator's answer (explain cannot disagree
+            // with the members); the reasons show the values behind it.
+            for (k, group) in step.groups.enumerated() {
+                groups.append(explain(group, ci, held: t.groups[k].contains(ci), matcher: matcher))
             }
             let matched = t.matched.contains(ci)
             let memberAfter = t.membersAfter.contains(ci)
@@ -121,17 +123,16 @@ public struct Explainer: Sendable {
         values.isEmpty ? "none" : values.joined(separator: ", ")
     }
 
-    func explain(_ group: FilterGroup, _ ci: Int, matcher: GroupMatcher) -> GroupExplanation {
+    func explain(_ group: FilterGroup, _ ci: Int, held: Bool, matcher: GroupMatcher) -> GroupExplanation {
         let describer = StepDescriber()
-        let held = matcher.matches(group, ci, segmentMembers: group.kind == .segment ? segmentUnion(group) : nil)
         var reasons: [String] = []
         let c = model.contacts[ci]
         let asOf = evaluation.asOf
         func verdict(_ ok: Bool) -> String { ok ? "matches" : "does not match" }
         switch group.kind {
         case .contact:
-            for (field, filter) in group.conditions {
-                let v = matcher.contactValue(field, ci)
+            for ((field, filter), resolved) in zip(group.conditions, group.fields) {
+                let v = matcher.column(resolved)(ci)
                 reasons.append("\(field) is '\(v)'; \(verdict(filter.matches(v, asOf: asOf))) the filter \(filter.source)")
             }
         case .profile:
@@ -155,11 +156,7 @@ public struct Explainer: Sendable {
             reasons.append("\(group.kind.rawValue) (\(source) codes): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) filter '\(filter.source)'")
         case .interactions:
             let own = evaluation.facts.entriesByContact[ci]
-            let matching = own.filter { ei in
-                group.conditions.allSatisfy { cond in
-                    InteractionField(rawValue: cond.field).map { cond.filter.matches(evaluation.entries[ei].value($0), asOf: asOf) } ?? false
-                }
-            }
+            let matching = own.filter { matcher.entryMatches(group, evaluation.entries[$0]) }
             let filters = group.conditions.map { "\($0.field) '\($0.filter.source)'" }.joined(separator: ", ")
             var text = "\(own.count) own interaction entr\(own.count == 1 ? "y" : "ies"); \(matching.count) match \(filters)"
             if let first = matching.first {
@@ -174,10 +171,6 @@ public struct Explainer: Sendable {
             reasons.append("segments matching '\(filter.source)': \(list(named.map(\.element.id))); member of: \(list(memberOf))")
         }
         return GroupExplanation(group: describer.describe(group), held: held, reasons: reasons)
-    }
-
-    func segmentUnion(_ group: FilterGroup) -> ContactSet {
-        SegmentEvaluator(model: model, asOf: evaluation.asOf).segmentUnion(group, results: evaluation.results)
     }
 
     /// Plain text for a marketing user.

@@ -19,6 +19,8 @@ public struct SegmentEvaluator: Sendable {
         /// For entire_companies: the widened match X.
         public var widened: ContactSet?
         public var membersAfter: ContactSet
+        /// Each filter group's contacts (over all contacts), in the step's order.
+        public var groups: [ContactSet] = []
     }
 
     public func evaluate() -> Evaluation {
@@ -49,7 +51,7 @@ public struct SegmentEvaluator: Sendable {
     /// segment of one evaluation: a filter is tested once per distinct value, not per contact.
     final class GroupCache: @unchecked Sendable {
         var sets: [String: ContactSet] = [:]
-        var fieldIndex: [String: [FieldValue: [Int]]] = [:]
+        var fieldIndex: [CriterionField: [FieldValue: [Int]]] = [:]
         var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
         var entryIndex: [InteractionField: [FieldValue: [Int]]] = [:]
         var entrySets: [String: ContactSet] = [:]
@@ -103,9 +105,9 @@ public struct SegmentEvaluator: Sendable {
         let shared = sharedValues(entries, cache)
         var sharedOK = [Bool](repeating: true, count: shared.list.count)
         var entrySets: [ContactSet] = []
-        for (field, filter) in group.conditions {
-            guard let f = InteractionField(rawValue: field) else { return ContactSet(capacity: model.contacts.count) }
-            let key = field + "\u{2}" + filter.source
+        for (field, filter) in group.criteria {
+            guard case .interaction(let f) = field else { return ContactSet(capacity: model.contacts.count) }
+            let key = f.rawValue + "\u{2}" + filter.source
             if f != .salesperson {
                 let ok: [Bool]
                 if let known = cache.sharedMatches[key] {
@@ -144,7 +146,7 @@ public struct SegmentEvaluator: Sendable {
         return contacts
     }
 
-    func fieldIndex(_ field: String, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
+    func fieldIndex(_ field: CriterionField, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
         if let hit = cache.fieldIndex[field] { return hit }
         var index: [FieldValue: [Int]] = [:]
         let value = matcher.column(field)
@@ -200,8 +202,8 @@ public struct SegmentEvaluator: Sendable {
             set = segmentUnion(group, results: results)
         case .contact:
             var s = ContactSet.all(model.contacts.count)
-            for (field, filter) in group.conditions {
-                let conditionKey = "contact\u{1}" + field + "\u{2}" + filter.source
+            for ((name, filter), field) in zip(group.conditions, group.fields) {
+                let conditionKey = "contact\u{1}" + name + "\u{2}" + filter.source
                 let condition: ContactSet
                 if let hit = cache.sets[conditionKey] {
                     condition = hit
@@ -250,11 +252,14 @@ public struct SegmentEvaluator: Sendable {
         for (number, step) in model.segments[si].criteria.enumerated() {
             let before = members.count
             var matched = ContactSet.all(n)
+            var groupSets: [ContactSet] = []
             for group in step.groups {
-                matched.formIntersection(groupSet(group, matcher: matcher, graph: graph, results: results, cache: cache))
+                let set = groupSet(group, matcher: matcher, graph: graph, results: results, cache: cache)
+                matched.formIntersection(set)
+                if trace != nil { groupSets.append(set) }
             }
             var t = StepTrace(matched: matched, afterExpand: nil, afterRelated: nil, dropped: ContactSet(capacity: n),
-                              widened: nil, membersAfter: members)
+                              widened: nil, membersAfter: members, groups: groupSets)
             var matchedCount = 0
             switch step.action {
             case .add:

@@ -67,14 +67,20 @@ public struct FilterGroup: Sendable {
 
     public var kind: Kind
     /// For `contact`, `profile` and `interactions`: (field, filter) pairs; otherwise one pair with field "".
-    public var conditions: [(field: String, filter: Filter)]
+    public private(set) var conditions: [(field: String, filter: Filter)]
+    /// Each condition's field resolved (the same order as `conditions`).
+    public private(set) var fields: [CriterionField]
     public var location: SourceLocation
 
     public init(kind: Kind, conditions: [(field: String, filter: Filter)], location: SourceLocation) {
         self.kind = kind
         self.conditions = conditions
+        self.fields = conditions.map { CriterionField(kind: kind, name: $0.field) }
         self.location = location
     }
+
+    /// The conditions with their fields resolved.
+    public var criteria: Zip2Sequence<[CriterionField], [Filter]> { zip(fields, conditions.map(\.filter)) }
 
     /// Groups that read the company number's codes rather than the contact's own.
     public var isCompanyLinked: Bool { kind == .industryGroups || kind == .businessRelations }

@@ -49,10 +49,15 @@ public struct SQLCompiler {
         return order
     }
 
+    /// The dates worked out from interaction entries, as of the as-of date.
+    static func isComputedDate(_ field: CriterionField) -> Bool {
+        field == .computed(.last_interaction_date) || field == .computed(.last_attempt_date)
+    }
+
     func usesComputedDates(_ segments: [Int]) -> Bool {
         segments.contains { sj in
             model.segments[sj].criteria.contains { step in
-                step.groups.contains { g in g.kind == .contact && g.conditions.contains { ["last_interaction_date", "last_attempt_date"].contains($0.field) } }
+                step.groups.contains { g in g.fields.contains(where: Self.isComputedDate) }
             }
         }
     }
@@ -129,9 +134,11 @@ public struct SQLCompiler {
     func group(_ g: FilterGroup) -> String {
         switch g.kind {
         case .contact:
-            return g.conditions.map { field, filter in
-                let table = ["last_interaction_date", "last_attempt_date"].contains(field) ? "computed_dates" : "contact_values"
-                return valueCondition(table: table, key: "contact_key", owner: "c.contact_key", field: field, filter: filter, missingMatters: true)
+            // Each value table row is named by the field as written in filters (`city`, `fields.score`).
+            return zip(g.conditions, g.fields).map { condition, field in
+                let table = Self.isComputedDate(field) ? "computed_dates" : "contact_values"
+                return valueCondition(table: table, key: "contact_key", owner: "c.contact_key", field: condition.field, filter: condition.filter,
+                                      missingMatters: true)
             }.joined(separator: " AND ")
         case .profile:
             return g.conditions.map { question, filter in
