@@ -3,8 +3,8 @@
 public struct ContactFacts: Sendable {
     /// Index of the contact's company-number contact (itself for a company), or nil.
     public var companyNumber: [Int?]
-    /// For a company index: the company and all its persons, ascending.
-    public var companyMembers: [Int: [Int]]
+    /// By contact: for a company, the company and all its persons, ascending; else empty.
+    public var companyMembers: [[Int]]
     /// Entry indices per contact, in batch then file order.
     public var entriesByContact: [[Int]]
     public var lastInteractionDate: [Day?]
@@ -13,7 +13,7 @@ public struct ContactFacts: Sendable {
     public init(model: Model, entries: [InteractionEntry]) {
         let n = model.contacts.count
         var companyNumber = [Int?](repeating: nil, count: n)
-        var members: [Int: [Int]] = [:]
+        var members = [[Int]](repeating: [], count: n)
         for (i, c) in model.contacts.enumerated() {
             if c.type == .company {
                 companyNumber[i] = i
@@ -21,7 +21,7 @@ public struct ContactFacts: Sendable {
                       model.contacts[ci].type == .company {
                 companyNumber[i] = ci
             }
-            if let cn = companyNumber[i] { members[cn, default: []].append(i) }
+            if let cn = companyNumber[i] { members[cn].append(i) }
         }
         var byContact = [[Int]](repeating: [], count: n)
         var last = [Day?](repeating: nil, count: n)
@@ -40,7 +40,7 @@ public struct ContactFacts: Sendable {
 
     /// Every contact sharing a company number with `i` (itself alone when it has none).
     public func sharing(_ i: Int) -> [Int] {
-        guard let cn = companyNumber[i], let m = companyMembers[cn] else { return [i] }
-        return m
+        guard let cn = companyNumber[i], !companyMembers[cn].isEmpty else { return [i] }
+        return companyMembers[cn]
     }
 }

@@ -53,6 +53,8 @@ public struct SegmentEvaluator: Sendable {
         var sets: [String: ContactSet] = [:]
         var fieldIndex: [CriterionField: [FieldValue: [Int]]] = [:]
         var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
+        /// Per folded profile question: answer → contacts.
+        var profileIndex: [String: [String: [Int]]] = [:]
         var entryIndex: [InteractionField: [FieldValue: [Int]]] = [:]
         var entrySets: [String: ContactSet] = [:]
         var sharedValues: (list: [InteractionEntry.Values], ofEntry: [Int32])?
@@ -155,6 +157,19 @@ public struct SegmentEvaluator: Sendable {
         return index
     }
 
+    func profileIndex(_ question: String, cache: GroupCache) -> [String: [Int]] {
+        let q = Text.fold(question)
+        if let hit = cache.profileIndex[q] { return hit }
+        var index: [String: [Int]] = [:]
+        model.contacts.withUnsafeBufferPointer { contacts in
+            for i in contacts.indices {
+                for answer in contacts[i].answers(q) where index[answer]?.last != i { index[answer, default: []].append(i) }
+            }
+        }
+        cache.profileIndex[q] = index
+        return index
+    }
+
     func codeIndex(_ kind: FilterGroup.Kind, matcher: GroupMatcher, cache: GroupCache) -> [String: [Int]] {
         if let hit = cache.codeIndex[kind] { return hit }
         var index: [String: [Int]] = [:]
@@ -219,8 +234,11 @@ public struct SegmentEvaluator: Sendable {
         case .interactions:
             set = interactionSet(group, matcher: matcher, cache: cache)
         case .profile:
-            var s = ContactSet(capacity: model.contacts.count)
-            for i in 0..<model.contacts.count where matcher.matches(group, i, segmentMembers: nil) { s.insert(i) }
+            // Each question's answers indexed once (answer → contacts): an answer is tested once.
+            var s = ContactSet.all(model.contacts.count)
+            for (question, filter) in group.conditions {
+                s.formIntersection(indexedSet(profileIndex(question, cache: cache), { FieldValue($0) }, filter))
+            }
             set = s
         }
         cache.sets[k] = set
@@ -235,7 +253,7 @@ public struct SegmentEvaluator: Sendable {
         set.forEach { i in
             guard let cn = facts.companyNumber[i], !companies.contains(cn) else { return }
             companies.insert(cn)
-            for j in facts.companyMembers[cn] ?? [] { out.insert(j) }
+            for j in facts.companyMembers[cn] { out.insert(j) }
         }
         return out
     }
