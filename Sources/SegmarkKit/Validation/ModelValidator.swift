@@ -49,9 +49,10 @@ public struct ModelValidator: Sendable {
             (.salesperson, "salespeople", "salesperson"), (.territory, "territories", "territory"),
             (.country, "countries", "country"), (.language, "languages", "language"),
         ]
-        let listTables: [(KeyPath<Contact, [String]>, String)] = [(\.industryGroups, "industry_groups"), (\.businessRelations, "business_relations"),
-                                                                  (\.mailingGroups, "mailing_groups"), (\.jobResponsibilities, "job_responsibilities")]
-        for c in model.contacts {
+        // Contacts are checked on every core; the diagnostics are sorted afterwards.
+        let found = parallelMap(model.contacts.count, itemsPerWorker: 512) { i -> [Diagnostic] in
+            var out: [Diagnostic] = []
+            let c = model.contacts[i]
             if c.type == .person, let company = c.company {
                 if let target = model.contactIndex[Text.fold(company.value)] {
                     if model.contacts[target].type != .company {
@@ -64,8 +65,10 @@ public struct ModelValidator: Sendable {
             for (field, table, what) in scalarTables {
                 code(model, table, c.values[field], at: c.locations[field.rawValue], what: what, &out)
             }
-            for (path, table) in listTables {
-                for (i, value) in c[keyPath: path].enumerated() {
+            let lists = [(c.industryGroups, "industry_groups"), (c.businessRelations, "business_relations"),
+                         (c.mailingGroups, "mailing_groups"), (c.jobResponsibilities, "job_responsibilities")]
+            for (codes, table) in lists {
+                for (i, value) in codes.enumerated() {
                     code(model, table, value, at: c.locations["\(table).\(i)"], what: "code", &out)
                 }
             }
@@ -86,7 +89,9 @@ public struct ModelValidator: Sendable {
                     }
                 }
             }
+            return out
         }
+        for list in found { out += list }
     }
 
     /// Two records whose reports would be the same file (compared as a case-insensitive file
@@ -220,7 +225,10 @@ public struct ModelValidator: Sendable {
     }
 
     func batches(_ model: Model, _ out: inout [Diagnostic]) {
-        for b in model.batches {
+        // Batches are checked on every core; the diagnostics are sorted afterwards.
+        let found = parallelMap(model.batches.count, itemsPerWorker: 64) { bi -> [Diagnostic] in
+            var out: [Diagnostic] = []
+            let b = model.batches[bi]
             if let t = b.template, model.template(t.value) == nil {
                 if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location)) }
             }
@@ -253,6 +261,8 @@ public struct ModelValidator: Sendable {
             }
             for contact in b.contacts { visit(contact) }
             for entry in b.entries { visit(entry.contact) }
+            return out
         }
+        for list in found { out += list }
     }
 }
