@@ -1,47 +1,172 @@
-/// A contact: a company or a person.
+/// A contact: a company or a person. Its values live in one shared storage object, so a copy
+/// of a contact (a workspace holds 100,000 of them, copied while decoding, sorting, validating
+/// and rendering) costs one reference count instead of one per field; a change copies the
+/// storage first when another contact value shares it.
 public struct Contact: Sendable {
-    public var id: String
-    public var path: String
-    public var idLocation: SourceLocation
-    public var type: ContactType
-    public var name: String
+    final class Storage: @unchecked Sendable {
+        var id: String
+        var path: String
+        var idLocation: SourceLocation
+        var type: ContactType
+        var name: String
+        var company: Located<String>?
+        var values: [ContactField: String]
+        var locations: [String: SourceLocation]
+        var correspondenceType: CorrespondenceType?
+        var industryGroups: [String]
+        var businessRelations: [String]
+        var mailingGroups: [String]
+        var jobResponsibilities: [String]
+        var profile: [(question: String, answers: [String])]
+        var excludeFromSegments: Bool
+        var created: Day?
+        var fields: [(name: String, value: String)]
+        var body: String
+
+        init(id: String, path: String, idLocation: SourceLocation, type: ContactType, name: String) {
+            self.id = id
+            self.path = path
+            self.idLocation = idLocation
+            self.type = type
+            self.name = name
+            self.company = nil
+            self.values = [:]
+            self.locations = [:]
+            self.correspondenceType = nil
+            self.industryGroups = []
+            self.businessRelations = []
+            self.mailingGroups = []
+            self.jobResponsibilities = []
+            self.profile = []
+            self.excludeFromSegments = false
+            self.created = nil
+            self.fields = []
+            self.body = ""
+        }
+
+        func copy() -> Storage {
+            let c = Storage(id: id, path: path, idLocation: idLocation, type: type, name: name)
+            c.company = company
+            c.values = values
+            c.locations = locations
+            c.correspondenceType = correspondenceType
+            c.industryGroups = industryGroups
+            c.businessRelations = businessRelations
+            c.mailingGroups = mailingGroups
+            c.jobResponsibilities = jobResponsibilities
+            c.profile = profile
+            c.excludeFromSegments = excludeFromSegments
+            c.created = created
+            c.fields = fields
+            c.body = body
+            return c
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public var id: String {
+        get { storage.id }
+        _modify { yield &unique().id }
+        set { unique().id = newValue }
+    }
+    public var path: String {
+        get { storage.path }
+        _modify { yield &unique().path }
+        set { unique().path = newValue }
+    }
+    public var idLocation: SourceLocation {
+        get { storage.idLocation }
+        _modify { yield &unique().idLocation }
+        set { unique().idLocation = newValue }
+    }
+    public var type: ContactType {
+        get { storage.type }
+        _modify { yield &unique().type }
+        set { unique().type = newValue }
+    }
+    public var name: String {
+        get { storage.name }
+        _modify { yield &unique().name }
+        set { unique().name = newValue }
+    }
     /// For persons: the id of their company contact, as written.
-    public var company: Located<String>?
+    public var company: Located<String>? {
+        get { storage.company }
+        _modify { yield &unique().company }
+        set { unique().company = newValue }
+    }
     /// The scalar fields as written, by field (salesperson, city, post_code, …).
-    public var values: [ContactField: String]
-    public var locations: [String: SourceLocation]
-    public var correspondenceType: CorrespondenceType?
-    public var industryGroups: [String]
-    public var businessRelations: [String]
-    public var mailingGroups: [String]
-    public var jobResponsibilities: [String]
+    public var values: [ContactField: String] {
+        get { storage.values }
+        _modify { yield &unique().values }
+        set { unique().values = newValue }
+    }
+    public var locations: [String: SourceLocation] {
+        get { storage.locations }
+        _modify { yield &unique().locations }
+        set { unique().locations = newValue }
+    }
+    public var correspondenceType: CorrespondenceType? {
+        get { storage.correspondenceType }
+        _modify { yield &unique().correspondenceType }
+        set { unique().correspondenceType = newValue }
+    }
+    public var industryGroups: [String] {
+        get { storage.industryGroups }
+        _modify { yield &unique().industryGroups }
+        set { unique().industryGroups = newValue }
+    }
+    public var businessRelations: [String] {
+        get { storage.businessRelations }
+        _modify { yield &unique().businessRelations }
+        set { unique().businessRelations = newValue }
+    }
+    public var mailingGroups: [String] {
+        get { storage.mailingGroups }
+        _modify { yield &unique().mailingGroups }
+        set { unique().mailingGroups = newValue }
+    }
+    public var jobResponsibilities: [String] {
+        get { storage.jobResponsibilities }
+        _modify { yield &unique().jobResponsibilities }
+        set { unique().jobResponsibilities = newValue }
+    }
     /// Profile answers: question → answer codes, in the order written.
-    public var profile: [(question: String, answers: [String])]
-    public var excludeFromSegments: Bool
-    public var created: Day?
+    public var profile: [(question: String, answers: [String])] {
+        get { storage.profile }
+        _modify { yield &unique().profile }
+        set { unique().profile = newValue }
+    }
+    public var excludeFromSegments: Bool {
+        get { storage.excludeFromSegments }
+        _modify { yield &unique().excludeFromSegments }
+        set { unique().excludeFromSegments = newValue }
+    }
+    public var created: Day? {
+        get { storage.created }
+        _modify { yield &unique().created }
+        set { unique().created = newValue }
+    }
     /// Custom fields, name → value as written; ordered by name.
-    public var fields: [(name: String, value: String)]
-    public var body: String
+    public var fields: [(name: String, value: String)] {
+        get { storage.fields }
+        _modify { yield &unique().fields }
+        set { unique().fields = newValue }
+    }
+    public var body: String {
+        get { storage.body }
+        _modify { yield &unique().body }
+        set { unique().body = newValue }
+    }
 
     public init(id: String, path: String, idLocation: SourceLocation, type: ContactType, name: String) {
-        self.id = id
-        self.path = path
-        self.idLocation = idLocation
-        self.type = type
-        self.name = name
-        self.company = nil
-        self.values = [:]
-        self.locations = [:]
-        self.correspondenceType = nil
-        self.industryGroups = []
-        self.businessRelations = []
-        self.mailingGroups = []
-        self.jobResponsibilities = []
-        self.profile = []
-        self.excludeFromSegments = false
-        self.created = nil
-        self.fields = []
-        self.body = ""
+        storage = Storage(id: id, path: path, idLocation: idLocation, type: type, name: name)
     }
 
     public func value(_ field: ContactField) -> String? { values[field] }
