@@ -63,6 +63,8 @@ public final class PreviewSession: @unchecked Sendable {
         /// Seconds per phase, and how many files were parsed (the others came from the cache).
         public var phases: [(String, Double)] = []
         public var parsed = 0
+        /// Content files read from disk (the others' size and times were those seen before).
+        public var read = 0
     }
 
     let root: String
@@ -100,6 +102,7 @@ public final class PreviewSession: @unchecked Sendable {
         let previous = snapshot
         var next = previous
         var phases: [(String, Double)] = []
+        var filesRead = 0
         var lapStart = start
         func lap(_ name: String) {
             let now = clock()
@@ -115,6 +118,7 @@ public final class PreviewSession: @unchecked Sendable {
             case .success(let t): templates = t
             }
             let raw = loader.read(root: root, reusing: cache)
+            filesRead = raw.files.count - raw.reused.count
             lap("read")
             // Same bytes everywhere as last time (an editor's save in two steps, a touch): done.
             var inputs = raw.fingerprint
@@ -122,7 +126,7 @@ public final class PreviewSession: @unchecked Sendable {
             inputs.add((self.asOf ?? settings.asOf ?? today).description)
             inputs.add((self.formats ?? settings.formats).map(\.rawValue).joined(separator: ","))
             if inputs.hex == lastInputs, previous.errors.isEmpty {
-                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0)
+                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0, read: filesRead)
             }
             let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
             lap("parse and validate")
@@ -148,6 +152,6 @@ public final class PreviewSession: @unchecked Sendable {
         current = next
         lock.unlock()
         return Outcome(changed: changed, errors: next.errors, seconds: clock() - start, phases: phases,
-                       parsed: cache.parsed)
+                       parsed: cache.parsed, read: filesRead)
     }
 }

@@ -30,6 +30,11 @@ public struct FileStatus: Sendable, Equatable {
     public var kind: FileKind
     public var size: Int
     public var modified: Int64
+    /// When the file's inode last changed (nanoseconds; 0 when unknown): no tool can set it, so
+    /// a file put back with an old modification time (`tar`, `cp -p`) still looks changed.
+    public var changed: Int64 = 0
+    /// The inode number (0 when unknown): a file replaced by a rename is another file.
+    public var inode: UInt64 = 0
 }
 
 extension FileSystem {
@@ -239,6 +244,7 @@ public struct LocalFileSystem: FileSystem {
         case S_IFLNK: kind = .symlink
         default: kind = .file
         }
-        return FileStatus(kind: kind, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+        return FileStatus(kind: kind, size: Int(st.st_size), modified: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec),
+                          changed: Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec), inode: UInt64(st.st_ino))
     }
 }

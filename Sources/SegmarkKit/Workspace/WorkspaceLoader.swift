@@ -51,8 +51,9 @@ public struct WorkspaceLoader: Sendable {
         public var stamps: [String: FileStatus] = [:]
     }
 
-    /// - Parameter cache: a session's decode cache (`serve`); a content file whose size and
-    ///   modification time (to the nanosecond) are those the cache saw is not read again.
+    /// - Parameter cache: a session's decode cache (`serve`); a content file whose size,
+    ///   modification and change times (to the nanosecond) and inode are those the cache saw is
+    ///   not read again.
     public func read(root: String, reusing cache: DecodeCache? = nil) -> RawWorkspace {
         var fingerprint = Fingerprint()
         var hashes: [String: UInt64] = [:]
@@ -199,13 +200,13 @@ public struct WorkspaceLoader: Sendable {
         if let cache {
             var entries: [String: DecodeCache.Entry] = [:]
             entries.reserveCapacity(files.count)
-            let trustedBefore = (raw.stamps.values.map(\.modified).max() ?? 0) - 2_000_000_000
+            let trustedBefore = (raw.stamps.values.map { max($0.modified, $0.changed) }.max() ?? 0) - 2_000_000_000
             for (i, r) in results.enumerated() where files[i].bytes != nil || reused.contains(files[i].path) {
                 let path = files[i].path
                 let variant = files[i].kind == .interactionTemplate ? InteractionTemplateDecoder.variantOf(path, among: templatePaths)?.main : nil
                 // A stamp proves nothing for a file changed in the last moments (a write in the
-                // same clock tick as the read keeps its time): those are read again next time.
-                let stamp = raw.stamps[path].flatMap { $0.modified < trustedBefore ? $0 : nil }
+                // same clock tick as the read keeps its times): those are read again next time.
+                let stamp = raw.stamps[path].flatMap { max($0.modified, $0.changed) < trustedBefore ? $0 : nil }
                 entries[path] = DecodeCache.Entry(hash: hashes[path] ?? 0, stamp: stamp, variantOf: variant, decoded: r.0, diagnostics: r.1)
             }
             cache.entries = entries
