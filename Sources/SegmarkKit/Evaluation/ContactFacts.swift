@@ -17,7 +17,7 @@ public struct ContactFacts: Sendable {
         for (i, c) in model.contacts.enumerated() {
             if c.type == .company {
                 companyNumber[i] = i
-            } else if let company = c.company, let ci = model.contactIndex[Text.fold(company.value)],
+            } else if let company = c.company, let ci = model.contactIndex(of: company.value),
                       model.contacts[ci].type == .company {
                 companyNumber[i] = ci
             }

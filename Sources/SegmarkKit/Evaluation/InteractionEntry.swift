@@ -152,7 +152,7 @@ public struct InteractionEntryBuilder: Sendable {
         var seen = Set<Int>()
         seen.reserveCapacity(batch.contacts.count + batch.entries.count)
         func add(_ contactID: Located<String>, _ values: InteractionValues?) {
-            guard let ci = model.contactIndex[Text.fold(contactID.value)], seen.insert(ci).inserted else { return }
+            guard let ci = model.contactIndex(of: contactID.value), seen.insert(ci).inserted else { return }
             let shared = values.map(resolve) ?? base
             out.append(InteractionEntry(contact: ci, batch: bi, shared: shared,
                                         salesperson: values?.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]))

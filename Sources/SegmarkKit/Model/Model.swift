@@ -23,6 +23,9 @@ public struct Model: Sendable {
     public private(set) var campaignIndex: [String: Int] = [:]
     public private(set) var templateIndex: [String: Int] = [:]
     public private(set) var batchIndex: [String: Int] = [:]
+    /// Contacts by id exactly as written (the record `contactIndex` picks for it): most
+    /// references are written as the id is, and looking them up needs no folded copy.
+    private var contactByWrittenID: [String: Int] = [:]
 
     public init(root: String, settings: Settings, codes: Codes, contacts: [Contact], segments: [Segment],
                 campaigns: [Campaign], templates: [InteractionTemplate], batches: [InteractionBatch]) {
@@ -39,7 +42,12 @@ public struct Model: Sendable {
         campaignIndex = Self.index(self.campaigns, \.id)
         templateIndex = Self.index(self.templates, \.id)
         batchIndex = Self.index(self.batches, \.id)
+        contactByWrittenID.reserveCapacity(self.contacts.count)
+        for (i, c) in self.contacts.enumerated() where contactIndex[Text.fold(c.id)] == i { contactByWrittenID[c.id] = i }
     }
+
+    /// The contact an id names, compared ignoring case.
+    public func contactIndex(of id: String) -> Int? { contactByWrittenID[id] ?? contactIndex[Text.fold(id)] }
 
     /// By folded id, then path. Sorts positions, not records: moving 100,000 contacts around
     /// while sorting copied each many times.
@@ -63,7 +71,7 @@ public struct Model: Sendable {
         return map
     }
 
-    public func contact(_ id: String) -> Contact? { contactIndex[Text.fold(id)].map { contacts[$0] } }
+    public func contact(_ id: String) -> Contact? { contactIndex(of: id).map { contacts[$0] } }
     public func segment(_ id: String) -> Segment? { segmentIndex[Text.fold(id)].map { segments[$0] } }
     public func campaign(_ id: String) -> Campaign? { campaignIndex[Text.fold(id)].map { campaigns[$0] } }
     public func template(_ id: String) -> InteractionTemplate? { templateIndex[Text.fold(id)].map { templates[$0] } }

@@ -54,7 +54,7 @@ public struct ModelValidator: Sendable {
             var out: [Diagnostic] = []
             let c = model.contacts[i]
             if c.type == .person, let company = c.company {
-                if let target = model.contactIndex[Text.fold(company.value)] {
+                if let target = model.contactIndex(of: company.value) {
                     if model.contacts[target].type != .company {
                         out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
                     }
@@ -245,8 +245,8 @@ public struct ModelValidator: Sendable {
             var unknown: [String: SourceLocation] = [:]
             seen.reserveCapacity(b.contacts.count + b.entries.count)
             func visit(_ contact: Located<String>) {
-                let key = Text.fold(contact.value)
-                let index = model.contactIndex[key]
+                let index = model.contactIndex(of: contact.value)
+                let key = index == nil ? Text.fold(contact.value) : ""
                 let first: SourceLocation? = if let index { seen[index] } else { unknown[key] }
                 if let first {
                     out.append(.error("contact '\(contact.value)' is listed twice in this batch (first at line \(first.line))", at: contact.location))
