@@ -1,32 +1,45 @@
-import Foundation
-
 /// Quoted-printable (RFC 2045) for the parts of e-mail drafts: every line ends CRLF and is at
 /// most 76 octets, `=` and every byte outside printable ASCII are written as `=XX`, so a
-/// part's text can never contain the boundary (which holds `=_`).
+/// part's text can never contain the boundary (which holds `=_`). A line break in the text is
+/// LF or CRLF; a CR elsewhere is encoded. Works on bytes, one pass, no allocation per byte
+/// (a build writes a draft per e-mail entry: hundreds of thousands).
 enum QuotedPrintable {
+    static let hex = Array("0123456789ABCDEF".utf8)
+
     static func encode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
+        let bytes = Array(text.utf8)
         var out: [UInt8] = []
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
-        for (n, line) in lines.enumerated() {
+        out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+        var lineStart = 0
+        while true {
+            var end = lineStart
+            while end < bytes.count && bytes[end] != 10 { end += 1 }
+            // "\r\n" is a line break: its CR is not part of the line.
+            let contentEnd = end < bytes.count && end > lineStart && bytes[end - 1] == 13 ? end - 1 : end
             var length = 0
-            let bytes = Array(line.utf8)
-            for (i, b) in bytes.enumerated() {
-                let last = i == bytes.count - 1
-                var piece: [UInt8]
-                if (b >= 33 && b <= 126 && b != UInt8(ascii: "=")) || (b == 0x20 && !last) {
-                    piece = [b]
-                } else {
-                    piece = [UInt8(ascii: "="), hex[Int(b >> 4)], hex[Int(b & 15)]]
-                }
-                if length + piece.count > 75 {
-                    out += Array("=\r\n".utf8)
+            for i in lineStart..<contentEnd {
+                let b = bytes[i]
+                let plain = (b >= 33 && b <= 126 && b != UInt8(ascii: "=")) || (b == 0x20 && i != contentEnd - 1)
+                let width = plain ? 1 : 3
+                if length + width > 75 {
+                    out.append(UInt8(ascii: "="))
+                    out.append(13)
+                    out.append(10)
                     length = 0
                 }
-                out += piece
-                length += piece.count
+                if plain {
+                    out.append(b)
+                } else {
+                    out.append(UInt8(ascii: "="))
+                    out.append(hex[Int(b >> 4)])
+                    out.append(hex[Int(b & 15)])
+                }
+                length += width
             }
-            if n < lines.count - 1 { out += [13, 10] }
+            guard end < bytes.count else { break }
+            out.append(13)
+            out.append(10)
+            lineStart = end + 1
         }
         return String(decoding: out, as: UTF8.self)
     }
