@@ -36,13 +36,13 @@ struct QuotedPrintableTests {
     }
 
     @Test func agreesWithTheReference() {
-        var rng = SystemRandomNumberGenerator()
+        let rng = Random(seed: 2045)  // the same cases every run
         let alphabet: [String] = ["a", "Z", " ", "=", "\n", "\r", "\r\n", "\t", "æ", "Å", "😀", "~", "!", ".", "\u{0}"]
         #expect(QuotedPrintable.encode("") == "")
         #expect(QuotedPrintable.encode("Hei Åse =\r\nend ") == "Hei =C3=85se =3D\r\nend=20")
         for _ in 0..<3000 {
-            let n = Int.random(in: 0...220, using: &rng)
-            let text = (0..<n).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+            let n = Int(rng.next() % 221)
+            let text = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
             #expect(QuotedPrintable.encode(text) == Self.reference(text), "\(text.debugDescription)")
         }
     }
