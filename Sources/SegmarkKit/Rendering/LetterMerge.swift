@@ -55,12 +55,15 @@ public struct LetterMerge: Sendable {
                                     "territory", "language", "salesperson", "salesperson_name", "salesperson_email",
                                     "subject", "date", "batch", "campaign", "campaign_description", "segment", "sender_name", "fields"]
 
+    static let builtInNames = Set(fieldNames)
+    /// The merge fields that need the postal address worked out.
+    static let addressFields: Set<String> = ["address", "address_2", "post_code", "city", "county", "country", "country_name", "address_lines"]
+
     /// The merge fields of an entry that the body uses (`uses`: the first part of each name),
     /// each value passed through `e`.
     func fields(_ entry: InteractionEntry, company: Contact?, subject: String, uses: Set<String>, _ e: (String) -> String) -> TemplateValue {
         let c = model.contacts[entry.contact]
-        let addressFields: Set<String> = ["address", "address_2", "post_code", "city", "county", "country", "country_name", "address_lines"]
-        let post = uses.isDisjoint(with: addressFields) ? nil : PostalAddress(of: c, company: company)
+        let post = uses.isDisjoint(with: Self.addressFields) ? nil : PostalAddress(of: c, company: company)
         var pairs: [(String, TemplateValue)] = []
         func put(_ key: String, _ value: @autoclosure () -> String?) {
             guard uses.contains(key), let value = value(), !value.isEmpty else { return }
@@ -98,8 +101,7 @@ public struct LetterMerge: Sendable {
             pairs.append(("fields", .object(TemplateObject(custom.map { ($0.name, TemplateValue.text(e($0.value))) }))))
         }
         // A custom field is also a merge field of its own name unless a built-in one has it.
-        let taken = Set(Self.fieldNames)
-        for f in custom where uses.contains(f.name) && !taken.contains(f.name) { pairs.append((f.name, .text(e(f.value)))) }
+        for f in custom where uses.contains(f.name) && !Self.builtInNames.contains(f.name) { pairs.append((f.name, .text(e(f.value)))) }
         return .object(TemplateObject(pairs))
     }
 

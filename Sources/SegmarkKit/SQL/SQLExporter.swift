@@ -105,14 +105,16 @@ public struct SQLExporter {
         let matcher = GroupMatcher(model: model, facts: facts, entries: [], asOf: asOf)
         let key = { (i: Int) in Text.fold(model.contacts[i].id) }
 
+        // Every scalar field and the company's name, each resolved once (not per contact).
+        let columns = ContactField.allCases.map { (name: $0.rawValue, value: matcher.column(.contact($0))) }
+            + [(name: "company_name", value: matcher.column(.computed(.company_name)))]
         var contacts = [SQLSchema.tables[0].columns.map(\.name)]
         var values = [["contact_key"] + SQLSchema.valueColumns.map(\.name)]
         for (i, c) in model.contacts.enumerated() {
             let v = { (f: ContactField) in c.values[f] ?? "" }
             contacts.append([key(i), c.id, c.type.rawValue, c.name, c.company?.value ?? "", facts.companyNumber[i].map(key) ?? "",
                              c.excludeFromSegments ? "1" : "0"] + SQLSchema.contactFields.map { $0 == .created ? (c.created?.description ?? "") : v($0) })
-            var rows: [(String, FieldValue)] = ContactField.allCases.map { ($0.rawValue, matcher.contactValue($0.rawValue, i)) }
-            rows.append(("company_name", matcher.contactValue("company_name", i)))
+            var rows: [(String, FieldValue)] = columns.map { ($0.name, $0.value(i)) }
             rows += c.fields.map { ("fields." + $0.name, FieldValue($0.value)) }
             for (kind, codes) in [("industry_groups", c.industryGroups), ("business_relations", c.businessRelations),
                                   ("mailing_groups", c.mailingGroups), ("job_responsibilities", c.jobResponsibilities)] {
@@ -141,8 +143,8 @@ public struct SQLExporter {
 
     /// A value table's rows (after its header) ordered by field, folded value, then key: an
     /// engine that keeps the order it loads (DuckDB's row groups with their minimum and maximum)
-    /// then reads only the rows of the field a filter names (measured: a third less time for
-    /// every segment at 100,000 contacts).
+    /// then reads only the rows of the field a filter names (measured: the 50 segments of a
+    /// generated workspace at 100,000 contacts took 9.7 s instead of 13.0 s on DuckDB).
     static func clustered(_ table: [[String]], key: Int, numeric: Bool = false) -> [[String]] {
         guard table.count > 2 else { return table }
         let rows = table.dropFirst()
