@@ -91,6 +91,7 @@ public struct SiteBuilder {
             context.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
         }
         let statePath = outputDirectory + "/" + Self.stateName
+        removeTemporaryLeftovers(in: outputDirectory)
         let previous = fileSystem.kind(of: statePath) == .file ? BuildState((try? fileSystem.read(statePath)) ?? []) : BuildState()
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
         func upToDate(filesRead: Int) -> Report? {
@@ -173,6 +174,17 @@ public struct SiteBuilder {
         } catch {
             writer.abort()
             throw error
+        }
+    }
+
+    /// A build killed while writing its state or manifest leaves that file's temporary copy
+    /// (`.NAME.PID.NUMBER.tmp`) in the output folder; the next build removes it. Only those
+    /// two names of Segmark's own are touched.
+    func removeTemporaryLeftovers(in directory: String) {
+        guard let entries = try? fileSystem.entries(in: directory) else { return }
+        for entry in entries where entry.kind == .file && entry.name.hasSuffix(".tmp") {
+            guard [Self.stateName, OutputWriter.manifestName].contains(where: { entry.name.hasPrefix("." + $0 + ".") }) else { continue }
+            try? fileSystem.remove(directory + "/" + entry.name)
         }
     }
 }
