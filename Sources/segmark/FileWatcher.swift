@@ -8,16 +8,20 @@ import Glibc
 final class FileWatcher: @unchecked Sendable {
     private let folders: () -> [String]
     private let poll: () -> String
-    private let changed: @Sendable () -> Void
+    private let changed: @Sendable ([String]?) -> Void
     private var fd: Int32 = -1
     private var watched = Set<String>()
+    /// Watch descriptor → the folder it watches.
+    private var folderOf: [Int32: String] = [:]
     private let lock = NSLock()
 
     /// - Parameters:
     ///   - folders: every folder to watch, asked again after each change (new folders).
     ///   - poll: a fingerprint of the inputs, for the polling fallback.
-    ///   - changed: called on the watcher's thread when something changed.
-    init(folders: @escaping () -> [String], poll: @escaping () -> String, changed: @escaping @Sendable () -> Void) {
+    ///   - changed: called on the watcher's thread when something changed, with the paths
+    ///     the events name (folder + "/" + name), or nil when that is not known (polling, or
+    ///     the kernel's event queue overflowed).
+    init(folders: @escaping () -> [String], poll: @escaping () -> String, changed: @escaping @Sendable ([String]?) -> Void) {
         self.folders = folders
         self.poll = poll
         self.changed = changed
@@ -48,7 +52,11 @@ final class FileWatcher: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         for folder in folders() where !watched.contains(folder) {
-            if inotify_add_watch(fd, folder, mask) >= 0 { watched.insert(folder) }
+            let wd = inotify_add_watch(fd, folder, mask)
+            if wd >= 0 {
+                watched.insert(folder)
+                folderOf[wd] = folder
+            }
         }
         #endif
     }
@@ -61,14 +69,33 @@ final class FileWatcher: @unchecked Sendable {
             if n <= 0 { return }
             // Walk the folders again only when a folder appeared (created or moved in): walking
             // them after every save would cost more than the rebuild it starts.
-            if Self.foldersAppeared(buffer, count: n) { refresh() }
-            changed()
+            let events = Self.events(buffer, count: n)
+            if events.contains(where: \.folderAppeared) { refresh() }
+            lock.lock()
+            var paths: [String]? = []
+            for event in events {
+                guard let folder = folderOf[event.wd], !event.overflow else { paths = nil; break }
+                paths?.append(event.name.isEmpty ? folder : folder + "/" + event.name)
+            }
+            lock.unlock()
+            changed(paths)
         }
     }
 
-    /// Whether any event in the buffer is a folder created or moved in (`struct inotify_event`:
-    /// wd, mask, cookie, len, then `len` bytes of name).
-    static func foldersAppeared(_ buffer: [UInt8], count: Int) -> Bool {
+    struct Event {
+        var wd: Int32
+        var name: String
+        /// A folder was created or moved in (it needs a watch of its own).
+        var folderAppeared: Bool
+        /// Which paths changed is not known: the kernel's queue overflowed (events were lost),
+        /// or the name is not UTF-8 (no path the workspace lists would match it).
+        var overflow: Bool
+    }
+
+    /// The events in a buffer read from inotify (`struct inotify_event`: wd, mask, cookie, len,
+    /// then `len` bytes of name padded with NULs).
+    static func events(_ buffer: [UInt8], count: Int) -> [Event] {
+        var out: [Event] = []
         #if os(Linux)
         var offset = 0
         let header = 16
@@ -76,13 +103,17 @@ final class FileWatcher: @unchecked Sendable {
             func word(_ at: Int) -> UInt32 {
                 UInt32(buffer[at]) | UInt32(buffer[at + 1]) << 8 | UInt32(buffer[at + 2]) << 16 | UInt32(buffer[at + 3]) << 24
             }
-            let mask = word(offset + 4), length = Int(word(offset + 12))
-            if mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { return true }
-            if mask & UInt32(IN_Q_OVERFLOW) != 0 { return true }
+            let wd = Int32(bitPattern: word(offset)), mask = word(offset + 4), length = Int(word(offset + 12))
+            let start = offset + header, end = min(start + length, count)
+            let nameBytes = start < end ? buffer[start..<end].prefix { $0 != 0 } : []
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            out.append(Event(wd: wd, name: name,
+                             folderAppeared: mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
+                             overflow: mask & UInt32(IN_Q_OVERFLOW) != 0 || !name.utf8.elementsEqual(nameBytes)))
             offset += header + length
         }
         #endif
-        return false
+        return out
     }
 
     private func pollLoop() {
@@ -90,7 +121,7 @@ final class FileWatcher: @unchecked Sendable {
         while true {
             Thread.sleep(forTimeInterval: 1)
             let now = poll()
-            if now != last { last = now; changed() }
+            if now != last { last = now; changed(nil) }
         }
     }
 }

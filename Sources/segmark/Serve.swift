@@ -34,6 +34,10 @@ struct Serve: AsyncParsableCommand {
         let start = Date()
         let session = PreviewSession(root: root, asOf: global.asOf.flatMap(Day.init), today: SystemClock.today(), formats: formats,
                                      clock: { Date().timeIntervalSince(start) })
+        // Watching starts before the first build, so a change made while it runs is seen.
+        let pending = Pending(root: root)
+        let watcher = FileWatcher(folders: { Self.folders(root) }, poll: { Self.poll(root) }, changed: { pending.signal($0) })
+        watcher.start()
         let first = session.rebuild()
         report(first, session.snapshot)
 
@@ -59,13 +63,10 @@ struct Serve: AsyncParsableCommand {
         }
 
         // Rebuild after a burst of changes has settled (debounce), one rebuild at a time.
-        let pending = Pending()
-        let watcher = FileWatcher(folders: { Self.folders(root) }, poll: { Self.poll(root) }, changed: { pending.signal() })
-        watcher.start()
         Thread {
             while true {
-                pending.waitAndSettle(quiet: 0.05)
-                let outcome = session.rebuild()
+                let changed = pending.waitAndSettle(quiet: 0.05)
+                let outcome = session.rebuild(changed: changed)
                 report(outcome, session.snapshot)
             }
         }.start()
@@ -99,7 +100,8 @@ struct Serve: AsyncParsableCommand {
         if !outcome.changed { return }  // files touched, nothing changed
         if outcome.errors.isEmpty {
             let phases = outcome.phases.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
-            Console.out("rebuilt as of \(snapshot.asOf?.description ?? "?"), \(outcome.parsed) files parsed, in \(String(format: "%.2f", outcome.seconds)) s (\(phases)); pages render when opened")
+            let how = outcome.patched ? "only contacts changed: \(outcome.parsed) re-checked" : "\(outcome.parsed) files parsed"
+            Console.out("rebuilt as of \(snapshot.asOf?.description ?? "?"), \(how), in \(String(format: "%.2f", outcome.seconds)) s (\(phases)); pages render when opened")
         } else {
             Console.diagnostics(outcome.errors)
             Console.error("\(outcome.errors.count) error\(outcome.errors.count == 1 ? "" : "s"): serving the last good pages with the errors on top")
@@ -167,22 +169,37 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// A flag set by the watcher and awaited by the rebuild thread, with debouncing.
+/// The changes the watcher reported, awaited by the rebuild thread, with debouncing.
 final class Pending: @unchecked Sendable {
     private let condition = NSCondition()
     private var dirty = false
     private var last = Date.distantPast
+    /// The paths reported since the last `take`, relative to the root; nil when some change
+    /// could not be named (polling, an overflow, a path outside the root).
+    private var paths: Set<String>? = []
+    private let root: String
 
-    func signal() {
+    init(root: String) { self.root = root }
+
+    func signal(_ changed: [String]?) {
         condition.lock()
         dirty = true
         last = Date()
+        if let changed, paths != nil {
+            for path in changed {
+                guard path.hasPrefix(root + "/") else { paths = nil; break }
+                paths?.insert(String(path.dropFirst(root.count + 1)))
+            }
+        } else {
+            paths = nil
+        }
         condition.signal()
         condition.unlock()
     }
 
-    /// Waits for a change, then until `quiet` seconds pass with no further change.
-    func waitAndSettle(quiet: TimeInterval) {
+    /// Waits for a change, then until `quiet` seconds pass with no further change; returns the
+    /// paths changed (nil: not known) and starts collecting anew.
+    func waitAndSettle(quiet: TimeInterval) -> Set<String>? {
         condition.lock()
         while !dirty { condition.wait() }
         while Date().timeIntervalSince(last) < quiet {
@@ -191,7 +208,10 @@ final class Pending: @unchecked Sendable {
             condition.lock()
         }
         dirty = false
+        let taken = paths
+        paths = []
         condition.unlock()
+        return taken
     }
 }
 

@@ -108,6 +108,13 @@ struct FilterTests {
         #expect(match(c.filter, c.value, c.type) == c.expected)
     }
 
+    @Test func everyContactFieldHasItsOwnSlot() {
+        #expect(ContactField.allCases.map(\.slot) == Array(ContactField.allCases.indices))
+        var values = ContactValues()
+        for f in ContactField.allCases { values[f] = f.rawValue }
+        #expect(ContactField.allCases.allSatisfy { values[$0] == $0.rawValue })
+    }
+
     @Test func monthOffsetsClampToMonthEnd() {
         #expect(Day("2026-03-31")!.adding(months: -1) == Day("2026-02-28")!)
         #expect(Day("2024-03-31")!.adding(months: -1) == Day("2024-02-29")!)

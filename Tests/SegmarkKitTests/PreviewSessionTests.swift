@@ -49,3 +49,52 @@ struct PreviewSessionTests {
         #expect(session.snapshot.page("contacts/CT9.html") == nil)
     }
 }
+
+/// After each random edit, `serve`'s session — told which files changed, as the watcher tells
+/// it, and patching its model when only contacts changed — shows exactly the pages and the
+/// diagnostics of a cold load of the same files.
+@Suite("serve's session after random edits", .serialized)
+struct PreviewSessionEditTests {
+    func compare(_ session: PreviewSession, _ outcome: PreviewSession.Outcome, root: String, asOf: Day?, after log: [String]) throws {
+        let today = Day("2026-12-01")!
+        let check = WorkspaceCheck(root: root)
+        #expect((outcome.errors + outcome.warnings).sortedForOutput().map(\.description) == check.diagnostics.map(\.description), "after \(log)")
+        let out = NSTemporaryDirectory() + "segmark-session-cold-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        _ = try SiteBuilder().build(root: root, options: .init(asOf: asOf, today: today, output: out, formats: [.html, .md]))
+        let built = SitePagesTests().files(out)
+        #expect(built.count > 50)
+        var differing: [String] = []
+        for (path, bytes) in built.sorted(by: { $0.key < $1.key }) where session.snapshot.page(path)?.bytes != bytes {
+            differing.append(path)
+        }
+        #expect(differing.isEmpty, "after \(log): \(differing.prefix(5))")
+    }
+
+    @Test(arguments: [21, 22])
+    func sessionEqualsColdLoad(seed: Int) throws {
+        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: seed)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let edits = RandomEdits(root: root, seed: seed)
+        var asOf: Day? = nil
+        let session = { (asOf: Day?) in PreviewSession(root: root, asOf: asOf, today: Day("2026-12-01")!, formats: [.html, .md]) }
+        var current = session(nil)
+        var outcome = current.rebuild()
+        var log: [String] = []
+        var patched = 0
+        for step in 0..<16 {
+            // Mostly contact edits (what `serve` patches), then any edit.
+            let edit = try edits.apply(step: step, kinds: step % 3 == 2 ? RandomEdits.kinds : 4)
+            log.append(edit.log)
+            if let moved = edit.asOf {
+                // The as-of date is the session's own setting: a new session, as a restarted `serve`.
+                asOf = moved
+                current = session(asOf)
+            }
+            outcome = current.rebuild(changed: Set(edit.touched))
+            if outcome.patched { patched += 1 }
+            try compare(current, outcome, root: root, asOf: asOf, after: log)
+        }
+        #expect(patched >= 5, "the contact edits were patched, not checked whole")
+    }
+}

@@ -10,7 +10,7 @@ public struct Contact: Sendable {
         var type: ContactType
         var name: String
         var company: Located<String>?
-        var values: [ContactField: String]
+        var values: ContactValues
         var locations: [String: SourceLocation]
         var correspondenceType: CorrespondenceType?
         var industryGroups: [String]
@@ -30,7 +30,7 @@ public struct Contact: Sendable {
             self.type = type
             self.name = name
             self.company = nil
-            self.values = [:]
+            self.values = ContactValues()
             self.locations = [:]
             self.correspondenceType = nil
             self.industryGroups = []
@@ -102,7 +102,7 @@ public struct Contact: Sendable {
         set { unique().company = newValue }
     }
     /// The scalar fields as written, by field (salesperson, city, post_code, …).
-    public var values: [ContactField: String] {
+    public var values: ContactValues {
         get { storage.values }
         _modify { yield &unique().values }
         set { unique().values = newValue }
@@ -187,6 +187,32 @@ public enum ContactField: String, Sendable, CaseIterable, Hashable {
     case address, address_2, city, post_code, county, email, phone, mobile, website
     case correspondence_type, exclude_from_segments, created
 
+    /// The field's position among `allCases` (its slot in `ContactValues`).
+    var slot: Int {
+        switch self {
+        case .id: return 0
+        case .type: return 1
+        case .name: return 2
+        case .company: return 3
+        case .salesperson: return 4
+        case .territory: return 5
+        case .country: return 6
+        case .language: return 7
+        case .address: return 8
+        case .address_2: return 9
+        case .city: return 10
+        case .post_code: return 11
+        case .county: return 12
+        case .email: return 13
+        case .phone: return 14
+        case .mobile: return 15
+        case .website: return 16
+        case .correspondence_type: return 17
+        case .exclude_from_segments: return 18
+        case .created: return 19
+        }
+    }
+
     public var valueType: FieldType {
         switch self {
         case .id, .company, .salesperson, .territory, .country, .language: return .code
@@ -195,5 +221,18 @@ public enum ContactField: String, Sendable, CaseIterable, Hashable {
         case .created: return .date
         default: return .text
         }
+    }
+}
+
+/// A contact's scalar fields as written, one slot per `ContactField`: read by every filter on
+/// every contact, so a lookup is an array index, not a hash of the field's name.
+public struct ContactValues: Sendable, Equatable {
+    private var slots = [String?](repeating: nil, count: ContactField.allCases.count)
+
+    public init() {}
+
+    public subscript(field: ContactField) -> String? {
+        get { slots[field.slot] }
+        set { slots[field.slot] = newValue }
     }
 }

@@ -65,6 +65,10 @@ public final class PreviewSession: @unchecked Sendable {
         public var parsed = 0
         /// Content files read from disk (the others' size and times were those seen before).
         public var read = 0
+        /// Whether only contacts changed, so the last model was patched instead of checked whole.
+        public var patched = false
+        /// The warnings of the content (errors are in `errors`).
+        public var warnings: [Diagnostic] = []
     }
 
     let root: String
@@ -76,8 +80,14 @@ public final class PreviewSession: @unchecked Sendable {
     private let lock = NSLock()
     private var current = Snapshot()
     private let cache = WorkspaceLoader.DecodeCache()
+    private let checker = IncrementalCheck()
     /// The inputs of the last successful rebuild (files, templates, as-of date, formats).
     private var lastInputs: String?
+    /// Paths reported changed that the decode cache has not seen yet (a rebuild that stopped
+    /// before decoding, at a template error, passes them on); nil when not known.
+    private var unseen: Set<String>? = []
+    /// The warnings of the last check.
+    private var warnings: [Diagnostic] = []
 
     public init(root: String, asOf: Day?, today: Day, formats: [Settings.Format]?, fileSystem: FileSystem = LocalFileSystem(),
                 clock: @escaping @Sendable () -> Double = { 0 }) {
@@ -96,19 +106,24 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// Reads the workspace again; the pages are rendered when asked for. Call from one thread at a time.
+    /// - Parameter changed: the paths (relative to the root) a file watcher reported changed
+    ///   since the last rebuild, or nil when not known: then every file's size and times are
+    ///   looked at. Only a watcher that sees every change may pass a set.
     @discardableResult
-    public func rebuild() -> Outcome {
+    public func rebuild(changed: Set<String>? = nil) -> Outcome {
         let start = clock()
         let previous = snapshot
         var next = previous
         var phases: [(String, Double)] = []
         var filesRead = 0
+        var patched = false
         var lapStart = start
         func lap(_ name: String) {
             let now = clock()
             phases.append((name, now - lapStart))
             lapStart = now
         }
+        if let changed, unseen != nil { unseen?.formUnion(changed) } else { unseen = nil }
         do {
             let loader = WorkspaceLoader(fileSystem: fileSystem)
             let (settings, _) = loader.loadSettings(root: root)
@@ -117,7 +132,7 @@ public final class PreviewSession: @unchecked Sendable {
             case .failure(let errors): throw errors
             case .success(let t): templates = t
             }
-            let raw = loader.read(root: root, reusing: cache)
+            let raw = loader.read(root: root, reusing: cache, changed: unseen)
             filesRead = raw.files.count - raw.reused.count
             lap("read")
             // Same bytes everywhere as last time (an editor's save in two steps, a touch): done.
@@ -126,10 +141,15 @@ public final class PreviewSession: @unchecked Sendable {
             inputs.add((self.asOf ?? settings.asOf ?? today).description)
             inputs.add((self.formats ?? settings.formats).map(\.rawValue).joined(separator: ","))
             if inputs.hex == lastInputs, previous.errors.isEmpty {
-                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0, read: filesRead)
+                unseen = []  // the cache holds these bytes' records
+                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0, read: filesRead,
+                               warnings: warnings)
             }
-            let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
+            let check = checker.check(raw, fileSystem: fileSystem, cache: cache)
+            unseen = []  // the cache now holds every file's record
             lap("parse and validate")
+            warnings = check.diagnostics.filter { $0.severity != .error }
+            patched = checker.patched
             if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
             let asOf = self.asOf ?? settings.asOf ?? today
             let formats = self.formats ?? settings.formats
@@ -152,6 +172,6 @@ public final class PreviewSession: @unchecked Sendable {
         current = next
         lock.unlock()
         return Outcome(changed: changed, errors: next.errors, seconds: clock() - start, phases: phases,
-                       parsed: cache.parsed, read: filesRead)
+                       parsed: cache.parsed, read: filesRead, patched: patched, warnings: warnings)
     }
 }

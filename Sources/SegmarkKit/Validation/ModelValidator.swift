@@ -28,12 +28,28 @@ public struct ModelValidator: Sendable {
             var j = i + 1
             let key = Text.fold(items[i][keyPath: id])
             while j < items.count, Text.fold(items[j][keyPath: id]) == key {
-                out.append(.error("duplicate \(kind.noun) id '\(items[j][keyPath: id])': \(items[i][keyPath: path]) has the same id (ids are compared ignoring case)",
-                                  at: items[j][keyPath: location]))
+                out.append(duplicate(items[j][keyPath: id], of: items[i][keyPath: path], kind, at: items[j][keyPath: location]))
                 j += 1
             }
             i = j
         }
+    }
+
+    func duplicate(_ id: String, of firstPath: String, _ kind: RecordKind, at location: SourceLocation) -> Diagnostic {
+        .error("duplicate \(kind.noun) id '\(id)': \(firstPath) has the same id (ids are compared ignoring case)", at: location)
+    }
+
+    /// Every diagnostic located in contact `i`'s file that validation gives: its own checks and
+    /// the duplicate-id error when an earlier contact has its id (the model sorts by folded id).
+    func diagnostics(ofContact i: Int, _ model: Model) -> [Diagnostic] {
+        var out = contact(i, model)
+        let key = Text.fold(model.contacts[i].id)
+        var first = i
+        while first > 0, Text.fold(model.contacts[first - 1].id) == key { first -= 1 }
+        if first != i {
+            out.append(duplicate(model.contacts[i].id, of: model.contacts[first].path, .contact, at: model.contacts[i].idLocation))
+        }
+        return out
     }
 
     /// A warning when a value is not a code of its table. The location is looked up only then
@@ -45,53 +61,58 @@ public struct ModelValidator: Sendable {
     }
 
     func contacts(_ model: Model, _ out: inout [Diagnostic]) {
-        let scalarTables: [(field: ContactField, table: String, what: String)] = [
-            (.salesperson, "salespeople", "salesperson"), (.territory, "territories", "territory"),
-            (.country, "countries", "country"), (.language, "languages", "language"),
-        ]
         // Contacts are checked on every core; the diagnostics are sorted afterwards.
-        let found = parallelMap(model.contacts.count, itemsPerWorker: 512) { i -> [Diagnostic] in
-            var out: [Diagnostic] = []
-            let c = model.contacts[i]
-            if c.type == .person, let company = c.company {
-                if let target = model.contactIndex(of: company.value) {
-                    if model.contacts[target].type != .company {
-                        out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
-                    }
-                } else {
-                    if !model.isUnreadable(.contact, company.value) { out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location)) }
-                }
-            }
-            for (field, table, what) in scalarTables {
-                code(model, table, c.values[field], at: c.locations[field.rawValue], what: what, &out)
-            }
-            let lists = [(c.industryGroups, "industry_groups"), (c.businessRelations, "business_relations"),
-                         (c.mailingGroups, "mailing_groups"), (c.jobResponsibilities, "job_responsibilities")]
-            for (codes, table) in lists {
-                for (i, value) in codes.enumerated() {
-                    code(model, table, value, at: c.locations["\(table).\(i)"], what: "code", &out)
-                }
-            }
-            if let email = c.values[.email], !email.isEmpty, !MailAddress.isValid(email), let loc = c.locations["email"] {
-                out.append(.warning("'\(email)' is not an e-mail address like name@example.com; this contact gets no e-mail drafts", at: loc))
-            }
-            if !model.codes.questions.isEmpty {
-                for (question, answers) in c.profile {
-                    guard let loc = c.locations["profile." + question] else { continue }
-                    guard let q = model.codes.question(question) else {
-                        out.append(.warning("profile question '\(question)' is not in the profile table of codes.yml" + Text.didYouMean(question, model.codes.questions.map(\.code)), at: loc))
-                        continue
-                    }
-                    if !q.answers.entries.isEmpty {
-                        for a in answers where !q.answers.contains(a) {
-                            out.append(.warning("answer '\(a)' is not an answer of profile question '\(q.code)' in codes.yml", at: c.locations["profile." + question + ".answers"] ?? loc))
-                        }
-                    }
-                }
-            }
-            return out
-        }
+        let found = parallelMap(model.contacts.count, itemsPerWorker: 512) { i in contact(i, model) }
         for list in found { out += list }
+    }
+
+    static let scalarTables: [(field: ContactField, table: String, what: String)] = [
+        (.salesperson, "salespeople", "salesperson"), (.territory, "territories", "territory"),
+        (.country, "countries", "country"), (.language, "languages", "language"),
+    ]
+
+    /// The checks of contact `i` on its own and of what it names (its company, codes, e-mail
+    /// address, profile answers); every diagnostic is located in its file.
+    func contact(_ i: Int, _ model: Model) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let c = model.contacts[i]
+        if c.type == .person, let company = c.company {
+            if let target = model.contactIndex(of: company.value) {
+                if model.contacts[target].type != .company {
+                    out.append(.error("company '\(company.value)' is a person, not a company contact", at: company.location))
+                }
+            } else {
+                if !model.isUnreadable(.contact, company.value) { out.append(.error("company '\(company.value)' is not an existing company contact" + Text.didYouMean(company.value, []), at: company.location)) }
+            }
+        }
+        for (field, table, what) in Self.scalarTables {
+            code(model, table, c.values[field], at: c.locations[field.rawValue], what: what, &out)
+        }
+        let lists = [(c.industryGroups, "industry_groups"), (c.businessRelations, "business_relations"),
+                     (c.mailingGroups, "mailing_groups"), (c.jobResponsibilities, "job_responsibilities")]
+        for (codes, table) in lists {
+            for (i, value) in codes.enumerated() {
+                code(model, table, value, at: c.locations["\(table).\(i)"], what: "code", &out)
+            }
+        }
+        if let email = c.values[.email], !email.isEmpty, !MailAddress.isValid(email), let loc = c.locations["email"] {
+            out.append(.warning("'\(email)' is not an e-mail address like name@example.com; this contact gets no e-mail drafts", at: loc))
+        }
+        if !model.codes.questions.isEmpty {
+            for (question, answers) in c.profile {
+                guard let loc = c.locations["profile." + question] else { continue }
+                guard let q = model.codes.question(question) else {
+                    out.append(.warning("profile question '\(question)' is not in the profile table of codes.yml" + Text.didYouMean(question, model.codes.questions.map(\.code)), at: loc))
+                    continue
+                }
+                if !q.answers.entries.isEmpty {
+                    for a in answers where !q.answers.contains(a) {
+                        out.append(.warning("answer '\(a)' is not an answer of profile question '\(q.code)' in codes.yml", at: c.locations["profile." + question + ".answers"] ?? loc))
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Two records whose reports would be the same file (compared as a case-insensitive file

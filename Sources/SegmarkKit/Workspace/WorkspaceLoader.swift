@@ -51,10 +51,14 @@ public struct WorkspaceLoader: Sendable {
         public var stamps: [String: FileStatus] = [:]
     }
 
-    /// - Parameter cache: a session's decode cache (`serve`); a content file whose size,
-    ///   modification and change times (to the nanosecond) and inode are those the cache saw is
-    ///   not read again.
-    public func read(root: String, reusing cache: DecodeCache? = nil) -> RawWorkspace {
+    /// - Parameters:
+    ///   - cache: a session's decode cache (`serve`); a content file whose size, modification
+    ///     and change times (to the nanosecond) and inode are those the cache saw is not read again.
+    ///   - changed: the paths (relative to the root) that a file watcher reported changed since
+    ///     the cache was filled, or nil when that is not known. When known, the other files the
+    ///     cache holds are not even looked at, and the folders are not listed again unless a
+    ///     change can alter the listing (a file or folder added, removed or renamed).
+    public func read(root: String, reusing cache: DecodeCache? = nil, changed: Set<String>? = nil) -> RawWorkspace {
         var fingerprint = Fingerprint()
         var hashes: [String: UInt64] = [:]
         var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
@@ -78,13 +82,26 @@ public struct WorkspaceLoader: Sendable {
             hashes[codesRelative] = Fingerprint.ofFile(bytes)
         }
         // Every content file, in a stable order, read in parallel.
-        let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
-        diagnostics += listingDiagnostics
+        let listing: DecodeCache.Listing
+        if let cache, let changed, let last = cache.listing, last.content == content,
+           !changesListing(changed, last, root: root, content: content) {
+            listing = last
+        } else {
+            let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
+            listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics)
+        }
+        cache?.listing = listing
+        let jobs = listing.jobs
+        diagnostics += listing.diagnostics
         let fs = fileSystem
         let jobList = jobs
         let known = cache.map { UncheckedBox($0.entries) }
         let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)] = parallelMap(jobs.count) { i in
             let path = jobList[i].path
+            // Reported unchanged by the watcher: the cached record stands without a look.
+            if let changed, !changed.contains(path), let hit = known?.value[path] {
+                return (nil, hit.hash, nil, hit.stamp, true)
+            }
             let stamp = known == nil ? nil : fs.status(root + "/" + path)
             if let stamp, stamp.kind == .file, let hit = known?.value[path], hit.stamp == stamp {
                 return (nil, hit.hash, nil, stamp, true)
@@ -119,6 +136,27 @@ public struct WorkspaceLoader: Sendable {
         for d in diagnostics { fingerprint.add(d.description) }
         return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint,
                             hashes: hashes, reused: reused, stamps: stamps)
+    }
+
+    /// Whether a change a watcher reported can alter the list of content files: a path under
+    /// the content folder that is not a listed file that is still a file (added, removed,
+    /// renamed, a folder), unless it is a file that could never be listed (an editor's swap
+    /// file) or a path that is gone and held nothing listed.
+    func changesListing(_ changed: Set<String>, _ listing: DecodeCache.Listing, root: String, content: String) -> Bool {
+        let prefix = content + "/"
+        for path in changed where path.hasPrefix(prefix) {
+            let status = fileSystem.status(root + "/" + path)
+            if listing.paths.contains(path) {
+                if status?.kind != .file { return true }
+                continue
+            }
+            switch status?.kind {
+            case .file?: if path.hasSuffix(".md") { return true }
+            case nil: if listing.jobs.contains(where: { $0.path.hasPrefix(path + "/") }) { return true }
+            default: return true
+            }
+        }
+        return false
     }
 
     /// Every content file of every kind, in a stable order, with the listing's warnings.
@@ -169,6 +207,20 @@ public struct WorkspaceLoader: Sendable {
             var diagnostics: [Diagnostic]
         }
         var entries: [String: Entry] = [:]
+        /// The content files found by the last listing of the folders.
+        struct Listing {
+            var content: String
+            var jobs: [(kind: RecordKind, path: String)]
+            var diagnostics: [Diagnostic]
+            var paths: Set<String>
+            init(content: String, jobs: [(kind: RecordKind, path: String)], diagnostics: [Diagnostic]) {
+                self.content = content
+                self.jobs = jobs
+                self.diagnostics = diagnostics
+                self.paths = Set(jobs.map(\.path))
+            }
+        }
+        var listing: Listing?
         /// Files parsed by the last decode (the others came from the cache).
         public internal(set) var parsed = 0
         public init() {}
