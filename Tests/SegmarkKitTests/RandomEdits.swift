@@ -55,9 +55,14 @@ struct RandomEdits {
             try edit(c) { Self.replaceLine($0, key: "name", with: "\"Renamed \(step)\"") }
             return Edit(log: "rename \(c)", touched: [c])
         case 1:
+            // A company's codes are its people's too (industry groups, business relations).
             let c = pick(contacts)
-            try edit(c) { Self.replaceLine($0, key: "country", with: ["NO", "GB", "SE"][step % 3]) }
-            return Edit(log: "country \(c)", touched: [c])
+            try edit(c) {
+                let text = Self.replaceLine($0, key: "country", with: ["NO", "GB", "SE"][step % 3])
+                guard text.contains("type: company") else { return text }
+                return Self.replaceLine(Self.replaceLine(text, key: "industry_groups", with: "[]"), key: "business_relations", with: "[]")
+            }
+            return Edit(log: "country and codes \(c)", touched: [c])
         case 2:
             // A code that is not in codes.yml (a warning in the contact's file), or a good one.
             let c = pick(contacts)

@@ -24,13 +24,21 @@ public struct SegmentEvaluator: Sendable {
     }
 
     public func evaluate() -> Evaluation {
+        evaluate(into: GroupCache())
+    }
+
+    /// Evaluates with the sets of `cache`; when `changed` is given, the cache holds the sets of
+    /// an evaluation of the same segments over the same contacts in the same places, of which
+    /// only those contacts changed (`serve` after a save): each set is tested again for them (and
+    /// for the people of a changed company) instead of being made again.
+    func evaluate(into cache: GroupCache, changed: [Int]? = nil) -> Evaluation {
         let entries = InteractionEntryBuilder().entries(model, asOf: asOf)
         let facts = ContactFacts(model: model, entries: entries)
         let matcher = GroupMatcher(model: model, facts: facts, entries: entries, asOf: asOf)
+        if let changed { patch(cache, changed: changed, matcher: matcher) }
         let graph = SegmentGraph(model: model)
         let cyclic = graph.cyclic
         var results = [SegmentResult?](repeating: nil, count: model.segments.count)
-        let cache = GroupCache()
         for si in graph.order where !cyclic.contains(si) {
             if graph.dependencies[si].contains(where: { cyclic.contains($0) || results[$0] == nil }) { continue }
             results[si] = run(si, matcher: matcher, graph: graph, results: results, cache: cache, trace: nil)
@@ -61,6 +69,78 @@ public struct SegmentEvaluator: Sendable {
         /// Per condition (field and filter): whether each shared object meets it.
         var sharedMatches: [String: [Bool]] = [:]
         var excluded: ContactSet?
+    }
+
+    /// Brings the sets of an earlier evaluation up to date after contacts `changed` changed: a
+    /// contact condition, list, profile or interaction group is tested again for them and for
+    /// the people of a changed company (their industry groups, business relations and company
+    /// name are the company's); a contact group is the intersection of its conditions again;
+    /// `segment:` groups and the indexes are dropped (made again when needed).
+    func patch(_ cache: GroupCache, changed: [Int], matcher: GroupMatcher) {
+        let n = model.contacts.count
+        var affected: [Int] = []
+        var seen = ContactSet(capacity: n)
+        for i in changed where !seen.contains(i) {
+            seen.insert(i)
+            affected.append(i)
+            guard matcher.facts.companyNumber[i] == i else { continue }
+            for j in matcher.facts.companyMembers[i] where !seen.contains(j) {
+                seen.insert(j)
+                affected.append(j)
+            }
+        }
+        cache.fieldIndex = [:]
+        cache.codeIndex = [:]
+        cache.profileIndex = [:]
+        cache.entryIndex = [:]
+        cache.entrySets = [:]
+        cache.sharedValues = nil
+        cache.sharedMatches = [:]
+        if var excluded = cache.excluded {
+            for i in affected {
+                if model.contacts[i].excludeFromSegments { excluded.insert(i) } else { excluded.remove(i) }
+            }
+            cache.excluded = excluded
+        }
+        func retest(_ key: String, _ holds: (Int) -> Bool) {
+            guard var set = cache.sets[key] else { return }
+            for i in affected {
+                if holds(i) { set.insert(i) } else { set.remove(i) }
+            }
+            cache.sets[key] = set
+        }
+        let groups = model.segments.flatMap { $0.criteria.flatMap(\.groups) }
+        var done = Set<String>()
+        // Conditions first: a contact group is then the intersection of its patched conditions.
+        for group in groups where group.kind == .contact {
+            for ((name, filter), field) in zip(group.conditions, group.fields) {
+                let key = "contact\u{1}" + name + "\u{2}" + filter.source
+                guard done.insert(key).inserted else { continue }
+                let value = matcher.column(field)
+                retest(key) { filter.matches(value($0), asOf: asOf) }
+            }
+        }
+        for group in groups {
+            let key = key(group)
+            guard done.insert(key).inserted else { continue }
+            switch group.kind {
+            case .segment:
+                cache.sets[key] = nil
+            case .contact:
+                guard cache.sets[key] != nil else { continue }
+                var set = ContactSet.all(n)
+                for (name, filter) in group.conditions {
+                    guard let condition = cache.sets["contact\u{1}" + name + "\u{2}" + filter.source] else {
+                        cache.sets[key] = nil
+                        break
+                    }
+                    set.formIntersection(condition)
+                }
+                if cache.sets[key] != nil { cache.sets[key] = set }
+            case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations, .profile, .interactions:
+                retest(key) { matcher.matches(group, $0, segmentMembers: nil) }
+            }
+        }
     }
 
     /// Contacts with `exclude_from_segments`, found once per evaluation.

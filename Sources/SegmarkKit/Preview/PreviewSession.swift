@@ -86,6 +86,9 @@ public final class PreviewSession: @unchecked Sendable {
     /// Paths reported changed that the decode cache has not seen yet (a rebuild that stopped
     /// before decoding, at a template error, passes them on); nil when not known.
     private var unseen: Set<String>? = []
+    /// The group and condition sets of the last evaluation, and its as-of date: after a save
+    /// that only changed contacts, they are re-tested for those contacts alone.
+    private var evaluationMemo: (sets: SegmentEvaluator.GroupCache, asOf: Day)?
     /// The warnings of the last check.
     private var warnings: [Diagnostic] = []
 
@@ -153,7 +156,16 @@ public final class PreviewSession: @unchecked Sendable {
             if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
             let asOf = self.asOf ?? settings.asOf ?? today
             let formats = self.formats ?? settings.formats
-            let evaluation = SegmentEvaluator(model: check.model, asOf: asOf).evaluate()
+            let evaluator = SegmentEvaluator(model: check.model, asOf: asOf)
+            let evaluation: Evaluation
+            if let memo = evaluationMemo, memo.asOf == asOf, let changed = checker.changedSinceMark {
+                evaluation = evaluator.evaluate(into: memo.sets, changed: changed)
+            } else {
+                let sets = SegmentEvaluator.GroupCache()
+                evaluation = evaluator.evaluate(into: sets)
+                evaluationMemo = (sets, asOf)
+            }
+            checker.mark()
             lap("evaluate")
             next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: templates, formats: formats))
             lap("prepare pages")

@@ -18,6 +18,12 @@ final class IncrementalCheck: @unchecked Sendable {
     private var contactAt: [String: Int] = [:]
     /// Whether the last check was patched (for tests and the timings).
     private(set) var patched = false
+    /// The contacts (places in the model) patched since `mark()`; nil when a whole check ran
+    /// since then. An evaluation of the marked model is brought up to date by re-testing them.
+    private(set) var changedSinceMark: [Int]?
+
+    /// Notes that the current model was evaluated.
+    func mark() { changedSinceMark = [] }
 
     func check(_ raw: WorkspaceLoader.RawWorkspace, fileSystem: FileSystem, cache: WorkspaceLoader.DecodeCache) -> WorkspaceCheck {
         if let result = patch(raw, cache) {
@@ -28,6 +34,7 @@ final class IncrementalCheck: @unchecked Sendable {
         let result = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: cache)
         last = result
         patched = false
+        changedSinceMark = nil
         paths = raw.files.map(\.path)
         settingsAndCodes = inputs(raw)
         rawDiagnostics = raw.diagnostics.map(\.description)
@@ -71,6 +78,7 @@ final class IncrementalCheck: @unchecked Sendable {
             cache.entries[f.contact.path] = .init(hash: f.hash, stamp: nil, variantOf: nil, decoded: .contact(f.contact), diagnostics: f.diagnostics)
         }
         cache.parsed = fresh.count
+        changedSinceMark? += fresh.map(\.index)
         result.model.sourceHashes = raw.hashes
         result.diagnostics = diagnostics.sortedForOutput()
         return result
