@@ -96,6 +96,28 @@ struct PreviewSessionEditTests {
         try compare(session, outcome, root: ws.root, asOf: nil, after: ["CO1 edited"])
     }
 
+    /// An interaction entry without a salesperson of its own has its contact's: a contact's
+    /// new salesperson changes which `interactions` groups its entries meet.
+    @Test func aContactsSalespersonReachesItsEntries() throws {
+        let ws = try TestWorkspace(Dictionary(uniqueKeysWithValues: [
+            contact("P1", "salesperson: AB", type: "person"), contact("P2", "salesperson: JO", type: "person"),
+            ("Content/interaction-templates/CALL.md", "---\ndescription: A call\ngroup: SALES\n---\n"),
+            ("Content/interactions/CALLS.md", "---\ndate: 2026-10-14\ntemplate: CALL\ncontacts: [P1, P2]\n---\n"),
+            segment("BYJO", "  - add:\n      interactions: { salesperson: JO }"),
+        ]))
+        defer { ws.remove() }
+        let session = PreviewSession(root: ws.root, asOf: nil, today: Day("2026-12-01")!, formats: [.html, .md])
+        #expect(session.rebuild().errors.isEmpty)
+        let sheet = { String(decoding: session.snapshot.page("segments/BYJO.md")?.bytes ?? [], as: UTF8.self) }
+        #expect(!sheet().contains("P1") && sheet().contains("P2"))
+        let path = "Content/contacts/P1.md"
+        try "---\ntype: person\nname: Name P1\nsalesperson: JO\n---\n".write(toFile: ws.root + "/" + path, atomically: true, encoding: .utf8)
+        let outcome = session.rebuild(changed: [path])
+        #expect(outcome.patched)
+        #expect(sheet().contains("P1") && sheet().contains("P2"))
+        try compare(session, outcome, root: ws.root, asOf: nil, after: ["P1's salesperson"])
+    }
+
     @Test(arguments: [21, 22])
     func sessionEqualsColdLoad(seed: Int) throws {
         let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: seed)

@@ -38,6 +38,27 @@ public struct ContactFacts: Sendable {
         self.lastAttemptDate = attempt
     }
 
+    /// The facts of an earlier evaluation after contacts `changed` changed and nothing else
+    /// (same ids and types in the same places, the same batches, so the same entry dates): a
+    /// changed person may have another company now.
+    func patched(changed: [Int], model: Model) -> ContactFacts {
+        var out = self
+        for i in changed where model.contacts[i].type == .person {
+            var cn: Int?
+            if let company = model.contacts[i].company, let ci = model.contactIndex(of: company.value), model.contacts[ci].type == .company {
+                cn = ci
+            }
+            guard cn != out.companyNumber[i] else { continue }
+            if let old = out.companyNumber[i] { out.companyMembers[old].removeAll { $0 == i } }
+            if let cn {
+                let at = out.companyMembers[cn].firstIndex { $0 > i } ?? out.companyMembers[cn].count
+                out.companyMembers[cn].insert(i, at: at)
+            }
+            out.companyNumber[i] = cn
+        }
+        return out
+    }
+
     /// Every contact sharing a company number with `i` (itself alone when it has none).
     public func sharing(_ i: Int) -> [Int] {
         guard let cn = companyNumber[i], !companyMembers[cn].isEmpty else { return [i] }

@@ -24,9 +24,25 @@ public struct ContactSet: Sendable, Equatable {
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
-    public mutating func formUnion(_ o: ContactSet) { for i in words.indices { words[i] |= o.words[i] } }
-    public mutating func formIntersection(_ o: ContactSet) { for i in words.indices { words[i] &= o.words[i] } }
-    public mutating func subtract(_ o: ContactSet) { for i in words.indices { words[i] &= ~o.words[i] } }
+    /// Inserts every index of a list, with one uniqueness check for the list (not one per index).
+    public mutating func insert(contentsOf list: [Int]) {
+        words.withUnsafeMutableBufferPointer { w in
+            for i in list { w[i >> 6] |= (1 << UInt64(i & 63)) }
+        }
+    }
+
+    /// Combines the words of two sets of the same capacity, one word at a time.
+    @inline(__always) private mutating func combine(_ o: ContactSet, _ op: (UInt64, UInt64) -> UInt64) {
+        o.words.withUnsafeBufferPointer { theirs in
+            words.withUnsafeMutableBufferPointer { mine in
+                for i in 0..<min(mine.count, theirs.count) { mine[i] = op(mine[i], theirs[i]) }
+            }
+        }
+    }
+
+    public mutating func formUnion(_ o: ContactSet) { combine(o) { $0 | $1 } }
+    public mutating func formIntersection(_ o: ContactSet) { combine(o) { $0 & $1 } }
+    public mutating func subtract(_ o: ContactSet) { combine(o) { $0 & ~$1 } }
 
     public func union(_ o: ContactSet) -> ContactSet { var s = self; s.formUnion(o); return s }
     public func intersection(_ o: ContactSet) -> ContactSet { var s = self; s.formIntersection(o); return s }

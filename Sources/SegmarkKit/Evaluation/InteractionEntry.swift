@@ -121,6 +121,28 @@ public struct InteractionEntryBuilder: Sendable {
         parallelMap(model.batches.count, itemsPerWorker: 32) { bi in UncheckedBox(entries(of: bi, model, asOf: asOf)) }.flatMap(\.value)
     }
 
+    /// The entries of an earlier evaluation brought up to date after contacts `changed` changed
+    /// and nothing else (the same batches, and contacts with the same ids in the same places):
+    /// only a contact's salesperson reaches its entries, so the batches that name a changed
+    /// contact are made again in their places. Nil when a batch no longer has as many entries.
+    func entries(patching old: [InteractionEntry], changed: [Int], entriesByContact: [[Int]], _ model: Model, asOf: Day) -> [InteractionEntry]? {
+        var batches = Set<Int>()
+        for ci in changed { for ei in entriesByContact[ci] { batches.insert(old[ei].batch) } }
+        var out = old
+        for bi in batches.sorted() {
+            // Entries are in batch order: the batch's run starts at the first entry of it.
+            var lo = 0, hi = out.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if out[mid].batch < bi { lo = mid + 1 } else { hi = mid }
+            }
+            let fresh = entries(of: bi, model, asOf: asOf)
+            guard lo + fresh.count <= out.count, fresh.count == out[lo...].prefix(while: { $0.batch == bi }).count else { return nil }
+            out.replaceSubrange(lo..<(lo + fresh.count), with: fresh)
+        }
+        return out
+    }
+
     func entries(of bi: Int, _ model: Model, asOf: Day) -> [InteractionEntry] {
         let batch = model.batches[bi]
         guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }

@@ -31,9 +31,20 @@ public struct SegmentEvaluator: Sendable {
     /// an evaluation of the same segments over the same contacts in the same places, of which
     /// only those contacts changed (`serve` after a save): each set is tested again for them (and
     /// for the people of a changed company) instead of being made again.
-    func evaluate(into cache: GroupCache, changed: [Int]? = nil) -> Evaluation {
-        let entries = InteractionEntryBuilder().entries(model, asOf: asOf)
-        let facts = ContactFacts(model: model, entries: entries)
+    /// - Parameter previous: the evaluation the cache's sets were made for; its entries and
+    ///   facts are brought up to date instead of being made again.
+    func evaluate(into cache: GroupCache, changed: [Int]? = nil, previous: Evaluation? = nil) -> Evaluation {
+        var entries: [InteractionEntry]
+        var facts: ContactFacts
+        if let changed, let previous, previous.facts.companyNumber.count == model.contacts.count,
+           let patched = InteractionEntryBuilder().entries(patching: previous.entries, changed: changed,
+                                                          entriesByContact: previous.facts.entriesByContact, model, asOf: asOf) {
+            entries = patched
+            facts = previous.facts.patched(changed: changed, model: model)
+        } else {
+            entries = InteractionEntryBuilder().entries(model, asOf: asOf)
+            facts = ContactFacts(model: model, entries: entries)
+        }
         let matcher = GroupMatcher(model: model, facts: facts, entries: entries, asOf: asOf)
         if let changed { patch(cache, changed: changed, matcher: matcher) }
         let graph = SegmentGraph(model: model)
@@ -333,7 +344,7 @@ public struct SegmentEvaluator: Sendable {
         set.forEach { i in
             guard let cn = facts.companyNumber[i], !companies.contains(cn) else { return }
             companies.insert(cn)
-            for j in facts.companyMembers[cn] { out.insert(j) }
+            out.insert(contentsOf: facts.companyMembers[cn])
         }
         return out
     }
@@ -381,7 +392,7 @@ public struct SegmentEvaluator: Sendable {
                     m.subtract(excluded)
                 }
                 members.formUnion(m)
-                m.forEach { addedBy[$0] = Int32(number + 1) }
+                addedBy.withUnsafeMutableBufferPointer { added in m.forEach { added[$0] = Int32(number + 1) } }
                 matchedCount = m.count
             case .reduce, .refine:
                 var x: ContactSet

@@ -88,7 +88,7 @@ public final class PreviewSession: @unchecked Sendable {
     private var unseen: Set<String>? = []
     /// The group and condition sets of the last evaluation, and its as-of date: after a save
     /// that only changed contacts, they are re-tested for those contacts alone.
-    private var evaluationMemo: (sets: SegmentEvaluator.GroupCache, asOf: Day)?
+    private var evaluationMemo: (sets: SegmentEvaluator.GroupCache, asOf: Day, evaluation: Evaluation)?
     /// The warnings of the last check.
     private var warnings: [Diagnostic] = []
 
@@ -159,11 +159,12 @@ public final class PreviewSession: @unchecked Sendable {
             let evaluator = SegmentEvaluator(model: check.model, asOf: asOf)
             let evaluation: Evaluation
             if let memo = evaluationMemo, memo.asOf == asOf, let changed = checker.changedSinceMark {
-                evaluation = evaluator.evaluate(into: memo.sets, changed: changed)
+                evaluation = evaluator.evaluate(into: memo.sets, changed: changed, previous: memo.evaluation)
+                evaluationMemo = (memo.sets, asOf, evaluation)
             } else {
                 let sets = SegmentEvaluator.GroupCache()
                 evaluation = evaluator.evaluate(into: sets)
-                evaluationMemo = (sets, asOf)
+                evaluationMemo = (sets, asOf, evaluation)
             }
             checker.mark()
             lap("evaluate")

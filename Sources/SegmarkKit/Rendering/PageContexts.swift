@@ -6,9 +6,9 @@ import Foundation
 public struct PageContexts {
     public let model: Model
     public let evaluation: Evaluation
-    /// Each contact's segments, found when first needed.
-    private let sharedMemberships: Lazy<[[Int]]>
-    var memberships: [[Int]] { sharedMemberships.get() }
+    /// Each contact's segments, when the caller had them (a build); else each contact's are
+    /// found when its page needs them (`serve` renders a few contacts' pages after a change).
+    private let memberships: [[Int]]?
     /// The evaluation's entries per folded campaign id and per batch, found when first needed.
     private let entryLists: Lazy<(byCampaign: [String: [Int]], byBatch: [[Int]])>
     /// Last git change per workspace-relative path; empty unless history is switched on.
@@ -20,6 +20,14 @@ public struct PageContexts {
     private let sharedRows: Lazy<SheetRows>
     var rows: SheetRows { sharedRows.get() }
 
+    /// The segments contact `ci` is a member of, ascending.
+    func segments(of ci: Int) -> [Int] {
+        if let memberships { return memberships[ci] }
+        var out: [Int] = []
+        for (si, r) in evaluation.results.enumerated() where r?.members.contains(ci) ?? false { out.append(si) }
+        return out
+    }
+
     /// - Parameter memberships: each contact's segments, when the caller has them already.
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:],
                 formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil) {
@@ -27,8 +35,7 @@ public struct PageContexts {
         self.model = model
         self.evaluation = evaluation
         self.history = history
-        let known = memberships
-        sharedMemberships = Lazy { known ?? evaluation.memberships(contactCount: model.contacts.count) }
+        self.memberships = memberships
         entryLists = Lazy {
             var byCampaign: [String: [Int]] = [:]
             var byBatch = [[Int]](repeating: [], count: model.batches.count)
@@ -130,12 +137,11 @@ public struct PageContexts {
         let pageCount = directoryPageCount
         var ctx = common(format, root: "", title: page == 1 ? "Contacts" : "Contacts, page \(page)")
         let lo = (page - 1) * Self.directoryPageSize, hi = min(model.contacts.count, lo + Self.directoryPageSize)
-        let segmentsOf = memberships
         ctx["contacts"] = .list((lo..<hi).map { ci -> TemplateValue in
             let c = model.contacts[ci]
             let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
             var row: TemplateValue = ["id": .text(e(c.id)), "name": .text(e(c.name)), "type": .text(c.type.rawValue),
-                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(segmentsOf[ci].count)]
+                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(segments(of: ci).count)]
             if let company { row["company"] = .text(e(company.name)); row["companyId"] = .text(company.id) }
             return row
         })
@@ -401,7 +407,7 @@ public struct PageContexts {
         for (name, value) in c.fields { fields.append(row(name, value, e)) }
         ctx["fields"] = .list(fields.compactMap { $0 })
         ctx["body"] = .text(body(c.body, format))
-        ctx["segments"] = .list(memberships[ci].map { si -> TemplateValue in
+        ctx["segments"] = .list(segments(of: ci).map { si -> TemplateValue in
             let s = model.segments[si]
             return ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")), "addedBy": .int(evaluation.results[si]?.addedBy[ci] ?? 0)]
         })
