@@ -100,7 +100,7 @@ struct Serve: AsyncParsableCommand {
         if !outcome.changed { return }  // files touched, nothing changed
         if outcome.errors.isEmpty {
             let phases = outcome.phases.map { "\($0.0) \(String(format: "%.2f", $0.1))" }.joined(separator: ", ")
-            let how = outcome.patched ? "only contacts changed: \(outcome.parsed) re-checked" : "\(outcome.parsed) files parsed"
+            let how = outcome.patched ? "\(outcome.parsed) changed record\(outcome.parsed == 1 ? "" : "s") re-checked" : "\(outcome.parsed) files parsed"
             Console.out("rebuilt as of \(snapshot.asOf?.description ?? "?"), \(how), in \(String(format: "%.2f", outcome.seconds)) s (\(phases)); pages render when opened")
         } else {
             Console.diagnostics(outcome.errors)

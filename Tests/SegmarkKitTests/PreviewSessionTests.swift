@@ -118,6 +118,39 @@ struct PreviewSessionEditTests {
         try compare(session, outcome, root: ws.root, asOf: nil, after: ["P1's salesperson"])
     }
 
+    /// A segment's new criteria reach the segments made of it, and the diagnostics that cross
+    /// segments (a missing segment, a cycle) come and go with the edits that make them.
+    @Test func aSegmentsEditReachesSegmentsOfIt() throws {
+        let ws = try TestWorkspace(Dictionary(uniqueKeysWithValues: [
+            contact("NOR1", "country: NO"), contact("SWE1", "country: SE"),
+            segment("A", "  - add:\n      contact: { country: NO }"),
+            segment("B", "  - add:\n      segment: A"),
+        ]))
+        defer { ws.remove() }
+        let session = PreviewSession(root: ws.root, asOf: nil, today: Day("2026-12-01")!, formats: [.html, .md])
+        #expect(session.rebuild().errors.isEmpty)
+        let b = { String(decoding: session.snapshot.page("segments/B.md")?.bytes ?? [], as: UTF8.self) }
+        #expect(b().contains("NOR1") && !b().contains("SWE1"))
+        let a = "Content/segments/A.md"
+        let edits: [(String, String)] = [
+            ("  - add:\n      contact: { country: SE }", "A on SE"),
+            ("  - add:\n      segment: MISSING", "A names a missing segment"),
+            ("  - add:\n      segment: B", "A and B a cycle"),
+            ("  - add:\n      contact: { country: NO|SE }", "A on NO|SE"),
+        ]
+        var log: [String] = []
+        for (criteria, what) in edits {
+            try segment("A", criteria).1.write(toFile: ws.root + "/" + a, atomically: true, encoding: .utf8)
+            log.append(what)
+            let outcome = session.rebuild(changed: [a])
+            #expect(outcome.patched, "\(what)")
+            if outcome.errors.isEmpty { try compare(session, outcome, root: ws.root, asOf: nil, after: log) }
+            #expect(outcome.errors.map(\.description) == WorkspaceCheck(root: ws.root).diagnostics.filter { $0.severity == .error }.map(\.description))
+            if what == "A on SE" { #expect(b().contains("SWE1") && !b().contains("NOR1")) }
+        }
+        #expect(b().contains("SWE1") && b().contains("NOR1"))
+    }
+
     @Test(arguments: [21, 22])
     func sessionEqualsColdLoad(seed: Int) throws {
         let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: seed)
@@ -130,8 +163,8 @@ struct PreviewSessionEditTests {
         var log: [String] = []
         var patched = 0
         for step in 0..<16 {
-            // Mostly contact edits (what `serve` patches), then any edit.
-            let edit = try edits.apply(step: step, kinds: step % 3 == 2 ? RandomEdits.kinds : 4)
+            // Mostly contact and segment edits (what `serve` patches), then any edit.
+            let edit = try edits.apply(step: step, kinds: step % 3 == 2 ? RandomEdits.kinds : 5)
             log.append(edit.log)
             if let moved = edit.asOf {
                 // The as-of date is the session's own setting: a new session, as a restarted `serve`.

@@ -10,7 +10,7 @@ struct RandomEdits {
     let rng: Random
     let fm = FileManager.default
     /// How many kinds of edit `apply` chooses from.
-    static let kinds = 16
+    static let kinds = 17
 
     init(root: String, seed: Int) {
         self.root = root
@@ -45,7 +45,8 @@ struct RandomEdits {
 
     func pick(_ paths: [String]) -> String { paths[Int(rng.next() % UInt64(paths.count))] }
 
-    /// One random edit; `kinds` limits the choice to the first kinds (contacts only: 4).
+    /// One random edit; `kinds` limits the choice to the first kinds (contacts and segments
+    /// edited in place: 5).
     func apply(step: Int, kinds: Int = RandomEdits.kinds) throws -> Edit {
         let contacts = files("Content/contacts")
         let persons = contacts.filter { (try? String(contentsOfFile: root + "/" + $0, encoding: .utf8))?.contains("type: person") ?? false }
@@ -79,6 +80,16 @@ struct RandomEdits {
             }
             return Edit(log: "email/company \(c)", touched: [c])
         case 4:
+            // New criteria for a segment: a contact filter, and a segment of segments (one that
+            // names no other, so no cycle).
+            let segments = files("Content/segments").filter { !$0.contains("/ADD") }
+            let s = pick(segments)
+            let other = files("Content/segments").first { $0.contains("/ADD") }.map { String($0.split(separator: "/").last!.dropLast(3)) }
+            var criteria = "criteria:\n  - add:\n      contact: { country: \(["NO|SE", "GB", "DE|NO"][step % 3]) }\n"
+            if let other { criteria += "  - reduce:\n      segment: \(other)\n" }
+            try write(s, "---\ndescription: \"Criteria \(step)\"\n" + criteria + "---\nNew criteria.\n")
+            return Edit(log: "criteria \(s)", touched: [s])
+        case 16:
             let path = "Content/contacts/NEW\(step).md"
             try write(path, "---\nname: \"New \(step)\"\ncountry: NO\nsalesperson: HR\n---\nAdded.\n")
             return Edit(log: "add contact", touched: [path])

@@ -86,7 +86,8 @@ public struct SegmentEvaluator: Sendable {
     /// contact condition, list, profile or interaction group is tested again for them and for
     /// the people of a changed company (their industry groups, business relations and company
     /// name are the company's); a contact group is the intersection of its conditions again;
-    /// `segment:` groups and the indexes are dropped (made again when needed).
+    /// `segment:` groups and the indexes are dropped (made again when needed). With no contact
+    /// changed (segments edited), only the `segment:` groups go: a new condition is made then.
     func patch(_ cache: GroupCache, changed: [Int], matcher: GroupMatcher) {
         let n = model.contacts.count
         var affected: [Int] = []
@@ -100,6 +101,11 @@ public struct SegmentEvaluator: Sendable {
                 affected.append(j)
             }
         }
+        // `segment:` groups hold other segments' members, which any change may change; the
+        // segments themselves may be new (a segment edited), so every such set goes.
+        let segmentKey = FilterGroup.Kind.segment.rawValue + "\u{1}"
+        for key in cache.sets.keys where key.hasPrefix(segmentKey) { cache.sets[key] = nil }
+        if affected.isEmpty { return }
         cache.fieldIndex = [:]
         cache.codeIndex = [:]
         cache.profileIndex = [:]
@@ -136,7 +142,7 @@ public struct SegmentEvaluator: Sendable {
             guard done.insert(key).inserted else { continue }
             switch group.kind {
             case .segment:
-                cache.sets[key] = nil
+                continue
             case .contact:
                 guard cache.sets[key] != nil else { continue }
                 var set = ContactSet.all(n)

@@ -65,7 +65,7 @@ public final class PreviewSession: @unchecked Sendable {
         public var parsed = 0
         /// Content files read from disk (the others' size and times were those seen before).
         public var read = 0
-        /// Whether only contacts changed, so the last model was patched instead of checked whole.
+        /// Whether only contacts or segments changed, so the last model was patched instead of checked whole.
         public var patched = false
         /// The warnings of the content (errors are in `errors`).
         public var warnings: [Diagnostic] = []

@@ -35,6 +35,17 @@ public struct ModelValidator: Sendable {
         }
     }
 
+    /// Every rule that reads segments (ids, references, cycles, filter values, report paths):
+    /// after a change to segments alone, the diagnostics in segment files are these again.
+    func segmentRules(_ model: Model) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        duplicates(model.segments, \.id, \.path, \.idLocation, RecordKind.segment, &out)
+        segments(model, &out)
+        outputCollisions(model, &out)
+        filterValues(model, &out)
+        return out
+    }
+
     func duplicate(_ id: String, of firstPath: String, _ kind: RecordKind, at location: SourceLocation) -> Diagnostic {
         .error("duplicate \(kind.noun) id '\(id)': \(firstPath) has the same id (ids are compared ignoring case)", at: location)
     }

@@ -1,12 +1,15 @@
 /// `serve`'s load and validate, kept between rebuilds. After a save that only edits contacts
-/// (the common case: a name, an address, a code), the last check's model takes the new
-/// contacts in their places and only those contacts are validated again, instead of decoding,
-/// sorting, indexing and validating the whole workspace. That holds when every file read again
-/// is a contact file that was a contact before and keeps its id, type and custom field names:
-/// then no other record's diagnostics can change (persons check their company's type; segments
-/// check custom field names; batches check that ids exist). Anything else (a file added or
-/// removed, a segment, a batch, codes.yml, segmark.yml, a file that does not parse) goes through
-/// a whole `WorkspaceCheck`. A test compares the two after random edits.
+/// or segments (the common case: a name, an address, a code, a segment's criteria), the last
+/// check's model takes the new records in their places and only what they can change is
+/// validated again, instead of decoding, sorting, indexing and validating the whole workspace.
+/// That holds when every file read again is a contact or segment file that was one before and
+/// keeps its id (a contact also its type and custom field names): then no other record's
+/// diagnostics can change (persons check their company's type; segments check custom field
+/// names; batches check that ids exist). A changed contact is validated again; a changed
+/// segment has every segment rule run again (references, cycles and filter values cross
+/// segments). Anything else (a file added or removed, a batch, a template, codes.yml,
+/// segmark.yml, a file that does not parse) goes through a whole `WorkspaceCheck`. A test
+/// compares the two after random edits.
 final class IncrementalCheck: @unchecked Sendable {
     private var last: WorkspaceCheck?
     /// What the last check was made from: every file's path in order, the settings' and code
@@ -14,8 +17,9 @@ final class IncrementalCheck: @unchecked Sendable {
     private var paths: [String] = []
     private var settingsAndCodes: [UInt64?] = []
     private var rawDiagnostics: [String] = []
-    /// Contact file path → the contact's place in the last model.
+    /// Contact and segment file path → the record's place in the last model.
     private var contactAt: [String: Int] = [:]
+    private var segmentAt: [String: Int] = [:]
     /// Whether the last check was patched (for tests and the timings).
     private(set) var patched = false
     /// The contacts (places in the model) patched since `mark()`; nil when a whole check ran
@@ -41,6 +45,8 @@ final class IncrementalCheck: @unchecked Sendable {
         contactAt = [:]
         contactAt.reserveCapacity(result.model.contacts.count)
         for (i, c) in result.model.contacts.enumerated() { contactAt[c.path] = i }
+        segmentAt = [:]
+        for (i, s) in result.model.segments.enumerated() { segmentAt[s.path] = i }
         return result
     }
 
@@ -52,24 +58,37 @@ final class IncrementalCheck: @unchecked Sendable {
         guard var result = last, inputs(raw) == settingsAndCodes, raw.files.count == paths.count,
               raw.diagnostics.map(\.description) == rawDiagnostics else { return nil }
         var fresh: [(index: Int, contact: Contact, diagnostics: [Diagnostic], hash: UInt64)] = []
+        var freshSegments: [(index: Int, segment: Segment, diagnostics: [Diagnostic], hash: UInt64)] = []
         for (n, file) in raw.files.enumerated() {
             guard file.path == paths[n] else { return nil }
             guard let bytes = file.bytes else {
                 if raw.reused.contains(file.path) { continue }
                 return nil  // it could not be read: its diagnostic comes from a whole check
             }
-            guard file.kind == .contact, let i = contactAt[file.path] else { return nil }
             let hash = raw.hashes[file.path] ?? 0
             // Read again but the same bytes (a save without a change): the model has its record.
             if let hit = cache.entries[file.path], hit.hash == hash { continue }
-            guard case (.contact(let c)?, let d) = WorkspaceLoader.decodeFile(kind: .contact, path: file.path, bytes: bytes) else { return nil }
-            let old = result.model.contacts[i]
-            guard c.id == old.id, c.type == old.type, c.fields.map(\.name) == old.fields.map(\.name) else { return nil }
-            fresh.append((i, c, d, hash))
+            guard file.kind == .contact || file.kind == .segment else { return nil }
+            switch WorkspaceLoader.decodeFile(kind: file.kind, path: file.path, bytes: bytes) {
+            case (.contact(let c)?, let d):
+                guard let i = contactAt[file.path] else { return nil }
+                let old = result.model.contacts[i]
+                guard c.id == old.id, c.type == old.type, c.fields.map(\.name) == old.fields.map(\.name) else { return nil }
+                fresh.append((i, c, d, hash))
+            case (.segment(let s)?, let d):
+                guard let i = segmentAt[file.path], s.id == result.model.segments[i].id else { return nil }
+                freshSegments.append((i, s, d, hash))
+            default:
+                return nil
+            }
         }
-        let freshPaths = Set(fresh.map(\.contact.path))
-        var diagnostics = result.diagnostics.filter { !freshPaths.contains($0.location.path) }
+        // The diagnostics in the files read again are made again; after a segment changed,
+        // those in every segment file.
+        var remade = Set(fresh.map(\.contact.path) + freshSegments.map(\.segment.path))
+        if !freshSegments.isEmpty { remade.formUnion(result.model.segments.map(\.path)) }
+        var diagnostics = result.diagnostics.filter { !remade.contains($0.location.path) }
         for f in fresh { result.model.contacts[f.index] = f.contact }
+        for f in freshSegments { result.model.segments[f.index] = f.segment }
         let validator = ModelValidator()
         for f in fresh {
             diagnostics += f.diagnostics
@@ -77,7 +96,16 @@ final class IncrementalCheck: @unchecked Sendable {
             // Read again next time the watcher cannot say what changed (its times are fresh).
             cache.entries[f.contact.path] = .init(hash: f.hash, stamp: nil, variantOf: nil, decoded: .contact(f.contact), diagnostics: f.diagnostics)
         }
-        cache.parsed = fresh.count
+        for f in freshSegments {
+            cache.entries[f.segment.path] = .init(hash: f.hash, stamp: nil, variantOf: nil, decoded: .segment(f.segment), diagnostics: f.diagnostics)
+        }
+        if !freshSegments.isEmpty {
+            let segmentFiles = Set(result.model.segments.map(\.path))
+            diagnostics += raw.diagnostics.filter { segmentFiles.contains($0.location.path) }
+            for s in result.model.segments { diagnostics += cache.entries[s.path]?.diagnostics ?? [] }
+            diagnostics += validator.segmentRules(result.model).filter { segmentFiles.contains($0.location.path) }
+        }
+        cache.parsed = fresh.count + freshSegments.count
         changedSinceMark? += fresh.map(\.index)
         result.model.sourceHashes = raw.hashes
         result.diagnostics = diagnostics.sortedForOutput()
