@@ -57,9 +57,17 @@ test-spark: setup build
 bench-sql: setup build setup-engines
 	python3 scripts/bench-sql.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/L $${SQL_FACTOR:-10}
 
-# serve: from a file written to the changed page served, at S (and L with BENCH_SIZES=L).
+# serve: from a file written to the changed page served, a contact's page after its name
+# changed and a segment's sheet after its description changed; at S (BENCH_SIZES="S L" for L).
+# The workspaces are those `make bench` generates (made here when missing).
 bench-serve: setup build
-	python3 scripts/bench-serve.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/S "serve S: edit → page served"
+	@for size in $${BENCH_SIZES:-S}; do \
+	  dir=$${BENCH_DIR:-/tmp/segmark-bench}/$$size; \
+	  case $$size in S) n=10000; s=50; e=100000 ;; L) n=100000; s=200; e=1000000 ;; *) echo "unknown size $$size"; exit 2 ;; esac; \
+	  if [ ! -f $$dir/.complete ]; then rm -rf $$dir && python3 $(GEN) $$dir --contacts $$n --segments $$s --entries $$e >/dev/null && touch $$dir/.complete; fi; \
+	  python3 scripts/bench-serve.py $(BIN) $$dir "serve $$size: contact edited → its page" 5 contact || exit 1; \
+	  python3 scripts/bench-serve.py $(BIN) $$dir "serve $$size: segment edited → its sheet" 5 segment || exit 1; \
+	done
 
 # Regenerates the Swift file that embeds Templates/ into the binary.
 templates:

@@ -4,7 +4,9 @@ memory while serving L ≤ 1.5 GB): starts `segmark serve` on a workspace, then 
 changes one contact's name and measures from the file write to the changed page being
 served (polling the page every 10 ms). Prints one Markdown table row.
 
-usage: bench-serve.py SEGMARK WORKSPACE LABEL [EDITS]"""
+With KIND "segment" it changes a segment's description instead and waits for its sheet.
+
+usage: bench-serve.py SEGMARK WORKSPACE LABEL [EDITS] [contact|segment]"""
 import http.client, os, re, signal, statistics, subprocess, sys, time
 
 binary, root, label = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -30,16 +32,18 @@ def get(path):
     return body
 
 
-contacts = sorted(f for f in os.listdir(os.path.join(root, "Content", "contacts")) if f.endswith(".md"))
-name = contacts[1]
-path = os.path.join(root, "Content", "contacts", name)
-page = "/contacts/" + name[:-3] + ".html"
+kind = sys.argv[5] if len(sys.argv) > 5 else "contact"
+folder, key, pages = ("segments", "description", "/segments/") if kind == "segment" else ("contacts", "name", "/contacts/")
+records = sorted(f for f in os.listdir(os.path.join(root, "Content", folder)) if f.endswith(".md"))
+name = records[1]
+path = os.path.join(root, "Content", folder, name)
+page = pages + name[:-3] + ".html"
 get(page)
 latencies = []
 for n in range(edits):
     text = open(path, encoding="utf-8").read()
     new = "Served-%d-%d" % (os.getpid(), n)
-    text = re.sub(r"^name: .*$", "name: " + new, text, count=1, flags=re.M)
+    text = re.sub(r"^%s: .*$" % key, key + ": " + new, text, count=1, flags=re.M)
     t0 = time.time()
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)

@@ -168,7 +168,7 @@ public final class PreviewSession: @unchecked Sendable {
             }
             checker.mark()
             lap("evaluate")
-            next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: templates, formats: formats))
+            next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: templates, formats: formats, onRequest: true))
             lap("prepare pages")
             next.errors = []
             lastInputs = inputs.hex

@@ -28,9 +28,12 @@ public struct PageContexts {
         return out
     }
 
-    /// - Parameter memberships: each contact's segments, when the caller has them already.
+    /// - Parameters:
+    ///   - memberships: each contact's segments, when the caller has them already.
+    ///   - onRequest: pages are rendered one at a time as they are asked for (`serve`): what
+    ///     a sheet shows of a contact is made for the sheet's members, not for every contact.
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:],
-                formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil) {
+                formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil, onRequest: Bool = false) {
         self.formats = formats
         self.model = model
         self.evaluation = evaluation
@@ -45,7 +48,7 @@ public struct PageContexts {
             }
             return (byCampaign, byBatch)
         }
-        self.sharedRows = Lazy { SheetRows(model: model, evaluation: evaluation) }
+        self.sharedRows = Lazy { SheetRows(model: model, evaluation: evaluation, upFront: !onRequest) }
     }
 
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
@@ -208,10 +211,11 @@ public struct PageContexts {
         var members: [TemplateValue] = []
         members.reserveCapacity(result?.members.count ?? 0)
         var companies = 0
-        let parts = format == .html ? rows.html : rows.md
+        let rows = self.rows
         let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
         result?.members.forEach { ci in
-            let base = parts[ci]
+            let row = rows.row(ci)
+            let base = format == .html ? row.html : row.md
             if model.contacts[ci].type == .company { companies += 1 }
             members.append(.object(TemplateObject([
                 ("id", base.id), ("name", base.name), ("companyName", base.companyName), ("type", base.type),
@@ -436,7 +440,7 @@ public struct PageContexts {
         let rows = self.rows
         // Labels are for the envelopes: members who get their documents on paper.
         evaluation.results[si]?.members.forEach { ci in
-            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.labels[ci]) }
+            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.row(ci).label) }
         }
         return ["id": .text(s.id), "heading": .text("Address labels for segment \(s.id)"), "siteTitle": .text(model.settings.title),
                 "count": .int(labels.count), "labels": .list(labels)]
@@ -452,7 +456,7 @@ public struct PageContexts {
         let segmentSalesperson = s.salesperson.map { CSV.cell($0.value) }
         let rows = self.rows
         result?.members.forEach { ci in
-            let c = rows.csv[ci]
+            let c = rows.row(ci).csv
             out += c.prefix
             out += segmentSalesperson ?? c.salesperson
             out += ","

@@ -13,22 +13,31 @@ struct SheetRows: Sendable {
         var salesperson: String
     }
 
-    let html: [Cells]
-    let md: [Cells]
-    let csv: [CSVCells]
-    let labels: [TemplateValue]
-
-    init(model: Model, evaluation: Evaluation) {
-        let built = parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
-            UncheckedBox(Self.make(ci, model: model, evaluation: evaluation))
-        }
-        html = built.map(\.value.html)
-        md = built.map(\.value.md)
-        csv = built.map(\.value.csv)
-        labels = built.map(\.value.label)
+    /// Everything a sheet shows of one contact.
+    struct Row: Sendable {
+        var html: Cells
+        var md: Cells
+        var csv: CSVCells
+        var label: TemplateValue
     }
 
-    private static func make(_ ci: Int, model: Model, evaluation: Evaluation) -> (html: Cells, md: Cells, csv: CSVCells, label: TemplateValue) {
+    let model: Model
+    let evaluation: Evaluation
+    /// Every contact's row, when made up front (a build renders every sheet); nil when each row
+    /// is made as a page asks for it (`serve` renders the few sheets someone opens).
+    private let all: [Row]?
+
+    init(model: Model, evaluation: Evaluation, upFront: Bool = true) {
+        self.model = model
+        self.evaluation = evaluation
+        all = upFront ? parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
+            UncheckedBox(Self.make(ci, model: model, evaluation: evaluation))
+        }.map(\.value) : nil
+    }
+
+    func row(_ ci: Int) -> Row { all?[ci] ?? Self.make(ci, model: model, evaluation: evaluation) }
+
+    private static func make(_ ci: Int, model: Model, evaluation: Evaluation) -> Row {
         let c = model.contacts[ci]
         let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
         let salesperson = c.values[.salesperson] ?? ""
@@ -37,9 +46,9 @@ struct SheetRows: Sendable {
                   type: .text(c.type.rawValue), salesperson: .text(e(salesperson)))
         }
         let post = PostalAddress(of: c, company: company)
-        return (cells { $0 }, cells(MarkdownEscaping.cell),
-                CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(salesperson)),
-                ["lines": .list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))])
+        return Row(html: cells { $0 }, md: cells(MarkdownEscaping.cell),
+                   csv: CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(salesperson)),
+                   label: ["lines": .list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))])
     }
 
     /// The mail-merge CSV's columns, shared by sheets and batches (the columns after these are their own).

@@ -26,13 +26,14 @@ public struct SitePages {
     let batches: BatchPages
 
     public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
-                history: [String: FileChange] = [:], memberships: [[Int]]? = nil) {
+                history: [String: FileChange] = [:], memberships: [[Int]]? = nil, onRequest: Bool = false) {
         self.model = model
         self.evaluation = evaluation
         self.templates = templates
         let formats = Settings.Format.allCases.filter { formats.contains($0) }
         self.formats = formats
-        contexts = PageContexts(model: model, evaluation: evaluation, history: history, formats: formats, memberships: memberships)
+        contexts = PageContexts(model: model, evaluation: evaluation, history: history, formats: formats, memberships: memberships,
+                                onRequest: onRequest)
         batches = BatchPages(model: model, evaluation: evaluation, contexts: contexts, templates: templates, formats: formats)
     }
 
