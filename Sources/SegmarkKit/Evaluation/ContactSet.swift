@@ -31,6 +31,13 @@ public struct ContactSet: Sendable, Equatable {
         }
     }
 
+    /// Inserts `f(i)` for every member `i` of `set` that `f` maps to a contact.
+    public mutating func insert(mapping set: ContactSet, _ f: (Int) -> Int?) {
+        words.withUnsafeMutableBufferPointer { w in
+            set.forEach { i in if let j = f(i) { w[j >> 6] |= (1 << UInt64(j & 63)) } }
+        }
+    }
+
     /// Combines the words of two sets of the same capacity, one word at a time.
     @inline(__always) private mutating func combine(_ o: ContactSet, _ op: (UInt64, UInt64) -> UInt64) {
         o.words.withUnsafeBufferPointer { theirs in

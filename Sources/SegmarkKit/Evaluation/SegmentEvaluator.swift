@@ -347,11 +347,8 @@ public struct SegmentEvaluator: Sendable {
     func widen(_ set: ContactSet, _ facts: ContactFacts) -> ContactSet {
         var out = set
         var companies = ContactSet(capacity: model.contacts.count)
-        set.forEach { i in
-            guard let cn = facts.companyNumber[i], !companies.contains(cn) else { return }
-            companies.insert(cn)
-            out.insert(contentsOf: facts.companyMembers[cn])
-        }
+        companies.insert(mapping: set) { facts.companyNumber[$0] }
+        companies.forEach { out.insert(contentsOf: facts.companyMembers[$0]) }
         return out
     }
 
@@ -385,9 +382,7 @@ public struct SegmentEvaluator: Sendable {
                 }
                 if step.allowRelatedCompanies {
                     var related = m
-                    m.forEach { i in
-                        if model.contacts[i].type == .person, let cn = facts.companyNumber[i] { related.insert(cn) }
-                    }
+                    related.insert(mapping: m.intersection(facts.persons)) { facts.companyNumber[$0] }
                     m = related
                     t.afterRelated = m
                 }
