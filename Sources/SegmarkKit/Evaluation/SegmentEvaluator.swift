@@ -47,6 +47,7 @@ public struct SegmentEvaluator: Sendable {
         }
         let matcher = GroupMatcher(model: model, facts: facts, entries: entries, asOf: asOf)
         if let changed { patch(cache, changed: changed, matcher: matcher) }
+        buildIndexes(cache, matcher: matcher)
         let graph = SegmentGraph(model: model)
         let cyclic = graph.cyclic
         var results = [SegmentResult?](repeating: nil, count: model.segments.count)
@@ -131,7 +132,7 @@ public struct SegmentEvaluator: Sendable {
         // Conditions first: a contact group is then the intersection of its patched conditions.
         for group in groups where group.kind == .contact {
             for ((name, filter), field) in zip(group.conditions, group.fields) {
-                let key = "contact\u{1}" + name + "\u{2}" + filter.source
+                let key = conditionKey(name, filter)
                 guard done.insert(key).inserted else { continue }
                 let value = matcher.column(field)
                 retest(key) { filter.matches(value($0), asOf: asOf) }
@@ -147,7 +148,7 @@ public struct SegmentEvaluator: Sendable {
                 guard cache.sets[key] != nil else { continue }
                 var set = ContactSet.all(n)
                 for (name, filter) in group.conditions {
-                    guard let condition = cache.sets["contact\u{1}" + name + "\u{2}" + filter.source] else {
+                    guard let condition = cache.sets[conditionKey(name, filter)] else {
                         cache.sets[key] = nil
                         break
                     }
@@ -157,6 +158,56 @@ public struct SegmentEvaluator: Sendable {
             case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations, .profile, .interactions:
                 retest(key) { matcher.matches(group, $0, segmentMembers: nil) }
             }
+        }
+    }
+
+    /// The indexes (value → contacts) of every contact field, code list and profile question a
+    /// segment filters on, made side by side on every core before the segments run (each is a
+    /// pass over all contacts; the segments then read them).
+    func buildIndexes(_ cache: GroupCache, matcher: GroupMatcher) {
+        var fields: [CriterionField] = [], kinds: [FilterGroup.Kind] = [], questions: [String] = []
+        var seenFields = Set<CriterionField>(), seenKinds = Set<FilterGroup.Kind>(), seenQuestions = Set<String>()
+        for segment in model.segments {
+            // Only for sets not made yet (after a patch, every set a segment needs is there).
+            for group in segment.criteria.flatMap(\.groups) where cache.sets[key(group)] == nil {
+                switch group.kind {
+                case .contact:
+                    for ((name, filter), field) in zip(group.conditions, group.fields)
+                    where cache.sets[conditionKey(name, filter)] == nil
+                        && cache.fieldIndex[field] == nil && seenFields.insert(field).inserted {
+                        fields.append(field)
+                    }
+                case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations:
+                    if cache.codeIndex[group.kind] == nil, seenKinds.insert(group.kind).inserted { kinds.append(group.kind) }
+                case .profile:
+                    for (question, _) in group.conditions {
+                        let q = Text.fold(question)
+                        if cache.profileIndex[q] == nil, seenQuestions.insert(q).inserted { questions.append(question) }
+                    }
+                case .interactions, .segment:
+                    break
+                }
+            }
+        }
+        let jobs = fields.count + kinds.count + questions.count
+        guard jobs > 1 else { return }
+        let jobFields = fields, jobKinds = kinds, jobQuestions = questions
+        // Each job fills a cache of its own; the caches are merged after.
+        let built = parallelMap(jobs, itemsPerWorker: 1) { j -> UncheckedBox<GroupCache> in
+            let own = GroupCache()
+            if j < jobFields.count {
+                _ = fieldIndex(jobFields[j], matcher: matcher, cache: own)
+            } else if j < jobFields.count + jobKinds.count {
+                _ = codeIndex(jobKinds[j - jobFields.count], matcher: matcher, cache: own)
+            } else {
+                _ = profileIndex(jobQuestions[j - jobFields.count - jobKinds.count], cache: own)
+            }
+            return UncheckedBox(own)
+        }
+        for box in built {
+            cache.fieldIndex.merge(box.value.fieldIndex) { old, _ in old }
+            cache.codeIndex.merge(box.value.codeIndex) { old, _ in old }
+            cache.profileIndex.merge(box.value.profileIndex) { old, _ in old }
         }
     }
 
@@ -286,6 +337,11 @@ public struct SegmentEvaluator: Sendable {
         return set
     }
 
+    /// The cache key of one condition of a contact group (shared by every group that has it).
+    func conditionKey(_ name: String, _ filter: Filter) -> String {
+        "contact\u{1}" + name + "\u{2}" + filter.source
+    }
+
     func key(_ group: FilterGroup) -> String {
         var k = group.kind.rawValue
         for (field, filter) in group.conditions {
@@ -315,13 +371,13 @@ public struct SegmentEvaluator: Sendable {
         case .contact:
             var s = ContactSet.all(model.contacts.count)
             for ((name, filter), field) in zip(group.conditions, group.fields) {
-                let conditionKey = "contact\u{1}" + name + "\u{2}" + filter.source
+                let key = conditionKey(name, filter)
                 let condition: ContactSet
-                if let hit = cache.sets[conditionKey] {
+                if let hit = cache.sets[key] {
                     condition = hit
                 } else {
                     condition = indexedSet(fieldIndex(field, matcher: matcher, cache: cache), { $0 }, filter)
-                    cache.sets[conditionKey] = condition
+                    cache.sets[key] = condition
                 }
                 s.formIntersection(condition)
             }
