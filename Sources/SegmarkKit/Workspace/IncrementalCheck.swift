@@ -15,6 +15,8 @@ final class IncrementalCheck: @unchecked Sendable {
     /// What the last check was made from: every file's path in order, the settings' and code
     /// tables' hashes, the listing's and settings' diagnostics.
     private var paths: [String] = []
+    /// The listing (its number in the session) the last whole check was made from.
+    private var listing = -1
     private var settingsAndCodes: [UInt64?] = []
     private var rawDiagnostics: [String] = []
     /// Contact and segment file path → the record's place in the last model.
@@ -40,6 +42,7 @@ final class IncrementalCheck: @unchecked Sendable {
         patched = false
         changedSinceMark = nil
         paths = raw.files.map(\.path)
+        listing = raw.listing
         settingsAndCodes = inputs(raw)
         rawDiagnostics = raw.diagnostics.map(\.description)
         contactAt = [:]
@@ -59,7 +62,10 @@ final class IncrementalCheck: @unchecked Sendable {
               raw.diagnostics.map(\.description) == rawDiagnostics else { return nil }
         var fresh: [(index: Int, contact: Contact, diagnostics: [Diagnostic], hash: UInt64)] = []
         var freshSegments: [(index: Int, segment: Segment, diagnostics: [Diagnostic], hash: UInt64)] = []
-        for (n, file) in raw.files.enumerated() {
+        // The same listing: the same files in the same order, and only `fresh` were read.
+        let sameListing = raw.listing >= 0 && raw.listing == listing
+        for n in sameListing ? raw.fresh : Array(raw.files.indices) {
+            let file = raw.files[n]
             guard file.path == paths[n] else { return nil }
             guard let bytes = file.bytes else {
                 if raw.reused.contains(file.path) { continue }

@@ -49,6 +49,11 @@ public struct WorkspaceLoader: Sendable {
         public var reused: Set<String> = []
         /// Each content file's size and modification time when it was read.
         public var stamps: [String: FileStatus] = [:]
+        /// Which listing of the folders `files` is (a session's listings are numbered; the
+        /// same number, the same files in the same order); -1 without a session's cache.
+        public var listing = -1
+        /// The places in `files` of the files read (or that failed to be read), not reused.
+        public var fresh: [Int] = []
     }
 
     /// - Parameters:
@@ -68,6 +73,8 @@ public struct WorkspaceLoader: Sendable {
         let confinement = Confinement(fileSystem: fileSystem, root: root)
         if let problem = confinement.readableFolderProblem(content, setting: "content") {
             diagnostics.append(.error(problem, at: SourceLocation(path: "segmark.yml", line: 1, column: 1)))
+            cache?.listing = nil
+            cache?.lastRead = nil
             return RawWorkspace(root: root, settings: settings, codes: Codes(), diagnostics: diagnostics, files: [], fingerprint: fingerprint)
         }
         var codes = Codes()
@@ -88,7 +95,7 @@ public struct WorkspaceLoader: Sendable {
             listing = last
         } else {
             let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
-            listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics)
+            listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics, generation: (cache?.listing?.generation ?? 0) + 1)
         }
         cache?.listing = listing
         let jobs = listing.jobs
@@ -96,7 +103,8 @@ public struct WorkspaceLoader: Sendable {
         let fs = fileSystem
         let jobList = jobs
         let known = cache.map { UncheckedBox($0.entries) }
-        let contents: [(bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)] = parallelMap(jobs.count) { i in
+        typealias Read = (bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)
+        let readOne: @Sendable (Int) -> Read = { i in
             let path = jobList[i].path
             // Reported unchanged by the watcher: the cached record stands without a look.
             if let changed, !changed.contains(path), let hit = known?.value[path] {
@@ -120,6 +128,32 @@ public struct WorkspaceLoader: Sendable {
             f.add(bytes: bytes)
             return (bytes, f.value, nil, stamp, false)
         }
+        // The watcher named the changes and the listing is the last read's: that read, with the
+        // named files (and those read last time) read again, is this one; nothing else is looked at.
+        if let cache, let changed, var raw = cache.lastRead, raw.listing == listing.generation {
+            let again = Set(changed.compactMap { listing.index[$0] }).union(raw.fresh).sorted()
+            let reads = again.map(readOne)
+            raw.fresh = []
+            for (i, read) in zip(again, reads) {
+                let path = jobs[i].path
+                raw.files[i].bytes = read.bytes
+                if let problem = read.problem { diagnostics.append(problem) }
+                cache.fileHashes[i] = read.hash
+                raw.hashes[path] = read.hash
+                if read.reused { raw.reused.insert(path) } else { raw.reused.remove(path); raw.fresh.append(i) }
+                raw.stamps[path] = read.stamp
+            }
+            for name in ["segmark.yml", codesRelative] { raw.hashes[name] = hashes[name] }
+            for hash in cache.fileHashes { fingerprint.combine(hash) }
+            for d in diagnostics { fingerprint.add(d.description) }
+            raw.settings = settings
+            raw.codes = codes
+            raw.diagnostics = diagnostics
+            raw.fingerprint = fingerprint
+            cache.lastRead = raw
+            return raw
+        }
+        let contents: [Read] = parallelMap(jobs.count, readOne)
         var reused = Set<String>()
         var stamps: [String: FileStatus] = [:]
         var files: [(kind: RecordKind, path: String, bytes: [UInt8]?)] = []
@@ -134,8 +168,15 @@ public struct WorkspaceLoader: Sendable {
         }
         // Diagnostics of the listing are part of what a build depends on, too.
         for d in diagnostics { fingerprint.add(d.description) }
-        return RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint,
-                            hashes: hashes, reused: reused, stamps: stamps)
+        var raw = RawWorkspace(root: root, settings: settings, codes: codes, diagnostics: diagnostics, files: files, fingerprint: fingerprint,
+                               hashes: hashes, reused: reused, stamps: stamps)
+        raw.fresh = contents.indices.filter { !contents[$0].reused }
+        if let cache {
+            raw.listing = listing.generation
+            cache.fileHashes = contents.map(\.hash)
+            cache.lastRead = raw
+        }
+        return raw
     }
 
     /// Whether a change a watcher reported can alter the list of content files: a path under
@@ -146,7 +187,7 @@ public struct WorkspaceLoader: Sendable {
         let prefix = content + "/"
         for path in changed where path.hasPrefix(prefix) {
             let status = fileSystem.status(root + "/" + path)
-            if listing.paths.contains(path) {
+            if listing.index[path] != nil {
                 if status?.kind != .file { return true }
                 continue
             }
@@ -212,15 +253,26 @@ public struct WorkspaceLoader: Sendable {
             var content: String
             var jobs: [(kind: RecordKind, path: String)]
             var diagnostics: [Diagnostic]
-            var paths: Set<String>
-            init(content: String, jobs: [(kind: RecordKind, path: String)], diagnostics: [Diagnostic]) {
+            /// Path → place in `jobs`.
+            var index: [String: Int]
+            /// Counts the listings of a session: the same number, the same files in the same order.
+            var generation: Int
+            init(content: String, jobs: [(kind: RecordKind, path: String)], diagnostics: [Diagnostic], generation: Int) {
                 self.content = content
                 self.jobs = jobs
                 self.diagnostics = diagnostics
-                self.paths = Set(jobs.map(\.path))
+                self.generation = generation
+                var index: [String: Int] = [:]
+                index.reserveCapacity(jobs.count)
+                for (i, job) in jobs.enumerated() { index[job.path] = i }
+                self.index = index
             }
         }
         var listing: Listing?
+        /// The last read, and each listed file's hash by place: the next read after a watcher
+        /// named the changes starts from them.
+        var lastRead: RawWorkspace?
+        var fileHashes: [UInt64] = []
         /// Files parsed by the last decode (the others came from the cache).
         public internal(set) var parsed = 0
         public init() {}
