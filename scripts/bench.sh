@@ -90,6 +90,11 @@ for size in $SIZES; do
   IMP=$WORK/import-$size
   measure "segmark import contacts (every contact, empty workspace)" \
     "rm -rf $IMP && mkdir -p $IMP/Content && $BIN export contacts $IMP.csv --root $WS >/dev/null" -- "$BIN" import contacts "$IMP.csv" --root "$IMP"
+  # serve (issue #18): from the file written to the changed page served, median of 5 saves.
+  if [ "$size" != XS ]; then
+    python3 "$REPO/scripts/bench-serve.py" "$BIN" "$WS" "segmark serve: contact edited → its page" 5 contact | tee -a "$RESULTS"
+    python3 "$REPO/scripts/bench-serve.py" "$BIN" "$WS" "segmark serve: segment edited → its sheet" 5 segment | tee -a "$RESULTS"
+  fi
   if [ "$size" != L ]; then
     measure "segmark build --force (re-render, nothing to write)" "true" -- "$BIN" build --root "$WS" --force
   fi
