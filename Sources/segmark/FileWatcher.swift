@@ -70,7 +70,15 @@ final class FileWatcher: @unchecked Sendable {
             // Walk the folders again only when a folder appeared (created or moved in): walking
             // them after every save would cost more than the rebuild it starts.
             let events = Self.events(buffer, count: n)
-            if events.contains(where: \.folderAppeared) { refresh() }
+            // A new folder needs a watch; so does the folder of a new link's target.
+            lock.lock()
+            let linkAppeared = events.contains { event in
+                guard event.created, let folder = folderOf[event.wd] else { return false }
+                var st = stat()
+                return lstat(folder + "/" + event.name, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
+            }
+            lock.unlock()
+            if linkAppeared || events.contains(where: \.folderAppeared) { refresh() }
             lock.lock()
             var paths: [String]? = []
             for event in events {
@@ -87,6 +95,8 @@ final class FileWatcher: @unchecked Sendable {
         var name: String
         /// A folder was created or moved in (it needs a watch of its own).
         var folderAppeared: Bool
+        /// Something was created or moved in.
+        var created: Bool
         /// Which paths changed is not known: the kernel's queue overflowed (events were lost),
         /// or the name is not UTF-8 (no path the workspace lists would match it).
         var overflow: Bool
@@ -109,6 +119,7 @@ final class FileWatcher: @unchecked Sendable {
             let name = String(decoding: nameBytes, as: UTF8.self)
             out.append(Event(wd: wd, name: name,
                              folderAppeared: mask & UInt32(IN_ISDIR) != 0 && mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
+                             created: mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0,
                              overflow: mask & UInt32(IN_Q_OVERFLOW) != 0 || !name.utf8.elementsEqual(nameBytes)))
             offset += header + length
         }

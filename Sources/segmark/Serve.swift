@@ -133,8 +133,9 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    /// The workspace folder (segmark.yml, codes.yml), and every folder under Content/ and
-    /// Templates/ that is not hidden.
+    /// The workspace folder (segmark.yml, codes.yml), every folder under Content/ and
+    /// Templates/ that is not hidden, and the folder of each symbolic link's target inside the
+    /// workspace (a contact file may be a link to a file kept elsewhere in it).
     static func folders(_ root: String) -> [String] {
         let (settings, _) = WorkspaceLoader(fileSystem: LocalFileSystem()).loadSettings(root: root)
         var out = [root]
@@ -146,10 +147,15 @@ struct Serve: AsyncParsableCommand {
             guard let walker = FileManager.default.enumerator(atPath: base) else { continue }
             while let rel = walker.nextObject() as? String {
                 if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") || $0.hasPrefix("_") }) { walker.skipDescendants(); continue }
+                if (walker.fileAttributes?[.type] as? FileAttributeType) == .typeSymbolicLink {
+                    let target = URL(fileURLWithPath: base + "/" + rel).resolvingSymlinksInPath().deletingLastPathComponent().path
+                    if target.hasPrefix(root + "/") { out.append(target) }
+                    continue
+                }
                 if FileManager.default.fileExists(atPath: base + "/" + rel, isDirectory: &isDir), isDir.boolValue { out.append(base + "/" + rel) }
             }
         }
-        return out.sorted()
+        return Array(Set(out)).sorted()
     }
 
     /// The polling fallback's fingerprint: content files' sizes and times, and the templates'.

@@ -140,4 +140,62 @@ struct ServeTests {
         #expect(server.process.terminationStatus == 0)
         #expect(server.process.terminationReason == .exit)
     }
+
+    /// The watcher names what changed, and `serve` reads only that: a file added, one in a new
+    /// folder, an editor's save through a temporary file and a rename, a file renamed and
+    /// removed, a segment edited, and a contact that is a symbolic link to a file elsewhere in
+    /// the workspace whose target is edited — each is seen.
+    @Test func addedRenamedAndLinkedFilesAreSeen() throws {
+        let root = try CLI.demoCopy()
+        defer { try? fm.removeItem(atPath: root) }
+        let server = try start(root)
+        defer { if server.process.isRunning { server.process.terminate() } }
+        let port = server.port
+        let contacts = root + "/Content/contacts"
+        func contact(_ id: String, _ name: String) -> String { "---\nid: \(id)\ntype: company\nname: \(name)\ncountry: NO\n---\n" }
+        func shows(_ path: String, _ text: String) throws -> Bool {
+            try waitFor(port, path, seconds: 5) { $0.contains(text) } != nil
+        }
+        func gone(_ path: String) throws -> Bool {
+            let start = Date()
+            while Date().timeIntervalSince(start) < 5 {
+                if try get(port, [("GET", path, "-")])[0].status == 404 { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+
+        try contact("ZZ900", "Added Company AS").write(toFile: contacts + "/ZZ900.md", atomically: false, encoding: .utf8)
+        #expect(try shows("/contacts/ZZ900.html", "<h1>Added Company AS"))
+
+        try fm.createDirectory(atPath: contacts + "/north", withIntermediateDirectories: false)
+        try contact("ZZ901", "Northern AS").write(toFile: contacts + "/north/ZZ901.md", atomically: false, encoding: .utf8)
+        #expect(try shows("/contacts/ZZ901.html", "<h1>Northern AS"))
+
+        // An editor's save: the new text in a temporary file, renamed over the old one.
+        let old = try String(contentsOfFile: contacts + "/CT100.md", encoding: .utf8)
+        try old.replacingOccurrences(of: "name: Fjordkraft Detalj AS", with: "name: Fjordkraft Lagret AS")
+            .write(toFile: contacts + "/.CT100.md.swp", atomically: false, encoding: .utf8)
+        _ = rename(contacts + "/.CT100.md.swp", contacts + "/CT100.md")
+        #expect(try shows("/contacts/CT100.html", "<h1>Fjordkraft Lagret AS"))
+        #expect(try shows("/segments/SM10001.html", "Fjordkraft Lagret AS"))
+
+        try fm.moveItem(atPath: contacts + "/ZZ900.md", toPath: contacts + "/ZZ902.md")
+        try contact("ZZ902", "Renamed Company AS").write(toFile: contacts + "/ZZ902.md", atomically: false, encoding: .utf8)
+        #expect(try shows("/contacts/ZZ902.html", "<h1>Renamed Company AS"))
+        #expect(try gone("/contacts/ZZ900.html"))
+        try fm.removeItem(atPath: contacts + "/ZZ902.md")
+        #expect(try gone("/contacts/ZZ902.html"))
+
+        try edit(root + "/Content/segments/SM10001.md") { $0.replacingOccurrences(of: "description: X-mas cards", with: "description: Winter cards") }
+        #expect(try shows("/segments/SM10001.html", "Winter cards"))
+
+        // A contact that is a link to a file kept in another folder of the workspace.
+        try fm.createDirectory(atPath: root + "/shared", withIntermediateDirectories: false)
+        try contact("ZZ903", "Linked AS").write(toFile: root + "/shared/ZZ903.md", atomically: false, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: contacts + "/ZZ903.md", withDestinationPath: "../../shared/ZZ903.md")
+        #expect(try shows("/contacts/ZZ903.html", "<h1>Linked AS"))
+        try contact("ZZ903", "Linked Again AS").write(toFile: root + "/shared/ZZ903.md", atomically: false, encoding: .utf8)
+        #expect(try shows("/contacts/ZZ903.html", "<h1>Linked Again AS"))
+    }
 }

@@ -15,6 +15,9 @@ public struct ContentWalker: Sendable {
         /// Paths relative to the root.
         public var files: [String] = []
         public var diagnostics: [Diagnostic] = []
+        /// The files of `files` that are symbolic links (their target can change unseen by a
+        /// watcher of the content folders).
+        public var links: Set<String> = []
     }
 
     public func markdownFiles(under relativeFolder: String) -> Listing {
@@ -59,6 +62,7 @@ public struct ContentWalker: Sendable {
                     continue
                 }
                 kind = .file
+                listing.links.insert(path)
             }
             switch kind {
             case .directory:

@@ -94,8 +94,9 @@ public struct WorkspaceLoader: Sendable {
            !changesListing(changed, last, root: root, content: content) {
             listing = last
         } else {
-            let (jobs, listingDiagnostics) = contentFiles(root: root, content: content)
-            listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics, generation: (cache?.listing?.generation ?? 0) + 1)
+            let (jobs, listingDiagnostics, links) = contentFilesAndLinks(root: root, content: content)
+            listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics, links: links,
+                                          generation: (cache?.listing?.generation ?? 0) + 1)
         }
         cache?.listing = listing
         let jobs = listing.jobs
@@ -103,11 +104,13 @@ public struct WorkspaceLoader: Sendable {
         let fs = fileSystem
         let jobList = jobs
         let known = cache.map { UncheckedBox($0.entries) }
+        let links = listing.links
         typealias Read = (bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)
         let readOne: @Sendable (Int) -> Read = { i in
             let path = jobList[i].path
-            // Reported unchanged by the watcher: the cached record stands without a look.
-            if let changed, !changed.contains(path), let hit = known?.value[path] {
+            // Reported unchanged by the watcher: the cached record stands without a look (not
+            // for a symbolic link: its target may lie in a folder no one watches).
+            if let changed, !changed.contains(path), !links.contains(path), let hit = known?.value[path] {
                 return (nil, hit.hash, nil, hit.stamp, true)
             }
             let stamp = known == nil ? nil : fs.status(root + "/" + path)
@@ -131,7 +134,7 @@ public struct WorkspaceLoader: Sendable {
         // The watcher named the changes and the listing is the last read's: that read, with the
         // named files (and those read last time) read again, is this one; nothing else is looked at.
         if let cache, let changed, var raw = cache.lastRead, raw.listing == listing.generation {
-            let again = Set(changed.compactMap { listing.index[$0] }).union(raw.fresh).sorted()
+            let again = Set(changed.compactMap { listing.index[$0] }).union(raw.fresh).union(listing.links.compactMap { listing.index[$0] }).sorted()
             let reads = again.map(readOne)
             raw.fresh = []
             for (i, read) in zip(again, reads) {
@@ -202,15 +205,23 @@ public struct WorkspaceLoader: Sendable {
 
     /// Every content file of every kind, in a stable order, with the listing's warnings.
     func contentFiles(root: String, content: String) -> ([(kind: RecordKind, path: String)], [Diagnostic]) {
+        let (jobs, diagnostics, _) = contentFilesAndLinks(root: root, content: content)
+        return (jobs, diagnostics)
+    }
+
+    /// The content files, the listing's warnings, and which files are symbolic links.
+    func contentFilesAndLinks(root: String, content: String) -> ([(kind: RecordKind, path: String)], [Diagnostic], Set<String>) {
         let walker = ContentWalker(fileSystem: fileSystem, root: root)
         var jobs: [(kind: RecordKind, path: String)] = []
         var diagnostics: [Diagnostic] = []
+        var links = Set<String>()
         for kind in RecordKind.allCases {
             let listing = walker.markdownFiles(under: content + "/" + kind.folder)
             diagnostics += listing.diagnostics
             jobs += listing.files.map { (kind, $0) }
+            links.formUnion(listing.links)
         }
-        return (jobs, diagnostics)
+        return (jobs, diagnostics, links)
     }
 
     /// A fingerprint of the input files' paths, sizes and modification times, without reading
@@ -253,14 +264,17 @@ public struct WorkspaceLoader: Sendable {
             var content: String
             var jobs: [(kind: RecordKind, path: String)]
             var diagnostics: [Diagnostic]
+            /// The files that are symbolic links: read again every time.
+            var links: Set<String>
             /// Path → place in `jobs`.
             var index: [String: Int]
             /// Counts the listings of a session: the same number, the same files in the same order.
             var generation: Int
-            init(content: String, jobs: [(kind: RecordKind, path: String)], diagnostics: [Diagnostic], generation: Int) {
+            init(content: String, jobs: [(kind: RecordKind, path: String)], diagnostics: [Diagnostic], links: Set<String>, generation: Int) {
                 self.content = content
                 self.jobs = jobs
                 self.diagnostics = diagnostics
+                self.links = links
                 self.generation = generation
                 var index: [String: Int] = [:]
                 index.reserveCapacity(jobs.count)
