@@ -6,7 +6,7 @@ public struct ContactFacts: Sendable {
     /// By contact: for a company, the company and all its persons, ascending; else empty.
     public var companyMembers: [[Int]]
     /// Entry indices per contact, in batch then file order.
-    public var entriesByContact: [[Int]]
+    public var entriesByContact: IndexLists
     public var lastInteractionDate: [Day?]
     public var lastAttemptDate: [Day?]
     /// The persons (the rest are companies), in one bitset: reading a contact's type from its
@@ -28,17 +28,15 @@ public struct ContactFacts: Sendable {
             }
             if let cn = companyNumber[i] { members[cn].append(i) }
         }
-        var byContact = [[Int]](repeating: [], count: n)
         var last = [Day?](repeating: nil, count: n)
         var attempt = [Day?](repeating: nil, count: n)
-        for (ei, e) in entries.enumerated() {
-            byContact[e.contact].append(ei)
+        for e in entries {
             if !e.canceled && !e.attemptFailed, last[e.contact].map({ e.date > $0 }) ?? true { last[e.contact] = e.date }
             if !e.canceled && e.initiatedBy == .us, attempt[e.contact].map({ e.date > $0 }) ?? true { attempt[e.contact] = e.date }
         }
         self.companyNumber = companyNumber
         self.companyMembers = members
-        self.entriesByContact = byContact
+        self.entriesByContact = IndexLists(count: n, entries.lazy.map(\.contact))
         self.lastInteractionDate = last
         self.lastAttemptDate = attempt
         self.persons = persons
@@ -70,4 +68,37 @@ public struct ContactFacts: Sendable {
         guard let cn = companyNumber[i], !companyMembers[cn].isEmpty else { return [i] }
         return companyMembers[cn]
     }
+}
+
+/// A list of indices per contact, all in one array (each contact's run found by offsets): a
+/// million entries are one allocation instead of a hundred thousand arrays grown an append at
+/// a time.
+public struct IndexLists: Sendable {
+    private var offsets: [Int]
+    private var items: [Int]
+
+    /// The lists of `count` contacts, where item `k` (an index, in ascending order) belongs to
+    /// contact `owners[k]`.
+    init<S: Sequence>(count: Int, _ owners: S) where S.Element == Int {
+        var counts = [Int](repeating: 0, count: count + 1)
+        var total = 0
+        for owner in owners {
+            counts[owner + 1] += 1
+            total += 1
+        }
+        for i in 0..<count { counts[i + 1] += counts[i] }
+        offsets = counts
+        var next = counts
+        var items = [Int](repeating: 0, count: total)
+        items.withUnsafeMutableBufferPointer { out in
+            for (k, owner) in owners.enumerated() {
+                out[next[owner]] = k
+                next[owner] += 1
+            }
+        }
+        self.items = items
+    }
+
+    /// Contact `i`'s indices, ascending.
+    public subscript(i: Int) -> ArraySlice<Int> { items[offsets[i]..<offsets[i + 1]] }
 }

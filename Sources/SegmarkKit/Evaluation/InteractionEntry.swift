@@ -117,15 +117,20 @@ public struct InteractionEntryBuilder: Sendable {
     public init() {}
 
     public func entries(_ model: Model, asOf: Day) -> [InteractionEntry] {
-        // Batches are independent: built on every core, then joined in batch order.
-        parallelMap(model.batches.count, itemsPerWorker: 32) { bi in UncheckedBox(entries(of: bi, model, asOf: asOf)) }.flatMap(\.value)
+        // Batches are independent: built on every core, then joined in batch order. An entry
+        // without a salesperson of its own (or its batch's) takes its contact's, read from one
+        // array of them: from the contact's record it is a cache miss per entry, a million times.
+        let salespeople = model.contacts.map { $0.values[.salesperson] }
+        return parallelMap(model.batches.count, itemsPerWorker: 32) { bi in
+            UncheckedBox(entries(of: bi, model, asOf: asOf, salespeople: salespeople))
+        }.flatMap(\.value)
     }
 
     /// The entries of an earlier evaluation brought up to date after contacts `changed` changed
     /// and nothing else (the same batches, and contacts with the same ids in the same places):
     /// only a contact's salesperson reaches its entries, so the batches that name a changed
     /// contact are made again in their places. Nil when a batch no longer has as many entries.
-    func entries(patching old: [InteractionEntry], changed: [Int], entriesByContact: [[Int]], _ model: Model, asOf: Day) -> [InteractionEntry]? {
+    func entries(patching old: [InteractionEntry], changed: [Int], entriesByContact: IndexLists, _ model: Model, asOf: Day) -> [InteractionEntry]? {
         var batches = Set<Int>()
         for ci in changed { for ei in entriesByContact[ci] { batches.insert(old[ei].batch) } }
         var out = old
@@ -143,7 +148,8 @@ public struct InteractionEntryBuilder: Sendable {
         return out
     }
 
-    func entries(of bi: Int, _ model: Model, asOf: Day) -> [InteractionEntry] {
+    /// - Parameter salespeople: each contact's salesperson, when the caller has them in a column.
+    func entries(of bi: Int, _ model: Model, asOf: Day, salespeople: [String?]? = nil) -> [InteractionEntry] {
         let batch = model.batches[bi]
         guard let date = batch.date, date <= asOf, let templateID = batch.template?.value, let template = model.template(templateID) else { return [] }
         let b = batch.values
@@ -173,11 +179,15 @@ public struct InteractionEntryBuilder: Sendable {
         out.reserveCapacity(batch.contacts.count + batch.entries.count)
         var seen = Set<Int>()
         seen.reserveCapacity(batch.contacts.count + batch.entries.count)
+        func contactSalesperson(_ ci: Int) -> String? {
+            if let salespeople { return salespeople[ci] }
+            return model.contacts[ci].values[.salesperson]
+        }
         func add(_ contactID: Located<String>, _ values: InteractionValues?) {
             guard let ci = model.contactIndex(of: contactID.value), seen.insert(ci).inserted else { return }
             let shared = values.map(resolve) ?? base
             out.append(InteractionEntry(contact: ci, batch: bi, shared: shared,
-                                        salesperson: values?.salesperson ?? b.salesperson ?? model.contacts[ci].values[.salesperson]))
+                                        salesperson: values?.salesperson ?? b.salesperson ?? contactSalesperson(ci)))
         }
         for contact in batch.contacts { add(contact, nil) }
         for entry in batch.entries { add(entry.contact, entry.values) }
