@@ -30,13 +30,22 @@ public struct ContactFacts: Sendable {
         }
         var last = [Day?](repeating: nil, count: n)
         var attempt = [Day?](repeating: nil, count: n)
-        for e in entries {
-            if !e.canceled && !e.attemptFailed, last[e.contact].map({ e.date > $0 }) ?? true { last[e.contact] = e.date }
-            if !e.canceled && e.initiatedBy == .us, attempt[e.contact].map({ e.date > $0 }) ?? true { attempt[e.contact] = e.date }
+        // By place, not by copies of the entries (each copy would retain its shared values).
+        var owners = [Int](repeating: 0, count: entries.count)
+        entries.withUnsafeBufferPointer { all in
+            for k in all.indices {
+                let c = all[k].contact
+                owners[k] = c
+                let shared = all[k].shared
+                guard !shared.canceled else { continue }
+                let date = shared.date
+                if !shared.attemptFailed, last[c].map({ date > $0 }) ?? true { last[c] = date }
+                if shared.initiatedBy == .us, attempt[c].map({ date > $0 }) ?? true { attempt[c] = date }
+            }
         }
         self.companyNumber = companyNumber
         self.companyMembers = members
-        self.entriesByContact = IndexLists(count: n, entries.lazy.map(\.contact))
+        self.entriesByContact = IndexLists(count: n, owners)
         self.lastInteractionDate = last
         self.lastAttemptDate = attempt
         self.persons = persons
@@ -79,7 +88,7 @@ public struct IndexLists: Sendable {
 
     /// The lists of `count` contacts, where item `k` (an index, in ascending order) belongs to
     /// contact `owners[k]`.
-    init<S: Sequence>(count: Int, _ owners: S) where S.Element == Int {
+    init(count: Int, _ owners: [Int]) {
         var counts = [Int](repeating: 0, count: count + 1)
         var total = 0
         for owner in owners {
@@ -91,9 +100,11 @@ public struct IndexLists: Sendable {
         var next = counts
         var items = [Int](repeating: 0, count: total)
         items.withUnsafeMutableBufferPointer { out in
-            for (k, owner) in owners.enumerated() {
-                out[next[owner]] = k
-                next[owner] += 1
+            next.withUnsafeMutableBufferPointer { next in
+                for (k, owner) in owners.enumerated() {
+                    out[next[owner]] = k
+                    next[owner] += 1
+                }
             }
         }
         self.items = items
