@@ -214,8 +214,7 @@ public struct PageContexts {
         let rows = self.rows
         let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
         result?.members.forEach { ci in
-            let row = rows.row(ci)
-            let base = format == .html ? row.html : row.md
+            let base = rows.cells(ci, format)
             if model.contacts[ci].type == .company { companies += 1 }
             members.append(.object(TemplateObject([
                 ("id", base.id), ("name", base.name), ("companyName", base.companyName), ("type", base.type),
@@ -440,7 +439,7 @@ public struct PageContexts {
         let rows = self.rows
         // Labels are for the envelopes: members who get their documents on paper.
         evaluation.results[si]?.members.forEach { ci in
-            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.row(ci).label) }
+            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.label(ci)) }
         }
         return ["id": .text(s.id), "heading": .text("Address labels for segment \(s.id)"), "siteTitle": .text(model.settings.title),
                 "count": .int(labels.count), "labels": .list(labels)]
@@ -456,7 +455,7 @@ public struct PageContexts {
         let segmentSalesperson = s.salesperson.map { CSV.cell($0.value) }
         let rows = self.rows
         result?.members.forEach { ci in
-            let c = rows.row(ci).csv
+            let c = rows.csv(ci)
             out += c.prefix
             out += segmentSalesperson ?? c.salesperson
             out += ","

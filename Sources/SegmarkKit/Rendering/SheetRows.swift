@@ -35,19 +35,34 @@ struct SheetRows: Sendable {
         }.map(\.value) : nil
     }
 
-    func row(_ ci: Int) -> Row { all?[ci] ?? Self.make(ci, model: model, evaluation: evaluation) }
+    /// A member row's cells for a sheet in `format`.
+    func cells(_ ci: Int, _ format: Settings.Format) -> Cells {
+        if let all { return format == .html ? all[ci].html : all[ci].md }
+        return Self.cells(ci, model: model, evaluation: evaluation, format == .html ? { $0 } : MarkdownEscaping.cell)
+    }
+
+    func csv(_ ci: Int) -> CSVCells { all?[ci].csv ?? Self.make(ci, model: model, evaluation: evaluation).csv }
+
+    func label(_ ci: Int) -> TemplateValue { all?[ci].label ?? Self.make(ci, model: model, evaluation: evaluation).label }
+
+    private static func company(_ ci: Int, model: Model, evaluation: Evaluation) -> Contact? {
+        model.contacts[ci].type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
+    }
+
+    private static func cells(_ ci: Int, model: Model, evaluation: Evaluation, _ e: (String) -> String) -> Cells {
+        let c = model.contacts[ci]
+        let company = company(ci, model: model, evaluation: evaluation)
+        return Cells(id: .text(e(c.id)), name: .text(e(c.name)), companyName: .text(e(company?.name ?? "")),
+                     type: .text(c.type.rawValue), salesperson: .text(e(c.values[.salesperson] ?? "")))
+    }
 
     private static func make(_ ci: Int, model: Model, evaluation: Evaluation) -> Row {
         let c = model.contacts[ci]
-        let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
-        let salesperson = c.values[.salesperson] ?? ""
-        func cells(_ e: (String) -> String) -> Cells {
-            Cells(id: .text(e(c.id)), name: .text(e(c.name)), companyName: .text(e(company?.name ?? "")),
-                  type: .text(c.type.rawValue), salesperson: .text(e(salesperson)))
-        }
+        let company = company(ci, model: model, evaluation: evaluation)
         let post = PostalAddress(of: c, company: company)
-        return Row(html: cells { $0 }, md: cells(MarkdownEscaping.cell),
-                   csv: CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(salesperson)),
+        return Row(html: cells(ci, model: model, evaluation: evaluation) { $0 },
+                   md: cells(ci, model: model, evaluation: evaluation, MarkdownEscaping.cell),
+                   csv: CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(c.values[.salesperson] ?? "")),
                    label: ["lines": .list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))])
     }
 
