@@ -134,6 +134,7 @@ public struct WorkspaceLoader: Sendable {
         // The watcher named the changes and the listing is the last read's: that read, with the
         // named files (and those read last time) read again, is this one; nothing else is looked at.
         if let cache, let changed, var raw = cache.lastRead, raw.listing == listing.generation {
+            cache.lastRead = nil  // the only other holder of its tables: they change in place
             let again = Set(changed.compactMap { listing.index[$0] }).union(raw.fresh).union(listing.links.compactMap { listing.index[$0] }).sorted()
             let reads = again.map(readOne)
             raw.fresh = []
