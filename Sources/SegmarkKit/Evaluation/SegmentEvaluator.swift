@@ -146,15 +146,14 @@ public struct SegmentEvaluator: Sendable {
                 continue
             case .contact:
                 guard cache.sets[key] != nil else { continue }
-                var set = ContactSet.all(n)
-                for (name, filter) in group.conditions {
-                    guard let condition = cache.sets[conditionKey(name, filter)] else {
-                        cache.sets[key] = nil
-                        break
-                    }
-                    set.formIntersection(condition)
+                let conditions = group.conditions.compactMap { cache.sets[conditionKey($0.0, $0.1)] }
+                guard conditions.count == group.conditions.count else {
+                    cache.sets[key] = nil  // made again when a segment needs it
+                    continue
                 }
-                if cache.sets[key] != nil { cache.sets[key] = set }
+                var set = ContactSet.all(n)
+                for condition in conditions { set.formIntersection(condition) }
+                cache.sets[key] = set
             case .mailingGroups, .jobResponsibilities, .industryGroups, .businessRelations, .profile, .interactions:
                 retest(key) { matcher.matches(group, $0, segmentMembers: nil) }
             }
