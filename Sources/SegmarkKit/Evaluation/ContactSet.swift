@@ -63,6 +63,21 @@ public struct ContactSet: Sendable, Equatable {
         return out
     }
 
+    /// The `n` smallest indices, ascending (all of them when there are fewer), without visiting the rest.
+    public func first(_ n: Int) -> [Int] {
+        var out: [Int] = []
+        guard n > 0 else { return out }
+        for (w, word) in words.enumerated() where word != 0 {
+            var bits = word
+            while bits != 0 {
+                out.append(w << 6 + bits.trailingZeroBitCount)
+                if out.count == n { return out }
+                bits &= bits - 1
+            }
+        }
+        return out
+    }
+
     @inline(__always) public func forEach(_ body: (Int) -> Void) {
         for (w, word) in words.enumerated() where word != 0 {
             var bits = word

@@ -6,7 +6,9 @@
 struct BuildState: Sendable {
     var inputs: String?
     var stat: String?
-    var pages: [String: Page] = [:]
+    /// Per page path; `pageOrder` is the order the file lists them in (the build's page order).
+    private(set) var pages: [String: Page] = [:]
+    private(set) var pageOrder: [String] = []
 
     struct Page: Sendable, Equatable {
         var signature: UInt64
@@ -17,14 +19,25 @@ struct BuildState: Sendable {
     init() {}
 
     init(_ bytes: [UInt8]) {
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            if line.hasPrefix("inputs ") { inputs = String(line.dropFirst(7)) }
-            else if line.hasPrefix("stat ") { stat = String(line.dropFirst(5)) }
-            else if line.hasPrefix("page ") {
-                let parts = line.dropFirst(5).split(separator: " ", maxSplits: 3)
-                guard parts.count == 4, let signature = UInt64(parts[0], radix: 16), let size = Int(parts[1]),
-                      let modified = Int64(parts[2]) else { continue }
-                pages[String(parts[3])] = Page(signature: signature, size: size, modified: modified)
+        RecordLines.forEach(bytes) { line in
+            let (key, rest) = RecordLines.field(line)
+            guard let rest else { return }
+            switch RecordLines.text(key) {
+            case "inputs": inputs = RecordLines.text(rest)
+            case "stat": stat = RecordLines.text(rest)
+            case "page":
+                let (sig, r1) = RecordLines.field(rest)
+                guard let r1 else { return }
+                let (size, r2) = RecordLines.field(r1)
+                guard let r2 else { return }
+                let (modified, path) = RecordLines.field(r2)
+                guard let path, !path.isEmpty, let signature = RecordLines.hex(sig), let size = RecordLines.integer(size),
+                      let modified = RecordLines.integer(modified) else { return }
+                let name = RecordLines.text(path)
+                if pages.updateValue(Page(signature: signature, size: Int(size), modified: modified), forKey: name) == nil {
+                    pageOrder.append(name)
+                }
+            default: return
             }
         }
     }
@@ -33,10 +46,22 @@ struct BuildState: Sendable {
         var text = ""
         if let inputs { text += "inputs \(inputs)\n" }
         if let stat { text += "stat \(stat)\n" }
-        for path in pages.keys.sorted(by: Text.codePointLess) {
+        var out = Array(text.utf8)
+        for path in pageOrder {
             let p = pages[path]!
-            text += "page \(String(p.signature, radix: 16)) \(p.size) \(p.modified) \(path)\n"
+            out.append(contentsOf: "page \(String(p.signature, radix: 16)) \(p.size) \(p.modified) ".utf8)
+            out.append(contentsOf: path.utf8)
+            out.append(0x0A)
         }
-        return Array(text.utf8)
+        return out
+    }
+
+    /// Replaces the pages with these, listed in this order (the order pages are built in is
+    /// fixed, so the file needs no sorting).
+    mutating func setPages(_ list: [(path: String, page: Page)]) {
+        pages = Dictionary(minimumCapacity: list.count)
+        pageOrder = []
+        pageOrder.reserveCapacity(list.count)
+        for (path, page) in list where pages.updateValue(page, forKey: path) == nil { pageOrder.append(path) }
     }
 }

@@ -143,7 +143,7 @@ public struct SiteBuilder {
                   let status = fs.status(outputDirectory + "/" + path) else { return false }
             return status.kind == .file && status.size == page.size && status.modified == page.modified
         }
-        var signatures: [(String, UInt64)] = []
+        var signatures: [(path: String, signature: UInt64, kept: Bool)] = []
         var rendered = 0
         do {
             try renderer.render(context: context.value, keep: keep, progress: options.progress) { path, signature, bytes in
@@ -153,17 +153,24 @@ public struct SiteBuilder {
                 } else {
                     try writer.keep(path)
                 }
-                signatures.append((path, signature))
+                signatures.append((path, signature, bytes == nil))
             }
             lap("render")
             // Output/ is about to change: the old fingerprint no longer describes it.
             try fileSystem.remove(statePath)
             let summary = try writer.commit()
-            state.pages = [:]
-            for (path, signature) in signatures where signature != 0 {
+            // A kept page is on disk as the last build left it (`keep` looked): its record stays.
+            var pages: [(path: String, page: BuildState.Page)] = []
+            pages.reserveCapacity(signatures.count)
+            for (path, signature, kept) in signatures where signature != 0 {
+                if kept, let page = previous.pages[path] {
+                    pages.append((path, page))
+                    continue
+                }
                 guard let status = fileSystem.status(outputDirectory + "/" + path), status.kind == .file else { continue }
-                state.pages[path] = BuildState.Page(signature: signature, size: status.size, modified: status.modified)
+                pages.append((path, BuildState.Page(signature: signature, size: status.size, modified: status.modified)))
             }
+            state.setPages(pages)
             try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")
             let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),

@@ -262,11 +262,12 @@ public struct PageContexts {
     /// The campaign's interaction entries, in evaluation order.
     func entryIndices(campaign ci: Int) -> [Int] { entryLists.get().byCampaign[Text.fold(model.campaigns[ci].id)] ?? [] }
 
+    /// The first 12 ids of a set and how many more (a sheet's batch row at L can name 50,000 contacts).
     func idList(_ set: ContactSet) -> String {
-        let ids = set.indices.map { model.contacts[$0].id }
-        if ids.isEmpty { return "none" }
-        if ids.count <= 12 { return ids.joined(separator: ", ") }
-        return ids.prefix(12).joined(separator: ", ") + " and \(ids.count - 12) more"
+        let shown = set.first(12).map { model.contacts[$0].id }
+        if shown.isEmpty { return "none" }
+        let more = shown.count < 12 ? 0 : set.count - 12
+        return shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
     }
 
     // MARK: campaign
@@ -314,15 +315,28 @@ public struct PageContexts {
         }
         ctx["figures"] = .list(figures)
         // Segments: those naming the campaign, then any other segment its entries came from.
-        var segmentIDs: [String] = model.segments.filter { $0.campaign.map { Text.fold($0.value) == Text.fold(c.id) } ?? false }.map(\.id)
-        for entry in entries { if let s = entry.segment, !segmentIDs.contains(where: { Text.fold($0) == Text.fold(s) }) { segmentIDs.append(s) } }
-        segmentIDs.sort { Text.codePointLess(Text.fold($0), Text.fold($1)) }
-        let noSegment = entries.contains { $0.segment == nil }
+        // A campaign at L has 100,000 entries naming a few segments: each distinct name is folded once.
+        var folded: [String: String] = [:]
+        func fold(_ s: String) -> String {
+            if let f = folded[s] { return f }
+            let f = Text.fold(s)
+            folded[s] = f
+            return f
+        }
+        var segmentIDs: [String] = model.segments.filter { $0.campaign.map { fold($0.value) == fold(c.id) } ?? false }.map(\.id)
+        var listed = Set(segmentIDs.map(fold))
         var bySegment: [String: [InteractionEntry]] = [:]
-        for entry in entries { if let s = entry.segment { bySegment[Text.fold(s), default: []].append(entry) } }
+        for entry in entries {
+            guard let s = entry.segment else { continue }
+            let f = fold(s)
+            if listed.insert(f).inserted { segmentIDs.append(s) }
+            bySegment[f, default: []].append(entry)
+        }
+        segmentIDs.sort { Text.codePointLess(fold($0), fold($1)) }
+        let noSegment = entries.contains { $0.segment == nil }
         var segmentRows: [TemplateValue] = segmentIDs.map { id in
-            let si = model.segmentIndex[Text.fold(id)]
-            let st = CampaignStatistics(bySegment[Text.fold(id)] ?? [])
+            let si = model.segmentIndex[fold(id)]
+            let st = CampaignStatistics(bySegment[fold(id)] ?? [])
             return ["id": .text(e(si.map { model.segments[$0].id } ?? id)), "description": .text(e(si.flatMap { model.segments[$0].description } ?? "")),
                     "link": .optional(si.map { "../segments/\(model.segments[$0].id).\(ext)" }),
                     "members": .text(si.flatMap { evaluation.results[$0]?.members.count }.map(String.init) ?? "—"),

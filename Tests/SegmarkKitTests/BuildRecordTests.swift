@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import SegmarkKit
+
+/// The records a build leaves in the output folder are read back exactly as written: a page
+/// whose record reads back wrong is rendered again on every build (slow, but silent).
+@Suite("Build records")
+struct BuildRecordTests {
+    @Test func stateReadsBackWhatWasWritten() {
+        var state = BuildState()
+        state.inputs = "00ff"
+        state.stat = "abcd"
+        // Modification times in nanoseconds have 19 digits; a path may hold spaces.
+        let pages: [(path: String, page: BuildState.Page)] = [
+            ("contacts/CT2.html", .init(signature: 0xFFFF_FFFF_FFFF_FFFF, size: 1234, modified: 1_764_498_000_123_456_789)),
+            ("segments/A B.md", .init(signature: 1, size: 0, modified: -5)),
+            ("index.html", .init(signature: 0x0123_4567_89AB_CDEF, size: 9, modified: Int64.max)),
+        ]
+        state.setPages(pages)
+        let back = BuildState(state.bytes)
+        #expect(back.inputs == "00ff")
+        #expect(back.stat == "abcd")
+        #expect(back.pageOrder == ["contacts/CT2.html", "segments/A B.md", "index.html"])
+        for (path, page) in pages { #expect(back.pages[path] == page, "\(path)") }
+        #expect(back.bytes == state.bytes)
+    }
+
+    @Test func damagedStateLinesProveNothing() {
+        let text = "page zz 1 2 a.html\npage 1 x 2 b.html\npage 1 2 99999999999999999999 c.html\npage 1 2 3\npage 1 2 3 d.html\nstat\n"
+        let state = BuildState(Array(text.utf8))
+        #expect(state.pageOrder == ["d.html"])
+        #expect(state.stat == nil)
+    }
+
+    @Test func manifestReadsBackInItsOrderAndDropsForgedHashes() throws {
+        let fs = LocalFileSystem()
+        let out = NSTemporaryDirectory() + "segmark-record-" + UUID().uuidString
+        try fs.createDirectory(out)
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let entries: [(path: String, hash: UInt64?)] = [("segments/B.html", 0xAB), ("index.html", nil), ("a b.md", 0xFFFF_FFFF_FFFF_FFFF)]
+        try fs.writeAtomically(OutputWriter.manifestBytes(entries) + Array("xyz\n0123456789abcdeg c.html\nsegments/B.html\n".utf8),
+                               to: out + "/" + OutputWriter.manifestName)
+        let read = OutputWriter(fileSystem: fs, directory: out).readManifest()
+        #expect(read.map(\.path) == ["segments/B.html", "index.html", "a b.md", "xyz", "0123456789abcdeg c.html"])
+        #expect(read.map(\.hash) == [0xAB, nil, 0xFFFF_FFFF_FFFF_FFFF, nil, nil])
+    }
+
+    @Test func safeRelativePathsAreThoseOfPlainParts() {
+        let safe = ["index.html", "contacts/CT1.html", "a/b/c.md", ".hidden", "...", "a/..b", "a/b..", "æ/ø.html", "a b/c"]
+        let unsafe = ["", "/etc/passwd", "../x", "a/../b", "a/./b", ".", "..", "a/", "a//b", "a/..", "a/.", "a\u{1}b", "a\nb", "a\u{7F}"]
+        for p in safe { #expect(OutputWriter.isSafeRelative(p), "\(p)") }
+        for p in unsafe { #expect(!OutputWriter.isSafeRelative(p), "\(p.debugDescription)") }
+    }
+}
