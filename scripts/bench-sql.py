@@ -21,29 +21,26 @@ try:
     os.chdir(folder)
     t = time.time()
     con.execute(open("schema.sql").read())
-    for table in ("contacts", "contact_values", "interaction_entries", "entry_values"):
+    for table in ("contacts", "contact_values", "interaction_entries"):
         con.execute("COPY %s FROM '%s.csv' (FORMAT csv, HEADER true)" % (table, table))
     load_s = time.time() - t
     n_entries = con.execute("SELECT max(entry_id) FROM interaction_entries").fetchone()[0] or 0
+    n_contacts = con.execute("SELECT max(contact_no) FROM contacts").fetchone()[0] or 0
     t = time.time()
     for k in range(1, factor):
         s = "'~%d'" % k
-        con.execute("INSERT INTO contacts SELECT contact_key || %s, contact_id || %s, type, name, company_id, company_number || %s, "
-                    "exclude_from_segments, salesperson, territory, country, language, address, address_2, city, post_code, county, email, "
-                    "phone, mobile, website, correspondence_type, created FROM contacts WHERE contact_key NOT LIKE '%%~%%'" % (s, s, s))
-        con.execute("INSERT INTO contact_values SELECT contact_key || %s, field, value, value_folded, value_number, value_date "
-                    "FROM contact_values WHERE contact_key NOT LIKE '%%~%%'" % s)
-        con.execute("INSERT INTO interaction_entries SELECT entry_id + %d, contact_key || %s, batch, entry_date, template, interaction_group, "
-                    "segment, campaign, campaign_target, campaign_response, evaluation, information_flow, initiated_by, correspondence_type, "
-                    "salesperson, cost, duration, attempt_failed, canceled, subject FROM interaction_entries WHERE entry_id <= %d"
-                    % (k * n_entries, s, n_entries))
-        con.execute("INSERT INTO entry_values SELECT entry_id + %d, field, value, value_folded, value_number, value_date "
-                    "FROM entry_values WHERE entry_id <= %d" % (k * n_entries, n_entries))
+        # New keys for the copies; every other column (the filter columns too) stays as it is.
+        con.execute("INSERT INTO contacts SELECT * REPLACE (contact_key || %s AS contact_key, contact_id || %s AS contact_id, "
+                    "company_number || %s AS company_number, contact_no + %d AS contact_no, company_no + %d AS company_no) FROM contacts WHERE contact_key NOT LIKE '%%~%%'" % (s, s, s, k * n_contacts, k * n_contacts))
+        con.execute("INSERT INTO contact_values SELECT * REPLACE (contact_key || %s AS contact_key, contact_no + %d AS contact_no) "
+                    "FROM contact_values WHERE contact_key NOT LIKE '%%~%%'" % (s, k * n_contacts))
+        con.execute("INSERT INTO interaction_entries SELECT * REPLACE (entry_id + %d AS entry_id, contact_key || %s AS contact_key, contact_no + %d AS contact_no) "
+                    "FROM interaction_entries WHERE entry_id <= %d" % (k * n_entries, s, k * n_contacts, n_entries))
     multiply_s = time.time() - t
     if os.environ.get("SQL_SORT") == "1":
         # Value tables clustered by field: DuckDB skips row groups whose field range misses the filter.
         t = time.time()
-        for table, key in (("contact_values", "field, value_folded, contact_key"), ("entry_values", "field, value_folded, entry_id")):
+        for table, key in (("contact_values", "field, value_folded, contact_key"),):
             con.execute("CREATE TABLE sorted_t AS SELECT * FROM %s ORDER BY %s" % (table, key))
             con.execute("DROP TABLE %s" % table)
             con.execute("ALTER TABLE sorted_t RENAME TO %s" % table)

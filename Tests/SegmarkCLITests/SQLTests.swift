@@ -48,8 +48,15 @@ struct SQLTests {
         let r = try CLI.run(["sql", "SM10004", "--dialect", "postgres", "--as-of", "2026-12-01"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("WITH\n"))
-        #expect(r.stdout.hasSuffix("SELECT c.contact_id AS contact_id\nFROM segment_3 s\nJOIN contacts c ON c.contact_key = s.contact_key\nORDER BY c.contact_key;\n"))
+        #expect(r.stdout.hasSuffix("SELECT c.contact_id AS contact_id\nFROM segment_3 s\nJOIN contacts c ON c.contact_no = s.contact_no\nORDER BY c.contact_key;\n"))
         #expect(r.stdout.contains("'2025-12-01'"), "-1Y resolved against the as-of date")
+        // A single-valued field is a predicate on its record's row, never a join (the typed
+        // columns cut the DuckDB run of every segment at 100,000 contacts by a third).
+        #expect(r.stdout.contains("FROM interaction_entries e WHERE e.contact_no = c.contact_no AND e.entry_date <= '2026-12-01' AND (e."))
+        #expect(!r.stdout.contains("entry_values"))
+        let first = try CLI.run(["sql", "SM10001", "--dialect", "sqlite", "--as-of", "2026-12-01"])
+        #expect(first.stdout.contains("(c.country__value IS NOT NULL AND ((COALESCE(c.country__folded = 'no', FALSE)) OR (COALESCE(c.country__folded = 'gb', FALSE))))"))
+        #expect(first.stdout.contains("v.contact_no = c.company_no AND v.field = 'business_relations'"), "codes stay rows, read through the company")
         #expect(try CLI.run(["sql", "SM10004", "--dialect", "oracle"]).status == 2)
         #expect(try CLI.run(["sql", "NOPE", "--dialect", "sqlite"]).stderr.hasPrefix("error: no segment 'NOPE'"))
     }
@@ -60,11 +67,11 @@ struct SQLTests {
         let r = try CLI.run(["export", "sql", dir, "--dialect", "sqlite"])
         #expect(r.status == 0, "\(r.stderr)")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(names == ["README.md", "contact_values.csv", "contacts.csv", "entry_values.csv", "interaction_entries.csv", "load.sql", "schema.sql", "segments.sql"])
+        #expect(names == ["README.md", "contact_values.csv", "contacts.csv", "interaction_entries.csv", "load.sql", "schema.sql", "segments.sql"])
         let views = try String(contentsOfFile: dir + "/segments.sql", encoding: .utf8)
         #expect(views.contains("CREATE VIEW segment_sm10001 AS\n"))
         let contacts = try String(contentsOfFile: dir + "/contacts.csv", encoding: .utf8)
-        #expect(contacts.contains("\r\nct100,CT100,company,Fjordkraft Detalj AS,,ct100,0,HR,OSL,NO,NOR,Karl Johans gate 12,,Oslo,0150,"), "values as written (R4)")
+        #expect(contacts.range(of: #"\r\nct100,[0-9]+,CT100,company,Fjordkraft Detalj AS,,ct100,[0-9]+,0,HR,OSL,NO,NOR,Karl Johans gate 12,,Oslo,0150,"#, options: .regularExpression) != nil, "values as written (R4)")
         let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
         #expect(readme.contains("## interaction_entries"))
     }
