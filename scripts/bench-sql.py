@@ -49,7 +49,8 @@ try:
     entries = con.execute("SELECT count(*) FROM interaction_entries").fetchone()[0]
     views = open("segments.sql").read()
     for statement in re.split(r";\n(?=DROP VIEW|CREATE VIEW|$)", views):
-        if statement.strip() and not statement.strip().startswith("--"):
+        statement = "\n".join(line for line in statement.split("\n") if not line.startswith("--"))
+        if statement.strip():
             con.execute(statement)
     names = [r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'segment_%' ORDER BY 1").fetchall()]
     t = time.time()

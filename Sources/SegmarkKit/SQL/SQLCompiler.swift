@@ -123,10 +123,13 @@ public struct SQLCompiler {
         return out
     }
 
-    /// The contacts of `set` and every contact sharing a company number with one of them (R35, R37).
+    /// The contacts of `set` and every contact sharing a company number with one of them (R35,
+    /// R37). A member with a company number shares it with itself, so the contacts sharing one
+    /// and the members without one are two disjoint parts: `UNION ALL`, no `OR` of `EXISTS`
+    /// (which made DuckDB mark every contact twice).
     func widened(_ set: String) -> String {
-        "SELECT c.contact_no FROM contacts c\nWHERE EXISTS (SELECT 1 FROM \(set) m WHERE m.contact_no = c.contact_no)\n"
-            + "   OR EXISTS (SELECT 1 FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no = c.company_no)"
+        "SELECT c.contact_no FROM contacts c\nWHERE EXISTS (SELECT 1 FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no = c.company_no)\n"
+            + "UNION ALL\nSELECT m.contact_no FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no IS NULL"
     }
 
     // MARK: groups
