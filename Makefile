@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null &&
 BIN := .build/release/segmark
 GEN := $(if $(wildcard ../shared/tools/gen-workspace.py),../shared/tools/gen-workspace.py,Tests/Fixtures/tools/gen-workspace.py)
 
-.PHONY: run test test-spark setup setup-engines build bench bench-sql bench-serve fuzz templates clean check
+.PHONY: run test test-spark setup setup-engines build bench bench-sql bench-spark bench-serve fuzz templates clean check
 
 run: setup build
 	$(BIN) build --root .
@@ -56,6 +56,12 @@ test-spark: setup build
 # ten times in SQL (1M contacts, 10M entries); see BENCHMARKS.md.
 bench-sql: setup build setup-engines
 	python3 scripts/bench-sql.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/L $${SQL_FACTOR:-10}
+
+# The same segments on Spark SQL (local[2], the tables as Parquet, multiplied SPARK_FACTOR
+# times): the time of every segment's count and the join operators of its plan.
+bench-spark: setup build
+	@python3 -c "import pyspark" 2>/dev/null || { echo "Installing pyspark from PyPI"; python3 -m pip install --quiet pyspark; }
+	python3 scripts/bench-spark.py $(BIN) $${BENCH_DIR:-/tmp/segmark-bench}/L $${SPARK_FACTOR:-1} $${SPARK_LIMIT:-0}
 
 # serve: from a file written to the changed page served, a contact's page after its name
 # changed and a segment's sheet after its description changed; at S (BENCH_SIZES="S L" for L).

@@ -92,16 +92,18 @@ public struct SQLCompiler {
                 var current = "\(this)_match"
                 // Without widening, the exclusion is one more predicate on the same row (no join).
                 let excludeHere = !step.ignoreExclusion && !step.expandCompanies && !step.allowRelatedCompanies
+                // Widened to companies and nothing more: the exclusion is applied while widening.
+                let excludeWidening = !step.ignoreExclusion && step.expandCompanies && !step.allowRelatedCompanies
                 out.append((current, "SELECT c.contact_no FROM contacts c\nWHERE \(groups)" + (excludeHere ? "\n  AND c.exclude_from_segments = 0" : "")))
                 if step.expandCompanies {
-                    out.append(("\(this)_expanded", widened(current)))
+                    out.append(("\(this)_expanded", widened(current, only: excludeWidening ? "c.exclude_from_segments = 0" : nil)))
                     current = "\(this)_expanded"
                 }
                 if step.allowRelatedCompanies {
                     out.append(("\(this)_related", "SELECT contact_no FROM \(current)\nUNION\nSELECT y.company_no FROM \(current) m JOIN contacts y ON y.contact_no = m.contact_no\nWHERE y.type = 'person' AND y.company_no IS NOT NULL"))
                     current = "\(this)_related"
                 }
-                if !step.ignoreExclusion && !excludeHere {
+                if !step.ignoreExclusion && !excludeHere && !excludeWidening {
                     out.append(("\(this)_allowed", "SELECT m.contact_no FROM \(current) m JOIN contacts c ON c.contact_no = m.contact_no\nWHERE c.exclude_from_segments = 0"))
                     current = "\(this)_allowed"
                 }
@@ -110,8 +112,7 @@ public struct SQLCompiler {
             case .reduce, .refine:
                 let keep = step.action == .refine
                 if step.entireCompanies {
-                    out.append(("\(this)_companies", widened(prev)))
-                    out.append(("\(this)_match", "SELECT c.contact_no FROM \(this)_companies t JOIN contacts c ON c.contact_no = t.contact_no\nWHERE \(groups)"))
+                    out.append(("\(this)_match", widened(prev, only: "(\(groups))")))
                     out.append(("\(this)_widened", widened("\(this)_match")))
                     out.append((this, "SELECT p.contact_no FROM \(prev) p\nWHERE \(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM \(this)_widened x WHERE x.contact_no = p.contact_no)"))
                 } else {
@@ -127,9 +128,12 @@ public struct SQLCompiler {
     /// R37). A member with a company number shares it with itself, so the contacts sharing one
     /// and the members without one are two disjoint parts: `UNION ALL`, no `OR` of `EXISTS`
     /// (which made DuckDB mark every contact twice).
-    func widened(_ set: String) -> String {
-        "SELECT c.contact_no FROM contacts c\nWHERE EXISTS (SELECT 1 FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no = c.company_no)\n"
-            + "UNION ALL\nSELECT m.contact_no FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no IS NULL"
+    /// With `only`, a condition on the contact's row (alias `c`) applied on the way: the
+    /// exclusion, or a step's groups (no join after).
+    func widened(_ set: String, only: String? = nil) -> String {
+        let extra = only.map { " AND \($0)" } ?? ""
+        return "SELECT c.contact_no FROM contacts c\nWHERE EXISTS (SELECT 1 FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no = c.company_no)"
+            + extra + "\nUNION ALL\nSELECT c.contact_no FROM \(set) m JOIN contacts c ON c.contact_no = m.contact_no WHERE c.company_no IS NULL" + extra
     }
 
     // MARK: groups
