@@ -42,8 +42,9 @@ public struct PageContexts {
         entryLists = Lazy {
             var byCampaign: [String: [Int]] = [:]
             var byBatch = [[Int]](repeating: [], count: model.batches.count)
+            var fold = FoldMemo()
             for (i, e) in evaluation.entries.enumerated() {
-                if let c = e.campaign { byCampaign[Text.fold(c), default: []].append(i) }
+                if let c = e.campaign { byCampaign[fold(c), default: []].append(i) }
                 byBatch[e.batch].append(i)
             }
             return (byCampaign, byBatch)
@@ -315,16 +316,9 @@ public struct PageContexts {
         }
         ctx["figures"] = .list(figures)
         // Segments: those naming the campaign, then any other segment its entries came from.
-        // A campaign at L has 100,000 entries naming a few segments: each distinct name is folded once.
-        var folded: [String: String] = [:]
-        func fold(_ s: String) -> String {
-            if let f = folded[s] { return f }
-            let f = Text.fold(s)
-            folded[s] = f
-            return f
-        }
+        var fold = FoldMemo()
         var segmentIDs: [String] = model.segments.filter { $0.campaign.map { fold($0.value) == fold(c.id) } ?? false }.map(\.id)
-        var listed = Set(segmentIDs.map(fold))
+        var listed = Set(segmentIDs.map { fold($0) })
         var bySegment: [String: [InteractionEntry]] = [:]
         for entry in entries {
             guard let s = entry.segment else { continue }

@@ -118,14 +118,12 @@ struct PageSignatures: Sendable {
             f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
         }
         f.combine(0xFFFF)
-        var segmentOf: [String: Int?] = [:]  // each distinct segment name an entry gives, looked up once
+        var fold = FoldMemo()
         for ei in entries {
             let entry = evaluation.entries[ei]
             f.combine(batchFile[entry.batch])
             f.combine(contact[entry.contact])
-            if let s = entry.segment {
-                if segmentOf[s] == nil { segmentOf[s] = .some(model.segmentIndex[Text.fold(s)]) }
-                guard let si = segmentOf[s]! else { continue }
+            if let s = entry.segment, let si = model.segmentIndex[fold(s)] {
                 f.combine(segmentFile[si])
                 f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
             }

@@ -173,3 +173,16 @@ public enum Number {
         return NSDecimalNumber(decimal: v).stringValue
     }
 }
+
+/// `Text.fold` remembered per distinct text: a campaign's 100,000 entries name a few segments,
+/// and each name is folded once.
+struct FoldMemo {
+    private var folded: [String: String] = [:]
+
+    mutating func callAsFunction(_ s: String) -> String {
+        if let f = folded[s] { return f }
+        let f = Text.fold(s)
+        folded[s] = f
+        return f
+    }
+}
