@@ -50,7 +50,8 @@ try:
                 if table == "contacts":
                     df = df.withColumn("contact_id", F.concat(F.col("contact_id"), F.lit(sfx))) \
                            .withColumn("company_number", F.concat(F.col("company_number"), F.lit(sfx))) \
-                           .withColumn("company_no", F.col("company_no") + k * contacts_n)
+                           .withColumn("company_no", F.col("company_no") + k * contacts_n) \
+                           .withColumn("company_group", F.col("company_group") + k * contacts_n)
                 if table == "interaction_entries":
                     df = df.withColumn("entry_id", F.col("entry_id") + k * entries_n)
             copies.append(df)

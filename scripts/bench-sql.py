@@ -31,7 +31,7 @@ try:
         s = "'~%d'" % k
         # New keys for the copies; every other column (the filter columns too) stays as it is.
         con.execute("INSERT INTO contacts SELECT * REPLACE (contact_key || %s AS contact_key, contact_id || %s AS contact_id, "
-                    "company_number || %s AS company_number, contact_no + %d AS contact_no, company_no + %d AS company_no) FROM contacts WHERE contact_key NOT LIKE '%%~%%'" % (s, s, s, k * n_contacts, k * n_contacts))
+                    "company_number || %s AS company_number, contact_no + %d AS contact_no, company_no + %d AS company_no, company_group + %d AS company_group) FROM contacts WHERE contact_key NOT LIKE '%%~%%'" % (s, s, s, k * n_contacts, k * n_contacts, k * n_contacts))
         con.execute("INSERT INTO contact_values SELECT * REPLACE (contact_key || %s AS contact_key, contact_no + %d AS contact_no) "
                     "FROM contact_values WHERE contact_key NOT LIKE '%%~%%'" % (s, k * n_contacts))
         con.execute("INSERT INTO interaction_entries SELECT * REPLACE (entry_id + %d AS entry_id, contact_key || %s AS contact_key, contact_no + %d AS contact_no) "

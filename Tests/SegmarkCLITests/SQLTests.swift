@@ -57,6 +57,11 @@ struct SQLTests {
         let first = try CLI.run(["sql", "SM10001", "--dialect", "sqlite", "--as-of", "2026-12-01"])
         #expect(first.stdout.contains("(c.country__value IS NOT NULL AND ((COALESCE(c.country__folded = 'no', FALSE)) OR (COALESCE(c.country__folded = 'gb', FALSE))))"))
         #expect(first.stdout.contains("v.contact_no = c.company_no AND v.field = 'business_relations'"), "codes stay rows, read through the company")
+        // Widening to companies is one semi-join on a column: no step is read twice (Spark copies a CTE into each reader).
+        #expect(first.stdout.contains("SELECT w.contact_no FROM contacts w\n  WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.company_group = w.company_group AND ("))
+        #expect(!first.stdout.contains("UNION ALL"))
+        let entire = try CLI.run(["sql", "SM10002", "--dialect", "spark", "--as-of", "2026-12-01"]).stdout
+        #expect(entire.contains("segment_1_step2 AS (\n  SELECT p.contact_no FROM segment_1_step1 p JOIN contacts w ON w.contact_no = p.contact_no\n  WHERE EXISTS (SELECT 1 FROM contacts c WHERE c.company_group = w.company_group AND ("))
         #expect(try CLI.run(["sql", "SM10004", "--dialect", "oracle"]).status == 2)
         #expect(try CLI.run(["sql", "NOPE", "--dialect", "sqlite"]).stderr.hasPrefix("error: no segment 'NOPE'"))
     }
@@ -71,7 +76,7 @@ struct SQLTests {
         let views = try String(contentsOfFile: dir + "/segments.sql", encoding: .utf8)
         #expect(views.contains("CREATE VIEW segment_sm10001 AS\n"))
         let contacts = try String(contentsOfFile: dir + "/contacts.csv", encoding: .utf8)
-        #expect(contacts.range(of: #"\r\nct100,[0-9]+,CT100,company,Fjordkraft Detalj AS,,ct100,[0-9]+,0,HR,OSL,NO,NOR,Karl Johans gate 12,,Oslo,0150,"#, options: .regularExpression) != nil, "values as written (R4)")
+        #expect(contacts.range(of: #"\r\nct100,[0-9]+,CT100,company,Fjordkraft Detalj AS,,ct100,([0-9]+),\1,0,HR,OSL,NO,NOR,Karl Johans gate 12,,Oslo,0150,"#, options: .regularExpression) != nil, "values as written (R4)")
         let readme = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
         #expect(readme.contains("## interaction_entries"))
     }

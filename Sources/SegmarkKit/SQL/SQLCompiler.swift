@@ -94,10 +94,13 @@ public struct SQLCompiler {
                 let excludeHere = !step.ignoreExclusion && !step.expandCompanies && !step.allowRelatedCompanies
                 // Widened to companies and nothing more: the exclusion is applied while widening.
                 let excludeWidening = !step.ignoreExclusion && step.expandCompanies && !step.allowRelatedCompanies
-                out.append((current, "SELECT c.contact_no FROM contacts c\nWHERE \(groups)" + (excludeHere ? "\n  AND c.exclude_from_segments = 0" : "")))
                 if step.expandCompanies {
-                    out.append(("\(this)_expanded", widened(current, only: excludeWidening ? "c.exclude_from_segments = 0" : nil)))
+                    // The matches widened to their companies, in one pass: every contact whose
+                    // company group has a contact that matches (R35).
                     current = "\(this)_expanded"
+                    out.append((current, companiesWith(groups) + (excludeWidening ? "\n  AND w.exclude_from_segments = 0" : "")))
+                } else {
+                    out.append((current, "SELECT c.contact_no FROM contacts c\nWHERE \(groups)" + (excludeHere ? "\n  AND c.exclude_from_segments = 0" : "")))
                 }
                 if step.allowRelatedCompanies {
                     out.append(("\(this)_related", "SELECT contact_no FROM \(current)\nUNION\nSELECT y.company_no FROM \(current) m JOIN contacts y ON y.contact_no = m.contact_no\nWHERE y.type = 'person' AND y.company_no IS NOT NULL"))
@@ -112,9 +115,9 @@ public struct SQLCompiler {
             case .reduce, .refine:
                 let keep = step.action == .refine
                 if step.entireCompanies {
-                    out.append(("\(this)_match", widened(prev, only: "(\(groups))")))
-                    out.append(("\(this)_widened", widened("\(this)_match")))
-                    out.append((this, "SELECT p.contact_no FROM \(prev) p\nWHERE \(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM \(this)_widened x WHERE x.contact_no = p.contact_no)"))
+                    // R37: a member is in X when a contact of its company group matches (that
+                    // contact is in T, since the member is): one read of the members.
+                    out.append((this, "SELECT p.contact_no FROM \(prev) p JOIN contacts w ON w.contact_no = p.contact_no\nWHERE \(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM contacts c WHERE c.company_group = w.company_group AND (\(groups)))"))
                 } else {
                     out.append((this, "SELECT c.contact_no FROM \(prev) p JOIN contacts c ON c.contact_no = p.contact_no\nWHERE \(keep ? "" : "NOT ")(\(groups))"))
                 }
@@ -124,16 +127,13 @@ public struct SQLCompiler {
         return out
     }
 
-    /// The contacts of `set` and every contact sharing a company number with one of them (R35,
-    /// R37). A member with a company number shares it with itself, so the contacts sharing one
-    /// and the members without one are two disjoint parts: `UNION ALL`, no `OR` of `EXISTS`
-    /// (which made DuckDB mark every contact twice).
-    /// With `only`, a condition on the contact's row (alias `c`) applied on the way: the
-    /// exclusion, or a step's groups (no join after).
-    func widened(_ set: String, only: String? = nil) -> String {
-        let extra = only.map { " AND \($0)" } ?? ""
-        return "SELECT c.contact_no FROM contacts c\nWHERE EXISTS (SELECT 1 FROM \(set) m JOIN contacts y ON y.contact_no = m.contact_no WHERE y.company_no = c.company_no)"
-            + extra + "\nUNION ALL\nSELECT c.contact_no FROM \(set) m JOIN contacts c ON c.contact_no = m.contact_no WHERE c.company_no IS NULL" + extra
+    /// Every contact (alias `w`) sharing a company group with a contact (alias `c`) that meets
+    /// `condition`: the company and all its persons for a match with a company number, the
+    /// contact alone for one without (R35, R37). `company_group` is the company's `contact_no`
+    /// or the contact's own, so this is one semi-join on a plain column in every engine; it
+    /// reads no step, so no step is read twice (Spark copies a CTE into every reader).
+    func companiesWith(_ condition: String) -> String {
+        "SELECT w.contact_no FROM contacts w\nWHERE EXISTS (SELECT 1 FROM contacts c WHERE c.company_group = w.company_group AND (\(condition)))"
     }
 
     // MARK: groups

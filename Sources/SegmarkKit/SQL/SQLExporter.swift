@@ -113,7 +113,7 @@ public struct SQLExporter {
         for (i, c) in model.contacts.enumerated() {
             let v = { (f: ContactField) in c.values[f] ?? "" }
             contacts.append([key(i), number(i), c.id, c.type.rawValue, c.name, c.company?.value ?? "", facts.companyNumber[i].map(key) ?? "",
-                             facts.companyNumber[i].map(number) ?? "", c.excludeFromSegments ? "1" : "0"] + SQLSchema.contactFields.map { $0 == .created ? (c.created?.description ?? "") : v($0) }
+                             facts.companyNumber[i].map(number) ?? "", number(facts.companyNumber[i] ?? i), c.excludeFromSegments ? "1" : "0"] + SQLSchema.contactFields.map { $0 == .created ? (c.created?.description ?? "") : v($0) }
                             + columns.flatMap { Self.filterCells($0.value(i), $0.type) })
             var rows: [(String, FieldValue)] = c.fields.map { ("fields." + $0.name, FieldValue($0.value)) }
             for (kind, codes) in [("industry_groups", c.industryGroups), ("business_relations", c.businessRelations),

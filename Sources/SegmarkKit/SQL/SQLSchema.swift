@@ -64,6 +64,7 @@ public enum SQLSchema {
                         c("company_id", .text, "a person's `company`, as written"),
                         c("company_number", .text, "BC's Company No.: a company's own key, a person's company's key (when that company exists), else empty"),
                         c("company_no", .integer, "the `contact_no` of that company, else empty"),
+                        c("company_group", .integer, "`company_no` when there is one, else the contact's own `contact_no`: the contacts sharing a company number share it, a contact without one has it alone (widening to companies is one join on it)"),
                         c("exclude_from_segments", .integer, "1 when the contact is excluded from segments, else 0")]
                 + contactFields.map { c($0.rawValue, .text, "as written") }
                 + contactFilterFields.flatMap { filterColumns($0.name, $0.type) }),
