@@ -19,7 +19,7 @@ try:
     subprocess.run([binary, "export", "sql", folder, "--dialect", "spark", "--root", root], check=True, capture_output=True)
     os.chdir(folder)
     spark = (SparkSession.builder.master("local[2]").appName("segmark-bench-spark")
-             .config("spark.ui.enabled", "false").config("spark.driver.memory", "3g")
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").config("spark.driver.memory", "3g")
              .config("spark.sql.shuffle.partitions", "8").config("spark.sql.catalogImplementation", "in-memory").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
 

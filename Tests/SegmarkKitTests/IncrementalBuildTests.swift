@@ -61,4 +61,36 @@ struct IncrementalBuildTests {
         #expect(rendered * 5 < all, "\(rendered) of \(all)")
         #expect(second.summary.changed >= 1)
     }
+
+    /// What an edit of a contact's file reaches: its own page, and a campaign page only when
+    /// the page lists the contact among its responses (the rest of it is figures) — else a
+    /// contact in a campaign would re-render every campaign page at 1,000,000 entries.
+    @Test func aContactsFileReachesACampaignPageOnlyThroughItsResponses() throws {
+        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 7)
+        defer { try? fm.removeItem(atPath: root) }
+        let asOf = Day("2026-12-01")!
+        func signatures() -> (campaigns: [UInt64], contacts: [UInt64]) {
+            let model = WorkspaceLoader(fileSystem: LocalFileSystem()).load(root: root).model
+            let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
+            let signatures = PageSignatures(model: model, evaluation: evaluation, global: 1)
+            let contexts = PageContexts(model: model, evaluation: evaluation, formats: [.html])
+            return (model.campaigns.indices.map { signatures.campaignPage($0, model: model, evaluation: evaluation, entries: contexts.entryIndices(campaign: $0)) },
+                    model.contacts.indices.map { signatures.contactPage($0, evaluation: evaluation) })
+        }
+        let model = WorkspaceLoader(fileSystem: LocalFileSystem()).load(root: root).model
+        let entries = SegmentEvaluator(model: model, asOf: asOf).evaluate().entries
+        let responds = { (ci: Int) in entries.contains { $0.contact == ci && $0.campaignResponse && !$0.canceled } }
+        // A contact with entries in a campaign and no response, then one that responded.
+        let quiet = try #require(entries.first { $0.campaign != nil && !responds($0.contact) }?.contact)
+        let responder = try #require(entries.first { $0.campaign != nil && responds($0.contact) }?.contact)
+        let before = signatures()
+        try edit(root + "/" + model.contacts[quiet].path) { RandomEdits.replaceLine($0, key: "email", with: "someone.else@example.com") }
+        let afterQuiet = signatures()
+        #expect(!before.campaigns.isEmpty)
+        #expect(afterQuiet.campaigns == before.campaigns)
+        #expect(afterQuiet.contacts[quiet] != before.contacts[quiet])
+        try edit(root + "/" + model.contacts[responder].path) { RandomEdits.replaceLine($0, key: "name", with: "Someone Else") }
+        let afterResponder = signatures()
+        #expect(afterResponder.campaigns != afterQuiet.campaigns)
+    }
 }

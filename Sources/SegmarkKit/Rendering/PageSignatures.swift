@@ -122,7 +122,11 @@ struct PageSignatures: Sendable {
         for ei in entries {
             let entry = evaluation.entries[ei]
             f.combine(batchFile[entry.batch])
-            f.combine(contact[entry.contact])
+            // Which contact (distinct counts), and its file only where the page shows the
+            // contact: in the list of responses. Editing any other contact leaves the page as it
+            // is (a campaign can have a million entries and a handful of responses).
+            f.combine(UInt64(entry.contact))
+            if entry.campaignResponse && !entry.canceled { f.combine(contact[entry.contact]) }
             if let s = entry.segment, let si = model.segmentIndex[fold(s)] {
                 f.combine(segmentFile[si])
                 f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
