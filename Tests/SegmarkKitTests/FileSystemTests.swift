@@ -26,4 +26,28 @@ struct FileSystemTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/elsewhere.md"))
         #expect(listing(dir) == ["A.md", "B.md"])
     }
+
+    /// The looks an incremental build makes at the pages it keeps, a folder at a time: the
+    /// same answers as one `lstat` a path, never through a symbolic link (not a linked folder,
+    /// not a linked name, not a name with a `/` that would reach into another folder).
+    @Test func statusesInAFolderAnswerAsLstatAndFollowNoLink() throws {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/pages/sub", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let fs = LocalFileSystem()
+        try fs.writeAtomically(Array("page\n".utf8), to: dir + "/pages/a.html")
+        try fs.writeAtomically(Array("x\n".utf8), to: dir + "/pages/sub/b.html")
+        try fm.createSymbolicLink(atPath: dir + "/pages/link.html", withDestinationPath: dir + "/pages/a.html")
+        try fm.createSymbolicLink(atPath: dir + "/linked", withDestinationPath: dir + "/pages")
+        let names = ["a.html", "link.html", "sub", "gone.html", "sub/b.html", "", "..", "."]
+        let got = fs.statuses(in: dir + "/pages", names: names)
+        #expect(got.count == names.count)
+        #expect(got[0] == fs.status(dir + "/pages/a.html") && got[0]?.kind == .file && got[0]?.size == 5)
+        #expect(got[1]?.kind == .symlink)
+        #expect(got[2]?.kind == .directory)
+        #expect(got[3] == nil && got[4] == nil && got[5] == nil)
+        #expect(fs.statuses(in: dir + "/linked", names: ["a.html"]) == [nil], "a linked folder is not opened")
+        #expect(fs.statuses(in: dir + "/nowhere", names: ["a.html", "b"]) == [nil, nil])
+    }
 }

@@ -24,6 +24,9 @@ public protocol FileSystem: Sendable {
     func modificationTime(_ path: String) -> Int64?
     /// The size in bytes, when known without reading the file.
     func fileSize(_ path: String) -> Int?
+    /// The status of each name (a plain name, no `/`) in one folder, nil where there is none;
+    /// all nil when the folder cannot be opened or is a symbolic link.
+    func statuses(in directory: String, names: [String]) -> [FileStatus?]
 }
 
 /// What one `lstat` tells about a path (a symbolic link is reported as such, never followed).
@@ -45,6 +48,11 @@ extension FileSystem {
     public func status(_ path: String) -> FileStatus? {
         guard let kind = kind(of: path) else { return nil }
         return FileStatus(kind: kind, size: fileSize(path) ?? -1, modified: modificationTime(path) ?? -1)
+    }
+
+    public func statuses(in directory: String, names: [String]) -> [FileStatus?] {
+        guard kind(of: directory) == .directory else { return names.map { _ in nil } }
+        return names.map { status(directory + "/" + $0) }
     }
 }
 
@@ -257,6 +265,24 @@ public struct LocalFileSystem: FileSystem {
     public func status(_ path: String) -> FileStatus? {
         var st = stat()
         guard lstat(path, &st) == 0 else { return nil }
+        return Self.status(st)
+    }
+
+    /// The folder is opened once (never through a symbolic link) and each name looked up in it:
+    /// the path up to the folder is walked once, not once a name (an incremental build looks
+    /// at every page it keeps, 784,000 at L).
+    public func statuses(in directory: String, names: [String]) -> [FileStatus?] {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return names.map { _ in nil } }
+        defer { close(fd) }
+        return names.map { name in
+            var st = stat()
+            guard !name.isEmpty, !name.utf8.contains(0x2F), fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+            return Self.status(st)
+        }
+    }
+
+    static func status(_ st: stat) -> FileStatus {
         let kind: FileKind
         switch st.st_mode & S_IFMT {
         case S_IFDIR: kind = .directory
