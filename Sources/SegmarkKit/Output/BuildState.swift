@@ -6,9 +6,19 @@
 struct BuildState: Sendable {
     var inputs: String?
     var stat: String?
-    /// Per page path; `pageOrder` is the order the file lists them in (the build's page order).
-    private(set) var pages: [String: Page] = [:]
-    private(set) var pageOrder: [String] = []
+    /// Per page, in the order the file lists them (the build's page order). Kept as a list, not
+    /// a table by path: at L it has 784,692 entries, and a build looks each up once at most.
+    /// A path listed twice (a damaged file) counts with its last record, at its first place.
+    private(set) var records: [(path: String, page: Page)] = []
+
+    /// Each page's record by path (the last one where a path is listed twice).
+    var pages: [String: Page] { Dictionary(records.map { ($0.path, $0.page) }, uniquingKeysWith: { _, last in last }) }
+
+    /// The paths in the order the file lists them, each once.
+    var pageOrder: [String] {
+        var seen = Set<String>()
+        return records.map(\.path).filter { seen.insert($0).inserted }
+    }
 
     struct Page: Sendable, Equatable {
         var signature: UInt64
@@ -33,10 +43,7 @@ struct BuildState: Sendable {
                 let (modified, path) = RecordLines.field(r2)
                 guard let path, !path.isEmpty, let signature = RecordLines.hex(sig), let size = RecordLines.integer(size),
                       let modified = RecordLines.integer(modified) else { return }
-                let name = RecordLines.text(path)
-                if pages.updateValue(Page(signature: signature, size: Int(size), modified: modified), forKey: name) == nil {
-                    pageOrder.append(name)
-                }
+                records.append((RecordLines.text(path), Page(signature: signature, size: Int(size), modified: modified)))
             default: return
             }
         }
@@ -47,8 +54,7 @@ struct BuildState: Sendable {
         if let inputs { text += "inputs \(inputs)\n" }
         if let stat { text += "stat \(stat)\n" }
         var out = Array(text.utf8)
-        for path in pageOrder {
-            let p = pages[path]!
+        for (path, p) in records {
             out.append(contentsOf: "page \(String(p.signature, radix: 16)) \(p.size) \(p.modified) ".utf8)
             out.append(contentsOf: path.utf8)
             out.append(0x0A)
@@ -58,10 +64,5 @@ struct BuildState: Sendable {
 
     /// Replaces the pages with these, listed in this order (the order pages are built in is
     /// fixed, so the file needs no sorting).
-    mutating func setPages(_ list: [(path: String, page: Page)]) {
-        pages = Dictionary(minimumCapacity: list.count)
-        pageOrder = []
-        pageOrder.reserveCapacity(list.count)
-        for (path, page) in list where pages.updateValue(page, forKey: path) == nil { pageOrder.append(path) }
-    }
+    mutating func setPages(_ list: [(path: String, page: Page)]) { records = list }
 }

@@ -50,11 +50,9 @@ public final class OutputWriter {
         staged.append(path)
     }
 
-    /// Keeps a file the last build wrote, unchanged (its inputs did not change).
-    public func keep(_ path: String) throws {
-        guard let hash = previousHashes[path] else {
-            throw Confinement.Violation(message: "internal error: \(path) was kept but the output record does not list it")
-        }
+    /// Keeps a file the last build wrote, unchanged (its inputs did not change), with the hash
+    /// `recordedHashes()` gives for it.
+    public func keep(_ path: String, hash: UInt64) throws {
         try checkFolders(of: path)
         produced.append((path, hash))
     }
@@ -62,10 +60,18 @@ public final class OutputWriter {
     /// Path → hash of every file the output record lists with a valid hash.
     public func recordedHashes() -> [String: UInt64] { previousHashes }
 
-    private lazy var previousHashes: [String: UInt64] = {
-        var out: [String: UInt64] = Dictionary(minimumCapacity: previousRecord.count)
-        for (path, hash) in previousRecord { if let hash, Self.isSafeRelative(path) { out[path] = hash } }
-        return out
+    private lazy var previousHashes: [String: UInt64] = previousIndex.hashes
+
+    /// The record's paths that have no valid hash or are not plain relative paths (rare).
+    private lazy var previousUnhashed: Set<String> = previousIndex.unhashed
+
+    private lazy var previousIndex: (hashes: [String: UInt64], unhashed: Set<String>) = {
+        var hashes: [String: UInt64] = Dictionary(minimumCapacity: previousRecord.count)
+        var unhashed = Set<String>()
+        for (path, hash) in previousRecord {
+            if let hash, Self.isSafeRelative(path) { hashes[path] = hash } else { unhashed.insert(path) }
+        }
+        return (hashes, unhashed)
     }()
 
     /// The record as the last build left it, read once.
@@ -78,8 +84,7 @@ public final class OutputWriter {
         let hashes = Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
         // Before any file moves, record both the old and the new files: a build killed in the
         // middle leaves nothing the next build does not know it may remove.
-        let known = Set(previous.map(\.path))
-        let newFiles = staged.filter { !known.contains($0) }
+        let newFiles = staged.filter { previousHashes[$0] == nil && !previousUnhashed.contains($0) }
         if !newFiles.isEmpty {
             let union = previous + newFiles.map { ($0, Optional(hashes[$0]!)) }
             try fileSystem.writeAtomically(Self.manifestBytes(union), to: manifestPath)
