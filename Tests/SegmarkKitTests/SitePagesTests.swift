@@ -66,4 +66,14 @@ struct SitePagesTests {
             #expect(pages.ref(for: path) == nil, "\(path)")
         }
     }
+
+    /// An e-mail draft is named by its contact's id, made safe where Windows refuses a name.
+    @Test func draftNamesAvoidWindowsDeviceNames() {
+        let cases: [(String, String)] = [
+            ("CT000123", "CT000123"), ("CON", "CON_"), ("con", "con_"), ("Nul.txt", "Nul.txt_"), ("aux.tar.gz", "aux.tar.gz_"),
+            ("COM1", "COM1_"), ("lpt9.x", "lpt9.x_"), ("COM¹", "COM¹_"), ("COMX", "COMX"), ("CONS", "CONS"), ("CO", "CO"),
+            ("PRN-1", "PRN-1"), ("a.", "a._"), ("CT.", "CT._"), ("ÆON", "ÆON"), ("LPT", "LPT"),
+        ]
+        for (id, name) in cases { #expect(BatchPages.safeName(id) == name, "\(id)") }
+    }
 }

@@ -41,12 +41,20 @@ struct BatchPages {
     /// `.`, `_` and `-`; Windows also refuses device names (`CON`, `nul.txt`, `COM1`) and a
     /// name ending in a dot, which get a `_`.
     static func safeName(_ id: String) -> String {
+        if id.hasSuffix(".") { return id + "_" }
+        // Named once per e-mail draft (570,000 at L): an ASCII id whose part before any dot is
+        // not three or four characters long is no device name.
+        let utf8 = id.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            let length = utf8.firstIndex(of: 0x2E).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? utf8.count
+            if length != 3 && length != 4 { return id }
+        }
         let base = id.split(separator: ".", maxSplits: 1).first.map { $0.uppercased() } ?? ""
-        let devices: Set<String> = ["CON", "PRN", "AUX", "NUL"]
         let numbered = (base.hasPrefix("COM") || base.hasPrefix("LPT")) && base.count == 4 && base.last!.isNumber
-        if devices.contains(base) || numbered || id.hasSuffix(".") { return id + "_" }
-        return id
+        return deviceNames.contains(base) || numbered ? id + "_" : id
     }
+
+    static let deviceNames: Set<String> = ["CON", "PRN", "AUX", "NUL"]
 
     static func mailPath(_ batch: String, _ contact: String) -> String { "interactions/\(batch)-mail/\(safeName(contact)).eml" }
 

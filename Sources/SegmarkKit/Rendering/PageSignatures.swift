@@ -118,7 +118,10 @@ struct PageSignatures: Sendable {
             f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
         }
         f.combine(0xFFFF)
+        // An entry's segment is its batch's: looked up once a run of entries of one batch.
         var fold = FoldMemo()
+        var lastBatch = -1
+        var segment: Int?
         for ei in entries {
             let entry = evaluation.entries[ei]
             f.combine(batchFile[entry.batch])
@@ -127,7 +130,11 @@ struct PageSignatures: Sendable {
             // is (a campaign can have a million entries and a handful of responses).
             f.combine(UInt64(entry.contact))
             if entry.campaignResponse && !entry.canceled { f.combine(contact[entry.contact]) }
-            if let s = entry.segment, let si = model.segmentIndex[fold(s)] {
+            if entry.batch != lastBatch {
+                lastBatch = entry.batch
+                segment = entry.segment.flatMap { model.segmentIndex[fold($0)] }
+            }
+            if let si = segment {
                 f.combine(segmentFile[si])
                 f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
             }
