@@ -121,22 +121,26 @@ struct PageSignatures: Sendable {
         // An entry's segment is its batch's: looked up once a run of entries of one batch.
         var fold = FoldMemo()
         var lastBatch = -1
-        var segment: Int?
-        for ei in entries {
-            let entry = evaluation.entries[ei]
-            f.combine(batchFile[entry.batch])
-            // Which contact (distinct counts), and its file only where the page shows the
-            // contact: in the list of responses. Editing any other contact leaves the page as it
-            // is (a campaign can have a million entries and a handful of responses).
-            f.combine(UInt64(entry.contact))
-            if entry.campaignResponse && !entry.canceled { f.combine(contact[entry.contact]) }
-            if entry.batch != lastBatch {
-                lastBatch = entry.batch
-                segment = entry.segment.flatMap { model.segmentIndex[fold($0)] }
-            }
-            if let si = segment {
-                f.combine(segmentFile[si])
-                f.combine(UInt64(evaluation.results[si]?.members.count ?? 0))
+        var segment: (file: UInt64, members: UInt64)?
+        evaluation.entries.withUnsafeBufferPointer { all in
+            for ei in entries {
+                let entry = all[ei]
+                f.combine(batchFile[entry.batch])
+                // Which contact (distinct counts), and its file only where the page shows the
+                // contact: in the list of responses. Editing any other contact leaves the page as
+                // it is (a campaign can have a million entries and a handful of responses).
+                f.combine(UInt64(entry.contact))
+                if entry.campaignResponse && !entry.canceled { f.combine(contact[entry.contact]) }
+                if entry.batch != lastBatch {
+                    lastBatch = entry.batch
+                    segment = entry.segment.flatMap { model.segmentIndex[fold($0)] }.map { si in
+                        (segmentFile[si], UInt64(evaluation.results[si]?.members.count ?? 0))
+                    }
+                }
+                if let segment {
+                    f.combine(segment.file)
+                    f.combine(segment.members)
+                }
             }
         }
         return f.value
