@@ -51,4 +51,22 @@ struct BuildRecordTests {
         for p in safe { #expect(OutputWriter.isSafeRelative(p), "\(p)") }
         for p in unsafe { #expect(!OutputWriter.isSafeRelative(p), "\(p.debugDescription)") }
     }
+
+    /// The records are written as bytes: the same text `String(radix:)` and `\(Int64)` give.
+    @Test func numbersAreWrittenAsTextWouldBe() {
+        for v: UInt64 in [0, 1, 9, 10, 15, 16, 255, 0xABCDEF, 0x0123_4567_89AB_CDEF, UInt64.max] {
+            var out: [UInt8] = []
+            RecordLines.appendHex(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(v, radix: 16))
+            out = []
+            RecordLines.appendHex(v, width: 16, to: &out)
+            let plain = String(v, radix: 16)
+            #expect(String(decoding: out, as: UTF8.self) == String(repeating: "0", count: 16 - plain.count) + plain)
+        }
+        for v: Int64 in [0, 7, -7, 10, -10, 1_764_498_000_123_456_789, Int64.max, Int64.min] {
+            var out: [UInt8] = []
+            RecordLines.appendInteger(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "\(v)")
+        }
+    }
 }

@@ -54,8 +54,15 @@ struct BuildState: Sendable {
         if let inputs { text += "inputs \(inputs)\n" }
         if let stat { text += "stat \(stat)\n" }
         var out = Array(text.utf8)
+        out.reserveCapacity(out.count + records.count * 72)
         for (path, p) in records {
-            out.append(contentsOf: "page \(String(p.signature, radix: 16)) \(p.size) \(p.modified) ".utf8)
+            out.append(contentsOf: "page ".utf8)
+            RecordLines.appendHex(p.signature, to: &out)
+            out.append(0x20)
+            RecordLines.appendInteger(Int64(p.size), to: &out)
+            out.append(0x20)
+            RecordLines.appendInteger(p.modified, to: &out)
+            out.append(0x20)
             out.append(contentsOf: path.utf8)
             out.append(0x0A)
         }

@@ -133,17 +133,12 @@ public final class OutputWriter {
         var out: [UInt8] = []
         out.reserveCapacity(entries.count * 48)
         for (path, hash) in entries {
-            out.append(contentsOf: (hash.map { Self.hex($0) } ?? String(repeating: "-", count: 16)).utf8)
+            if let hash { RecordLines.appendHex(hash, width: 16, to: &out) } else { out.append(contentsOf: repeatElement(0x2D, count: 16)) }
             out.append(0x20)
             out.append(contentsOf: path.utf8)
             out.append(0x0A)
         }
         return out
-    }
-
-    static func hex(_ value: UInt64) -> String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
     }
 
     /// Every folder between the output folder and `path` is a real folder (or does not exist yet).

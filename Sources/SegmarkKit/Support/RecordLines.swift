@@ -54,4 +54,27 @@ struct RecordLines {
     }
 
     static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    // MARK: writing (the same records, written as bytes: no `String` a line)
+
+    /// Appends `value` in lowercase hexadecimal, at least `width` digits (zeros in front).
+    static func appendHex(_ value: UInt64, width: Int = 1, to out: inout [UInt8]) {
+        let digits = max(width, (64 - value.leadingZeroBitCount + 3) / 4)
+        for k in stride(from: digits - 1, through: 0, by: -1) {
+            let d = UInt8(truncatingIfNeeded: k >= 16 ? 0 : (value >> (UInt64(k) * 4)) & 0xF)
+            out.append(d < 10 ? 0x30 + d : 0x61 + d - 10)
+        }
+    }
+
+    /// Appends `value` in decimal, with a `-` when negative.
+    static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(0x30 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out.append(contentsOf: digits.reversed())
+    }
 }
