@@ -114,6 +114,27 @@ struct ConfinementTests {
         #expect(try fm.contentsOfDirectory(atPath: away).sorted() == ["SM10001.html", "keep.txt"])
     }
 
+    /// An incremental build keeps pages by looking at the files the last build wrote: a folder
+    /// of Output/ replaced by a link to the very same files (moved, so sizes and times match)
+    /// is not looked through, kept or written through either.
+    @Test func anIncrementalBuildKeepsNothingThroughALinkedFolder() throws {
+        let root = try CLI.demoCopy()
+        let away = try outside()
+        defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: away) }
+        #expect(try CLI.run(["build", "--root", root]).status == 0)
+        try fm.moveItem(atPath: root + "/Output/segments", toPath: away + "/segments")
+        try fm.createSymbolicLink(atPath: root + "/Output/segments", withDestinationPath: away + "/segments")
+        let before = try fm.contentsOfDirectory(atPath: away + "/segments").sorted().map { ($0, read(away + "/segments/" + $0)) }
+        let contact = root + "/Content/contacts/CT100.md"
+        try write(read(contact)!.replacingOccurrences(of: "\nname: ", with: "\nname: Renamed "), contact)
+        let r = try CLI.run(["build", "--root", root])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: Output/segments is a symbolic link; a build never writes, reads or deletes through one (remove it)\n")
+        let after = try fm.contentsOfDirectory(atPath: away + "/segments").sorted().map { ($0, read(away + "/segments/" + $0)) }
+        #expect(after.map(\.0) == before.map(\.0))
+        #expect(after.map(\.1) == before.map(\.1))
+    }
+
     @Test func contentIsReadOnlyFromRealFoldersInsideTheWorkspace() throws {
         let root = try CLI.demoCopy()
         let away = try outside()
