@@ -135,89 +135,33 @@ public struct SiteBuilder {
         try fileSystem.createDirectory(outputDirectory)
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
         // 3. Pages made from the same inputs as last time, and untouched since, are kept as they are.
-        let intact = options.force ? [:] : intactPages(previous, recorded: writer.recordedHashes(), in: outputDirectory)
-        let keep: @Sendable (String, UInt64) -> Bool = { path, signature in intact[path]?.page.signature == signature }
-        // Each page in build order with its signature, and its record when it was kept.
-        var made: [(path: String, signature: UInt64, kept: BuildState.Page?)] = []
-        var rendered = 0
+        var pages = options.force ? KeptPages()
+            : KeptPages(previous: previous, recorded: writer.recordedHashes(), directory: outputDirectory, fileSystem: fileSystem)
         do {
-            try renderer.render(context: context.value, keep: keep, progress: options.progress) { path, signature, bytes in
+            try renderer.render(context: context.value, keep: pages.keep, progress: options.progress) { path, signature, bytes in
                 if let bytes {
                     try writer.add(path, bytes)
-                    rendered += 1
-                    made.append((path, signature, nil))
+                    pages.rendered(path, signature: signature)
                 } else {
-                    guard let page = intact[path] else { throw Confinement.Violation(message: "internal error: \(path) was kept but is not on record") }
-                    try writer.keep(path, hash: page.hash)
-                    made.append((path, signature, page.page))
+                    try writer.keep(path, hash: pages.kept(path, signature: signature))
                 }
             }
             lap("render")
             // Output/ is about to change: the old fingerprint no longer describes it.
             try fileSystem.remove(statePath)
             let summary = try writer.commit()
-            // A kept page is on disk as the last build left it (`keep` looked): its record stays.
-            var pages: [(path: String, page: BuildState.Page)] = []
-            pages.reserveCapacity(made.count)
-            for (path, signature, kept) in made where signature != 0 {
-                if let kept {
-                    pages.append((path, kept))
-                    continue
-                }
-                guard let status = fileSystem.status(outputDirectory + "/" + path), status.kind == .file else { continue }
-                pages.append((path, BuildState.Page(signature: signature, size: status.size, modified: status.modified)))
-            }
-            state.setPages(pages)
+            state.setPages(pages.records(in: outputDirectory, fileSystem: fileSystem))
             try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")
             let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),
                                            ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
-                                           ("files", summary.pages), ("files rendered", rendered), ("files written", summary.changed)]
+                                           ("files", summary.pages), ("files rendered", pages.rendered), ("files written", summary.changed)]
             return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
                           timings: timings, upToDate: false, counts: counts)
         } catch {
             writer.abort()
             throw error
         }
-    }
-
-    /// A page on disk as the last build left it: its record, and the hash the output record lists.
-    struct Intact: Sendable {
-        var page: BuildState.Page
-        var hash: UInt64
-    }
-
-    /// The pages the last build recorded that are still on disk as it left them (a file of the
-    /// recorded size and modification time, listed in the output record): only those can be
-    /// kept. One look a page, folder by folder (each folder opened once), across cores.
-    func intactPages(_ previous: BuildState, recorded: [String: UInt64], in directory: String) -> [String: Intact] {
-        // The record lists pages in build order, so a folder's pages come in runs; a run is
-        // cut in pieces so that the 200,000 contact pages of L spread across cores.
-        var pieces: [(folder: String, names: [String], records: [(path: String, page: BuildState.Page, hash: UInt64)])] = []
-        for (path, page) in previous.records {
-            guard let hash = recorded[path] else { continue }
-            let slash = path.lastIndex(of: "/")
-            let folder = slash.map { String(path[..<$0]) } ?? ""
-            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-            if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
-                pieces[pieces.count - 1].names.append(name)
-                pieces[pieces.count - 1].records.append((path, page, hash))
-            } else {
-                pieces.append((folder, [name], [(path, page, hash)]))
-            }
-        }
-        let fs = fileSystem, all = pieces
-        let found = parallelMap(all.count, itemsPerWorker: 1) { i -> [(String, Intact)] in
-            let piece = all[i]
-            let statuses = fs.statuses(in: piece.folder.isEmpty ? directory : directory + "/" + piece.folder, names: piece.names)
-            return zip(piece.records, statuses).compactMap { record, status in
-                guard let status, status.kind == .file, status.size == record.page.size, status.modified == record.page.modified else { return nil }
-                return (record.path, Intact(page: record.page, hash: record.hash))
-            }
-        }
-        var out: [String: Intact] = Dictionary(minimumCapacity: previous.records.count)
-        for list in found { for (path, page) in list { out[path] = page } }
-        return out
     }
 
     /// A build killed while writing its state or manifest leaves that file's temporary copy
