@@ -70,3 +70,14 @@ struct BuildRecordTests {
         }
     }
 }
+
+extension BuildState {
+    /// Each page's record by path (the last one where a path is listed twice), as `KeptPages` reads them.
+    var pages: [String: Page] { Dictionary(records.map { ($0.path, $0.page) }, uniquingKeysWith: { _, last in last }) }
+
+    /// The paths in the order the file lists them, each once.
+    var pageOrder: [String] {
+        var seen = Set<String>()
+        return records.map(\.path).filter { seen.insert($0).inserted }
+    }
+}

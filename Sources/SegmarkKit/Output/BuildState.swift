@@ -8,17 +8,8 @@ struct BuildState: Sendable {
     var stat: String?
     /// Per page, in the order the file lists them (the build's page order). Kept as a list, not
     /// a table by path: at L it has 784,692 entries, and a build looks each up once at most.
-    /// A path listed twice (a damaged file) counts with its last record, at its first place.
+    /// A path listed twice (a damaged file) is listed twice; `KeptPages` takes the last record.
     private(set) var records: [(path: String, page: Page)] = []
-
-    /// Each page's record by path (the last one where a path is listed twice).
-    var pages: [String: Page] { Dictionary(records.map { ($0.path, $0.page) }, uniquingKeysWith: { _, last in last }) }
-
-    /// The paths in the order the file lists them, each once.
-    var pageOrder: [String] {
-        var seen = Set<String>()
-        return records.map(\.path).filter { seen.insert($0).inserted }
-    }
 
     struct Page: Sendable, Equatable {
         var signature: UInt64

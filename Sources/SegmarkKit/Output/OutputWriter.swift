@@ -58,13 +58,10 @@ public final class OutputWriter {
     }
 
     /// Path → hash of every file the output record lists with a valid hash.
-    public func recordedHashes() -> [String: UInt64] { previousHashes }
+    public func recordedHashes() -> [String: UInt64] { previousIndex.hashes }
 
-    private lazy var previousHashes: [String: UInt64] = previousIndex.hashes
-
-    /// The record's paths that have no valid hash or are not plain relative paths (rare).
-    private lazy var previousUnhashed: Set<String> = previousIndex.unhashed
-
+    /// The record by path: its hashes, and the paths that have no valid hash or are not plain
+    /// relative paths (rare), made once from the record.
     private lazy var previousIndex: (hashes: [String: UInt64], unhashed: Set<String>) = {
         var hashes: [String: UInt64] = Dictionary(minimumCapacity: previousRecord.count)
         var unhashed = Set<String>()
@@ -84,7 +81,7 @@ public final class OutputWriter {
         let hashes = Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
         // Before any file moves, record both the old and the new files: a build killed in the
         // middle leaves nothing the next build does not know it may remove.
-        let newFiles = staged.filter { previousHashes[$0] == nil && !previousUnhashed.contains($0) }
+        let newFiles = staged.filter { previousIndex.hashes[$0] == nil && !previousIndex.unhashed.contains($0) }
         if !newFiles.isEmpty {
             let union = previous + newFiles.map { ($0, Optional(hashes[$0]!)) }
             try fileSystem.writeAtomically(Self.manifestBytes(union), to: manifestPath)
