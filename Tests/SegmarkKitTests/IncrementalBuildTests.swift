@@ -37,7 +37,8 @@ struct IncrementalBuildTests {
             let incReport = try SiteBuilder().build(root: root, options: .init(asOf: asOf, today: today, output: incremental))
             let cold = NSTemporaryDirectory() + "segmark-cold-" + UUID().uuidString
             defer { try? fm.removeItem(atPath: cold) }
-            _ = try SiteBuilder().build(root: root, options: .init(asOf: asOf, today: today, output: cold))
+            // Cold: nothing kept from an earlier build, no record from the parse cache.
+            _ = try SiteBuilder().build(root: root, options: .init(asOf: asOf, today: today, output: cold, force: true))
             let a = tree(incremental), b = tree(cold)
             #expect(a.keys.sorted() == b.keys.sorted(), "after \(log)")
             let differing = a.keys.filter { a[$0] != b[$0] }.sorted()

@@ -20,6 +20,8 @@ enum SampleWorkspace {
         /Output/
         # Build state (the fingerprint of the last build's inputs), if you commit Output/.
         .segmark-state
+        # The parse cache of build (decoded contacts and batches; safe to delete).
+        /.segmark-cache/
         .DS_Store
 
         """),

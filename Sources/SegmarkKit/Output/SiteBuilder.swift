@@ -93,6 +93,7 @@ public struct SiteBuilder {
         let statePath = outputDirectory + "/" + Self.stateName
         removeTemporaryLeftovers(in: outputDirectory)
         let previous = fileSystem.kind(of: statePath) == .file ? BuildState((try? fileSystem.read(statePath)) ?? []) : BuildState()
+        lap("read the last build's state")
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
         func upToDate(filesRead: Int) -> Report? {
             guard let owned = writer.ownedFilesIfComplete() else { return nil }
@@ -103,30 +104,44 @@ public struct SiteBuilder {
         // 1. Same files with the same sizes and modification times as the last build: done —
         // unless a file changed in the same clock tick as the state was written ("racy", as
         // git calls it): then its time proves nothing and the bytes decide.
-        var (stat, newest) = loader.statFingerprint(root: root, settings: settings)
+        var (stat, newest, look) = loader.statFingerprint(root: root, settings: settings)
         stat.combine(context.value)
         let stateTime = fileSystem.modificationTime(statePath) ?? .min
-        if !options.force, previous.stat == stat.hex, newest < stateTime {
-            lap("compare file dates")
-            if let report = upToDate(filesRead: 0) { return report }
-        }
+        lap("look at the files")
+        if !options.force, previous.stat == stat.hex, newest < stateTime, let report = upToDate(filesRead: 0) { return report }
         // 2. Same bytes (files touched but not changed): done, and remember the new dates.
-        var raw = loader.read(root: root)
+        // Files the parse cache saw with the same size, times and inode are not read again.
+        let parseCache = ParseCache(fileSystem: fileSystem, root: root, toolIdentity: options.toolIdentity)
+        let decodeCache = (options.force ? nil : parseCache.load()) ?? WorkspaceLoader.DecodeCache()
+        let cachedRecords = decodeCache.entries.count
+        lap("read the parse cache")
+        var raw = loader.read(root: root, reusing: decodeCache, look: look)
+        decodeCache.lastRead = nil  // holds the bytes read; they are freed after parsing
         lap("read")
         var fingerprint = raw.fingerprint
         fingerprint.combine(context.value)
         var state = previous
         state.inputs = fingerprint.hex
         state.stat = stat.hex
-        if !options.force, previous.inputs == fingerprint.hex, let report = upToDate(filesRead: raw.files.count) {
+        if !options.force, previous.inputs == fingerprint.hex, let report = upToDate(filesRead: raw.files.count - raw.reused.count) {
             try? fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("compare inputs")
             return report
         }
 
-        let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem)
-        let filesRead = raw.files.count
+        let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)
+        let filesRead = raw.files.count - raw.reused.count
+        // The cache is written while the build goes on (and waited for before it returns).
+        let order = raw.files.map(\.path)
         raw.files = []  // the bytes are parsed; free them before rendering
+        decodeCache.listing = nil
+        let changedRecords = decodeCache.parsed > 0 || ParseCache.keptCount(decodeCache) != cachedRecords
+        let saving = Pending {
+            if changedRecords { parseCache.save(decodeCache, order: order) }
+            decodeCache.entries = [:]  // the model holds the records; the cache's tables go
+            decodeCache.encoded = [:]
+        }
+        defer { saving.wait() }
         lap("parse and validate")
         if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
         let model = check.model

@@ -24,6 +24,8 @@ public protocol FileSystem: Sendable {
     func modificationTime(_ path: String) -> Int64?
     /// The size in bytes, when known without reading the file.
     func fileSize(_ path: String) -> Int?
+    /// Kind, size, times and inode of a path in one look, never through a symbolic link.
+    func status(_ path: String) -> FileStatus?
     /// The status of each name (a plain name, no `/`) in one folder, nil where there is none;
     /// all nil when the folder cannot be opened or is a symbolic link.
     func statuses(in directory: String, names: [String]) -> [FileStatus?]

@@ -63,7 +63,9 @@ public struct WorkspaceLoader: Sendable {
     ///     the cache was filled, or nil when that is not known. When known, the other files the
     ///     cache holds are not even looked at, and the folders are not listed again unless a
     ///     change can alter the listing (a file or folder added, removed or renamed).
-    public func read(root: String, reusing cache: DecodeCache? = nil, changed: Set<String>? = nil) -> RawWorkspace {
+    ///   - look: the listing and statuses a `statFingerprint` just found (with a cache: the
+    ///     files are not listed or looked at again).
+    public func read(root: String, reusing cache: DecodeCache? = nil, changed: Set<String>? = nil, look: FileLook? = nil) -> RawWorkspace {
         var fingerprint = Fingerprint()
         var hashes: [String: UInt64] = [:]
         var (settings, diagnostics, settingsBytes) = loadSettingsAndBytes(root: root)
@@ -90,9 +92,14 @@ public struct WorkspaceLoader: Sendable {
         }
         // Every content file, in a stable order, read in parallel.
         let listing: DecodeCache.Listing
+        var statuses: [FileStatus?]?
         if let cache, let changed, let last = cache.listing, last.content == content,
            !changesListing(changed, last, root: root, content: content) {
             listing = last
+        } else if let look, look.content == content, changed == nil {
+            listing = DecodeCache.Listing(content: content, jobs: look.jobs, diagnostics: look.diagnostics, links: look.links,
+                                          generation: (cache?.listing?.generation ?? 0) + 1)
+            statuses = look.statuses
         } else {
             let (jobs, listingDiagnostics, links) = contentFilesAndLinks(root: root, content: content)
             listing = DecodeCache.Listing(content: content, jobs: jobs, diagnostics: listingDiagnostics, links: links,
@@ -104,6 +111,7 @@ public struct WorkspaceLoader: Sendable {
         let fs = fileSystem
         let jobList = jobs
         let known = cache.map { UncheckedBox($0.entries) }
+        let looked = statuses
         let links = listing.links
         typealias Read = (bytes: [UInt8]?, hash: UInt64, problem: Diagnostic?, stamp: FileStatus?, reused: Bool)
         let readOne: @Sendable (Int) -> Read = { i in
@@ -113,7 +121,7 @@ public struct WorkspaceLoader: Sendable {
             if let changed, !changed.contains(path), !links.contains(path), let hit = known?.value[path] {
                 return (nil, hit.hash, nil, hit.stamp, true)
             }
-            let stamp = known == nil ? nil : fs.status(root + "/" + path)
+            let stamp = known == nil ? nil : looked.map { $0[i] } ?? fs.status(root + "/" + path)
             if let stamp, stamp.kind == .file, let hit = known?.value[path], hit.stamp == stamp {
                 return (nil, hit.hash, nil, stamp, true)
             }
@@ -225,27 +233,74 @@ public struct WorkspaceLoader: Sendable {
         return (jobs, diagnostics, links)
     }
 
+    /// What one look at the content files found: the listing, and each file's status (`lstat`).
+    public struct FileLook: Sendable {
+        var content: String
+        var jobs: [(kind: RecordKind, path: String)]
+        var diagnostics: [Diagnostic]
+        var links: Set<String>
+        /// By place in `jobs`; nil where the file could not be looked at.
+        var statuses: [FileStatus?]
+    }
+
     /// A fingerprint of the input files' paths, sizes and modification times, without reading
-    /// them (as make and ninja decide), and the newest modification time among them.
-    public func statFingerprint(root: String, settings: Settings) -> (fingerprint: Fingerprint, newest: Int64) {
-        let (jobs, diagnostics) = contentFiles(root: root, content: settings.content)
-        let paths = ["segmark.yml", settings.content + "/codes.yml"] + jobs.map(\.path)
+    /// them (as make and ninja decide), the newest modification time among them, and the look
+    /// it was made from (a read after it need not look at the files again). Each folder is
+    /// opened once and its files looked at in it, across cores.
+    public func statFingerprint(root: String, settings: Settings) -> (fingerprint: Fingerprint, newest: Int64, look: FileLook) {
+        let (jobs, diagnostics, links) = contentFilesAndLinks(root: root, content: settings.content)
         let fs = fileSystem
-        let stats: [(hash: UInt64, time: Int64)] = parallelMap(paths.count) { i in
-            var f = Fingerprint()
-            let time = fs.modificationTime(root + "/" + paths[i]) ?? -1
-            f.add(paths[i])
-            f.add("\(fs.fileSize(root + "/" + paths[i]) ?? -1) \(time)")
-            return (f.value, time)
+        // The listing is sorted by kind, then path: a folder's files come in runs, cut in pieces.
+        var pieces: [(folder: String, first: Int, names: [String])] = []
+        for (i, job) in jobs.enumerated() {
+            let slash = job.path.lastIndex(of: "/")
+            let folder = slash.map { String(job.path[..<$0]) } ?? ""
+            let name = slash.map { String(job.path[job.path.index(after: $0)...]) } ?? job.path
+            if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
+                pieces[pieces.count - 1].names.append(name)
+            } else {
+                pieces.append((folder, i, [name]))
+            }
+        }
+        let all = pieces
+        let looked = parallelMap(all.count, itemsPerWorker: 1) { p in
+            fs.statuses(in: root + "/" + all[p].folder, names: all[p].names)
+        }
+        var found: [FileStatus?] = []
+        found.reserveCapacity(jobs.count)
+        for list in looked { found += list }
+        let statuses = found
+        // Size and time as `stat` tells them (through a link, to what it names).
+        @Sendable func sizeAndTime(_ path: String, _ status: FileStatus?) -> (Int, Int64) {
+            if let status, status.kind == .file { return (status.size, status.modified) }
+            return (fs.fileSize(root + "/" + path) ?? -1, fs.modificationTime(root + "/" + path) ?? -1)
         }
         var fingerprint = Fingerprint()
         var newest: Int64 = 0
-        for s in stats {
-            fingerprint.combine(s.hash)
-            newest = max(newest, s.time)
+        func add(_ path: String, _ size: Int, _ time: Int64) {
+            var f = Fingerprint()
+            f.add(path)
+            f.add("\(size) \(time)")
+            fingerprint.combine(f.value)
+            newest = max(newest, time)
+        }
+        for path in ["segmark.yml", settings.content + "/codes.yml"] {
+            let (size, time) = sizeAndTime(path, nil)
+            add(path, size, time)
+        }
+        let hashes: [(hash: UInt64, time: Int64)] = parallelMap(jobs.count, itemsPerWorker: 1024) { i in
+            let (size, time) = sizeAndTime(jobs[i].path, statuses[i])
+            var f = Fingerprint()
+            f.add(jobs[i].path)
+            f.add("\(size) \(time)")
+            return (f.value, time)
+        }
+        for h in hashes {
+            fingerprint.combine(h.hash)
+            newest = max(newest, h.time)
         }
         for d in diagnostics { fingerprint.add(d.description) }
-        return (fingerprint, newest)
+        return (fingerprint, newest, FileLook(content: settings.content, jobs: jobs, diagnostics: diagnostics, links: links, statuses: statuses))
     }
 
     /// Decoded files kept between builds of one session (`serve`): a file whose bytes hash the
@@ -260,6 +315,9 @@ public struct WorkspaceLoader: Sendable {
             var diagnostics: [Diagnostic]
         }
         var entries: [String: Entry] = [:]
+        /// The records as the parse cache file holds them (`build`), by path: a record still
+        /// true is written back as these bytes.
+        var encoded: [String: (hash: UInt64, stamp: FileStatus?, bytes: ArraySlice<UInt8>)] = [:]
         /// The content files found by the last listing of the folders.
         struct Listing {
             var content: String
