@@ -20,7 +20,7 @@ struct TemplateOracleTests {
         case .list(let items): return items.map { oracleValue($0) ?? Optional<String>.none as Any }
         case .object(let o):
             var d: [String: Any] = [:]
-            for f in o.fields { if let x = oracleValue(f.value) { d[f.key] = x } }
+            for f in o.allFields { if let x = oracleValue(f.value) { d[f.key] = x } }
             return d
         }
     }
@@ -71,7 +71,7 @@ struct TemplateOracleTests {
                                               model.campaigns[0].path: FileChange(date: "2026-01-01", commit: "abc", subject: "s")])
         func keys(_ v: TemplateValue, into set: inout Set<String>) {
             switch v {
-            case .object(let o): for f in o.fields { set.insert(f.key); keys(f.value, into: &set) }
+            case .object(let o): for f in o.allFields { set.insert(f.key); keys(f.value, into: &set) }
             case .list(let items): for i in items { keys(i, into: &set) }
             default: break
             }
@@ -121,7 +121,7 @@ func compact(_ v: TemplateValue) -> String {
     case .int(let n): return "\(n)"
     case .text(let s): return s.debugDescription
     case .list(let xs): return "[" + xs.map(compact).joined(separator: ",") + "]"
-    case .object(let o): return "{" + o.fields.map { "\($0.key):\(compact($0.value))" }.joined(separator: ",") + "}"
+    case .object(let o): return "{" + o.allFields.map { "\($0.key):\(compact($0.value))" }.joined(separator: ",") + "}"
     }
 }
 

@@ -214,14 +214,16 @@ public struct PageContexts {
         var companies = 0
         let rows = self.rows
         let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
+        // A row: the contact's cells, shared by every sheet it is on, and this sheet's own
+        // (the channel, the step that added it, and the segment's salesperson where it has one).
         result?.members.forEach { ci in
-            let base = rows.cells(ci, format)
             if model.contacts[ci].type == .company { companies += 1 }
-            members.append(.object(TemplateObject([
-                ("id", base.id), ("name", base.name), ("companyName", base.companyName), ("type", base.type),
+            var own: [(key: String, value: TemplateValue)] = [
                 ("channel", s.channel(for: model.contacts[ci], template: template) == .email ? "email" : "hard_copy"),
-                ("salesperson", segmentSalesperson ?? base.salesperson), ("addedBy", .int(result?.addedBy[ci] ?? 0)),
-            ])))
+                ("addedBy", .int(result?.addedBy[ci] ?? 0)),
+            ]
+            if let segmentSalesperson { own.append(("salesperson", segmentSalesperson)) }
+            members.append(.object(TemplateObject(own, shared: rows.cells(ci, format))))
         }
         ctx["memberCount"] = .int(members.count)
         ctx["companyCount"] = .int(companies)
@@ -453,24 +455,24 @@ public struct PageContexts {
                 "count": .int(labels.count), "labels": .list(labels)]
     }
 
-    public func csv(_ si: Int) -> String {
+    /// The sheet's CSV, as bytes: each member's cells were encoded once per build.
+    public func csv(_ si: Int) -> [UInt8] {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
         let header = SheetRows.csvHeader + ["salesperson", "correspondence_type", "added_by_step"]
         let result = evaluation.results[si]
-        var out = CSV.encode([header])
-        out.reserveCapacity(out.utf8.count + (result?.members.count ?? 0) * 160)
-        let segmentSalesperson = s.salesperson.map { CSV.cell($0.value) }
+        var out = Array(CSV.encode([header]).utf8)
+        out.reserveCapacity(out.count + (result?.members.count ?? 0) * 160)
+        let segmentSalesperson = s.salesperson.map { Array(CSV.cell($0.value).utf8) }
         let rows = self.rows
+        let channels = CorrespondenceType.allCases.map { Array(",\($0.rawValue),".utf8) }
         result?.members.forEach { ci in
             let c = rows.csv(ci)
             out += c.prefix
             out += segmentSalesperson ?? c.salesperson
-            out += ","
-            out += s.channel(for: model.contacts[ci], template: template).rawValue
-            out += ","
-            if let step = result?.addedBy[ci] { out += String(step) }
-            out += "\r\n"
+            out += channels[s.channel(for: model.contacts[ci], template: template) == .hardCopy ? 0 : 1]
+            if let step = result?.addedBy[ci] { RecordLines.appendInteger(Int64(step), to: &out) }
+            out += [0x0D, 0x0A]
         }
         return out
     }

@@ -2,15 +2,18 @@
 /// sheets, so its row cells, CSV cells and label lines are built once and shared (the work of
 /// the sheets grows with members, not with members × the cost of formatting a contact).
 struct SheetRows: Sendable {
-    /// A member row's cells that do not depend on the segment, as template values.
-    struct Cells: Sendable {
-        var id, name, companyName, type, salesperson: TemplateValue
-    }
+    /// A member row's cells that do not depend on the segment (`cellKeys`), as fields every
+    /// sheet's row of the contact shares: the template engine renders the stretch of a row
+    /// that reads only these once per contact (`FragmentMemo`).
+    typealias Cells = SharedFields
+
+    static let cellKeys = ["id", "name", "companyName", "type", "salesperson"]
+    static let labelKeys = ["lines"]
 
     /// The CSV cells up to the segment's own columns, encoded and joined, ending in a comma.
     struct CSVCells: Sendable {
-        var prefix: String
-        var salesperson: String
+        var prefix: [UInt8]
+        var salesperson: [UInt8]
     }
 
     /// Everything a sheet shows of one contact.
@@ -52,18 +55,20 @@ struct SheetRows: Sendable {
     private static func cells(_ ci: Int, model: Model, evaluation: Evaluation, _ e: (String) -> String) -> Cells {
         let c = model.contacts[ci]
         let company = company(ci, model: model, evaluation: evaluation)
-        return Cells(id: .text(e(c.id)), name: .text(e(c.name)), companyName: .text(e(company?.name ?? "")),
-                     type: .text(c.type.rawValue), salesperson: .text(e(c.values[.salesperson] ?? "")))
+        return Cells(id: ci, keys: cellKeys, values: [.text(e(c.id)), .text(e(c.name)), .text(e(company?.name ?? "")),
+                                                       .text(c.type.rawValue), .text(e(c.values[.salesperson] ?? ""))])
     }
 
     private static func make(_ ci: Int, model: Model, evaluation: Evaluation) -> Row {
         let c = model.contacts[ci]
         let company = company(ci, model: model, evaluation: evaluation)
         let post = PostalAddress(of: c, company: company)
+        let lines = TemplateValue.list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))
         return Row(html: cells(ci, model: model, evaluation: evaluation) { $0 },
                    md: cells(ci, model: model, evaluation: evaluation, MarkdownEscaping.cell),
-                   csv: CSVCells(prefix: csvPrefix(c, company: company, post: post), salesperson: CSV.cell(c.values[.salesperson] ?? "")),
-                   label: ["lines": .list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))])
+                   csv: CSVCells(prefix: Array(csvPrefix(c, company: company, post: post).utf8),
+                                 salesperson: Array(CSV.cell(c.values[.salesperson] ?? "").utf8)),
+                   label: .object(TemplateObject([], shared: SharedFields(id: ci, keys: labelKeys, values: [lines]))))
     }
 
     /// The mail-merge CSV's columns, shared by sheets and batches (the columns after these are their own).

@@ -24,6 +24,8 @@ public struct SitePages {
     public let formats: [Settings.Format]
     let contexts: PageContexts
     let batches: BatchPages
+    /// Member rows and labels rendered once per contact and format, for every sheet they are on.
+    let memos = (html: FragmentMemo(), md: FragmentMemo())
 
     public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
                 history: [String: FileChange] = [:], memberships: [[Int]]? = nil, onRequest: Bool = false) {
@@ -112,9 +114,9 @@ public struct SitePages {
         case .asset(let i): return templates.assets[i].bytes
         case .index(let f): return templates.render(contexts.index(f), kind: "index", format: f)
         case .directory(let page, let f): return templates.render(contexts.directory(page, f), kind: "contacts", format: f)
-        case .sheet(let si, let f): return templates.render(contexts.segment(si, f), kind: "segment", format: f)
-        case .sheetCSV(let si): return Array(contexts.csv(si).utf8)
-        case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si)) ?? []
+        case .sheet(let si, let f): return templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md)
+        case .sheetCSV(let si): return contexts.csv(si)
+        case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si), memo: memos.html) ?? []
         case .campaign(let ci, let f): return templates.render(contexts.campaign(ci, f), kind: "campaign", format: f)
         case .batchFile(let bi, let k): return batches.outputs(bi)[k].make()
         case .contact(let ci, let f): return templates.render(contexts.contact(ci, f), kind: "contact", format: f)

@@ -57,6 +57,8 @@ public struct SiteRenderer {
             let signature = signatures.segmentPages(si, model: model, evaluation: evaluation)
             return site.sheetRefs(si).map { page($0, signature) }
         }
+        site.memos.html.clear()  // no other page shows member rows or sheet labels
+        site.memos.md.clear()
         try renderKind("campaigns", count: model.campaigns.count, chunk: 4, progress: progress, sink: sink) { ci in
             let signature = signatures.campaignPage(ci, model: model, evaluation: evaluation, entries: site.contexts.entryIndices(campaign: ci))
             return site.formats.map { page(.campaign(ci, $0), signature) }

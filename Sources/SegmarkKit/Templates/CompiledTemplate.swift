@@ -29,7 +29,8 @@ indirect enum TemplateNode: Sendable {
     /// The start of a source line: an indented partial writes its indentation here.
     case lineStart
     case variable(TemplateName, escaped: Bool)
-    case section(TemplateName, inverted: Bool, body: [TemplateNode])
+    /// `id` numbers the sections of a library (set when it is assembled; -1 before).
+    case section(TemplateName, inverted: Bool, body: [TemplateNode], id: Int)
     /// `slot` is the partial's index in its library, set when the library is assembled. A
     /// standalone partial indents every line by the caller's indentation plus its own; an
     /// inline one is not indented.

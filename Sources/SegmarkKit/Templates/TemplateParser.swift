@@ -272,7 +272,7 @@ struct TemplateParser {
                         let (line, column) = position(frame.offset)
                         throw error("closing tag '\(name)' does not match section '\(frame.name)' opened at \(line):\(column)", at: offset)
                     }
-                    append(.section(TemplateName(frame.name), inverted: frame.inverted, body: frame.nodes))
+                    append(.section(TemplateName(frame.name), inverted: frame.inverted, body: frame.nodes, id: -1))
                 }
             }
         }

@@ -3,6 +3,7 @@
 /// inside the value found (the rest); a miss renders nothing.
 struct TemplateRenderer {
     let set: TemplateSet
+    var memo: FragmentMemo? = nil
 
     func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
                 depth: Int, into buffer: inout [UInt8]) {
@@ -16,7 +17,7 @@ struct TemplateRenderer {
             case .variable(let name, let escaped):
                 guard let value = lookup(name, in: stack) else { continue }
                 write(value, escaped: escaped && type == .html, into: &buffer)
-            case .section(let name, let inverted, let body):
+            case .section(let name, let inverted, let body, let id):
                 let value = lookup(name, in: stack) ?? .null
                 if inverted {
                     if value.isFalsey { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
@@ -27,6 +28,11 @@ struct TemplateRenderer {
                 case .bool(let on):
                     if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
                 case .list(let items):
+                    if let memo, id >= 0, indent.isEmpty, case .object(let first)? = items.first, let shared = first.shared,
+                       let plan = memo.plan(section: id, body: body, type: type, own: first.fields.map(\.key), shared: shared.keys) {
+                        renderList(items, plan: plan, memo: memo, like: first, body: body, stack: &stack, type: type, depth: depth, into: &buffer)
+                        continue
+                    }
                     for item in items {
                         stack.append(item)
                         render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
@@ -43,6 +49,37 @@ struct TemplateRenderer {
                 render(set.templates[slot].nodes, stack: &stack, indent: inner, type: type, depth: depth + 1, into: &buffer)
             case .contentType(let newType):
                 type = newType
+            }
+        }
+    }
+
+    /// A list whose items share fields: each item of the planned shape renders its memoizable
+    /// stretches through the memo; any other item renders as usual.
+    private func renderList(_ items: [TemplateValue], plan: FragmentMemo.Plan, memo: FragmentMemo, like first: TemplateObject,
+                            body: [TemplateNode], stack: inout [TemplateValue], type: TemplateContentType, depth: Int,
+                            into buffer: inout [UInt8]) {
+        for item in items {
+            stack.append(item)
+            defer { stack.removeLast() }
+            guard case .object(let o) = item, let shared = o.shared, shared.keys == first.shared!.keys,
+                  o.fields.count == first.fields.count, zip(o.fields, first.fields).allSatisfy({ $0.key == $1.key }) else {
+                render(body, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)
+                continue
+            }
+            for step in plan.steps {
+                switch step {
+                case .nodes(let nodes):
+                    render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)
+                case .memo(let slot, let nodes):
+                    if let bytes = memo.fragment(slot: slot, item: shared.id) {
+                        buffer.append(contentsOf: bytes)
+                    } else {
+                        var bytes: [UInt8] = []
+                        render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &bytes)
+                        memo.keep(bytes, slot: slot, item: shared.id)
+                        buffer.append(contentsOf: bytes)
+                    }
+                }
             }
         }
     }

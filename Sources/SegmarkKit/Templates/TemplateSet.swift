@@ -47,18 +47,21 @@ public struct TemplateSet: Sendable {
                 let message = "unknown partial '\(ref.name)'" + Text.didYouMean(ref.name, templates.map(\.name))
                 unknown.append((templates[slot].name, TemplateSyntaxError(message: message, line: ref.line, column: ref.column)))
             }
-            templates[slot].nodes = bind(templates[slot].nodes)
         }
+        var sections = 0
+        for slot in templates.indices { templates[slot].nodes = bind(templates[slot].nodes, sections: &sections) }
         return unknown
     }
 
-    private func bind(_ nodes: [TemplateNode]) -> [TemplateNode] {
+    private func bind(_ nodes: [TemplateNode], sections: inout Int) -> [TemplateNode] {
         nodes.map { node in
             switch node {
             case .partial(let name, _, let indentation, let standalone):
                 return .partial(name: name, slot: slots[name] ?? -1, indentation: indentation, standalone: standalone)
-            case .section(let name, let inverted, let body):
-                return .section(name, inverted: inverted, body: bind(body))
+            case .section(let name, let inverted, let body, _):
+                let id = sections
+                sections += 1
+                return .section(name, inverted: inverted, body: bind(body, sections: &sections), id: id)
             default:
                 return node
             }
@@ -66,17 +69,19 @@ public struct TemplateSet: Sendable {
     }
 
     /// Renders the template `name` over `value`; nil when there is no such template.
-    public func render(_ name: String, _ value: TemplateValue) -> [UInt8]? {
+    public func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo? = nil) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(4096)
-        render(slot: slot, value, into: &buffer)
+        render(slot: slot, value, memo: memo, into: &buffer)
         return buffer
     }
 
-    public func render(slot: Int, _ value: TemplateValue, into buffer: inout [UInt8]) {
+    /// - Parameter memo: where stretches of list bodies that read only shared fields are kept
+    ///   between renders of this set (one memo per set: section ids are the set's own).
+    public func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo? = nil, into buffer: inout [UInt8]) {
         var stack: [TemplateValue] = [value]
         stack.reserveCapacity(8)
-        TemplateRenderer(set: self).render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
+        TemplateRenderer(set: self, memo: memo).render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
     }
 }

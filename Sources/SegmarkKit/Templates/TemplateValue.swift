@@ -26,14 +26,22 @@ public enum TemplateValue: Sendable, Equatable {
 /// most, so a linear scan over short keys beats hashing.
 public struct TemplateObject: Sendable, Equatable {
     public var fields: [(key: String, value: TemplateValue)]
+    /// Fields this object shares with others (looked up after its own): see `SharedFields`.
+    public var shared: SharedFields?
 
-    public init(_ fields: [(key: String, value: TemplateValue)] = []) { self.fields = fields }
+    public init(_ fields: [(key: String, value: TemplateValue)] = [], shared: SharedFields? = nil) {
+        self.fields = fields
+        self.shared = shared
+    }
 
     public subscript(key: String) -> TemplateValue? {
         get {
             // Comparing lengths first skips most keys without a string comparison.
             let count = key.utf8.count
             for field in fields where field.key.utf8.count == count && field.key == key { return field.value }
+            if let shared {
+                for (i, k) in shared.keys.enumerated() where k.utf8.count == count && k == key { return shared.values[i] }
+            }
             return nil
         }
         set {
@@ -45,8 +53,33 @@ public struct TemplateObject: Sendable, Equatable {
         }
     }
 
+    /// Every field as a lookup finds it: its own, then the shared ones it does not have itself.
+    public var allFields: [(key: String, value: TemplateValue)] {
+        guard let shared else { return fields }
+        return fields + zip(shared.keys, shared.values).filter { k, _ in !fields.contains { $0.key == k } }.map { ($0, $1) }
+    }
+
     public static func == (a: TemplateObject, b: TemplateObject) -> Bool {
-        a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        let x = a.allFields, y = b.allFields
+        return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+}
+
+/// Fields that many list items share, with an id: a contact's cells on every sheet it is on,
+/// its address label. Where a list's body reads nothing but shared fields for a stretch (a
+/// member row's id, name and company), the renderer renders that stretch once per id and
+/// copies it afterwards (`FragmentMemo`), so sheets cost contacts + segments, not contacts ×
+/// segments. Objects that share fields of one kind use one `keys` array; `id` is unique among them.
+public final class SharedFields: Sendable {
+    public let id: Int
+    public let keys: [String]
+    public let values: [TemplateValue]
+
+    public init(id: Int, keys: [String], values: [TemplateValue]) {
+        precondition(keys.count == values.count)
+        self.id = id
+        self.keys = keys
+        self.values = values
     }
 }
 
