@@ -61,6 +61,9 @@ struct KeptPages {
         return { path, signature in intact[path]?.page.signature == signature }
     }
 
+    /// The hash on record for the page at `path` when its file is as the last build left it.
+    func intactHash(_ path: String) -> UInt64? { intact[path]?.hash }
+
     /// A page rendered (and handed to the writer).
     mutating func rendered(_ path: String, signature: UInt64) {
         rendered += 1

@@ -155,7 +155,7 @@ public struct SiteBuilder {
         do {
             try renderer.render(context: context.value, keep: pages.keep, progress: options.progress) { path, signature, bytes in
                 if let bytes {
-                    try writer.add(path, bytes)
+                    try writer.add(path, bytes, intactHash: pages.intactHash(path))
                     pages.rendered(path, signature: signature)
                 } else {
                     try writer.keep(path, hash: pages.kept(path, signature: signature))

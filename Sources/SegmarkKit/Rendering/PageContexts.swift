@@ -216,10 +216,11 @@ public struct PageContexts {
         let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
         // A row: the contact's cells, shared by every sheet it is on, and this sheet's own
         // (the channel, the step that added it, and the segment's salesperson where it has one).
+        let channels = SheetRows.channels(s, template: template)
         result?.members.forEach { ci in
-            if model.contacts[ci].type == .company { companies += 1 }
+            if rows.isCompany[ci] { companies += 1 }
             var own: [(key: String, value: TemplateValue)] = [
-                ("channel", s.channel(for: model.contacts[ci], template: template) == .email ? "email" : "hard_copy"),
+                ("channel", rows.channel(ci, channels) == .email ? "email" : "hard_copy"),
                 ("addedBy", .int(result?.addedBy[ci] ?? 0)),
             ]
             if let segmentSalesperson { own.append(("salesperson", segmentSalesperson)) }
@@ -448,8 +449,9 @@ public struct PageContexts {
         var labels: [TemplateValue] = []
         let rows = self.rows
         // Labels are for the envelopes: members who get their documents on paper.
+        let channels = SheetRows.channels(s, template: template)
         evaluation.results[si]?.members.forEach { ci in
-            if s.channel(for: model.contacts[ci], template: template) == .hardCopy { labels.append(rows.label(ci)) }
+            if rows.channel(ci, channels) == .hardCopy { labels.append(rows.label(ci)) }
         }
         return ["id": .text(s.id), "heading": .text("Address labels for segment \(s.id)"), "siteTitle": .text(model.settings.title),
                 "count": .int(labels.count), "labels": .list(labels)]
@@ -465,12 +467,13 @@ public struct PageContexts {
         out.reserveCapacity(out.count + (result?.members.count ?? 0) * 160)
         let segmentSalesperson = s.salesperson.map { Array(CSV.cell($0.value).utf8) }
         let rows = self.rows
-        let channels = CorrespondenceType.allCases.map { Array(",\($0.rawValue),".utf8) }
+        let cells = CorrespondenceType.allCases.map { Array(",\($0.rawValue),".utf8) }
+        let channels = SheetRows.channels(s, template: template)
         result?.members.forEach { ci in
             let c = rows.csv(ci)
             out += c.prefix
             out += segmentSalesperson ?? c.salesperson
-            out += channels[s.channel(for: model.contacts[ci], template: template) == .hardCopy ? 0 : 1]
+            out += cells[rows.channel(ci, channels) == .hardCopy ? 0 : 1]
             if let step = result?.addedBy[ci] { RecordLines.appendInteger(Int64(step), to: &out) }
             out += [0x0D, 0x0A]
         }

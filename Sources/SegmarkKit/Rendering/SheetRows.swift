@@ -26,27 +26,61 @@ struct SheetRows: Sendable {
 
     let model: Model
     let evaluation: Evaluation
-    /// Every contact's row, when made up front (a build renders every sheet); nil when each row
-    /// is made as a page asks for it (`serve` renders the few sheets someone opens).
-    private let all: [Row]?
+    /// Every contact's row, by part, when made up front (a build renders every sheet); nil when
+    /// each row is made as a page asks for it (`serve` renders the few sheets someone opens).
+    /// One array per part: a sheet in one format reads one part of each member's row.
+    private let html: [Cells]?, md: [Cells]?, csvCells: [CSVCells]?, labels: [TemplateValue]?
+    /// Per contact: whether it is a company, and its own correspondence type (what a sheet's
+    /// channel and counts need, without copying the contact).
+    let isCompany: [Bool]
+    let correspondence: [CorrespondenceType?]
 
     init(model: Model, evaluation: Evaluation, upFront: Bool = true) {
         self.model = model
         self.evaluation = evaluation
-        all = upFront ? parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
+        isCompany = model.contacts.map { $0.type == .company }
+        correspondence = model.contacts.map(\.correspondenceType)
+        guard upFront else {
+            (html, md, csvCells, labels) = (nil, nil, nil, nil)
+            return
+        }
+        let rows = parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
             UncheckedBox(Self.make(ci, model: model, evaluation: evaluation))
-        }.map(\.value) : nil
+        }
+        html = rows.map(\.value.html)
+        md = rows.map(\.value.md)
+        csvCells = rows.map(\.value.csv)
+        labels = rows.map(\.value.label)
     }
 
     /// A member row's cells for a sheet in `format`.
     func cells(_ ci: Int, _ format: Settings.Format) -> Cells {
-        if let all { return format == .html ? all[ci].html : all[ci].md }
+        if let table = format == .html ? html : md { return table[ci] }
         return Self.cells(ci, model: model, evaluation: evaluation, format == .html ? { $0 } : MarkdownEscaping.cell)
     }
 
-    func csv(_ ci: Int) -> CSVCells { all?[ci].csv ?? Self.make(ci, model: model, evaluation: evaluation).csv }
+    func csv(_ ci: Int) -> CSVCells { csvCells?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).csv }
 
-    func label(_ ci: Int) -> TemplateValue { all?[ci].label ?? Self.make(ci, model: model, evaluation: evaluation).label }
+    func label(_ ci: Int) -> TemplateValue { labels?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).label }
+
+    /// A segment's channel for each correspondence type a contact can have (nil, then each case):
+    /// a sheet looks a member's channel up instead of asking the segment each time.
+    static func channels(_ s: Segment, template: InteractionTemplate?) -> [CorrespondenceType] {
+        ([nil] + CorrespondenceType.allCases.map { Optional($0) }).map { type in
+            var probe = Contact(id: "", path: "", idLocation: SourceLocation(path: "", line: 1, column: 1), type: .company, name: "")
+            probe.correspondenceType = type
+            return s.channel(for: probe, template: template)
+        }
+    }
+
+    /// The member's channel from `channels(_:template:)`.
+    func channel(_ ci: Int, _ channels: [CorrespondenceType]) -> CorrespondenceType {
+        switch correspondence[ci] {
+        case nil: return channels[0]
+        case .hardCopy?: return channels[1]
+        case .email?: return channels[2]
+        }
+    }
 
     private static func company(_ ci: Int, model: Model, evaluation: Evaluation) -> Contact? {
         model.contacts[ci].type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil

@@ -28,7 +28,8 @@ public final class FragmentMemo: @unchecked Sendable {
         var shared: [String]
     }
 
-    private let lock = NSLock()
+    /// Readers (every row of every sheet) share the lock; only a first rendering writes.
+    private let lock = ReadWriteLock()
     private var plans: [PlanKey: Plan] = [:]
     /// Per memoized stretch, its renderings by shared id (ids are dense: contacts' places).
     private var tables: [[[UInt8]?]] = []
@@ -39,7 +40,7 @@ public final class FragmentMemo: @unchecked Sendable {
     /// can be memoized (then the list renders as usual).
     func plan(section: Int, body: [TemplateNode], type: TemplateContentType, own: [String], shared: [String]) -> Plan? {
         let key = PlanKey(section: section, type: type, own: own, shared: shared)
-        lock.lock()
+        lock.write()
         defer { lock.unlock() }
         if let plan = plans[key] { return plan.steps.isEmpty ? nil : plan }
         let sharedOnly = Set(shared).subtracting(own)
@@ -50,7 +51,9 @@ public final class FragmentMemo: @unchecked Sendable {
         var memoizable = false
         func close(at end: Int) {
             guard end > start else { return }
-            if memoizable {
+            // A stretch of text alone is copied as it is: the memo would only add a look-up.
+            let readsAName = body[start..<end].contains { if case .text = $0 { return false } else if case .lineStart = $0 { return false } else { return true } }
+            if memoizable && readsAName {
                 steps.append(.memo(slot: tables.count, Array(body[start..<end])))
                 tables.append([])
                 runs += 1
@@ -90,14 +93,14 @@ public final class FragmentMemo: @unchecked Sendable {
 
     /// The stretch in `slot` as rendered for the shared id `item`, if it was.
     func fragment(slot: Int, item: Int) -> [UInt8]? {
-        lock.lock()
+        lock.read()
         defer { lock.unlock() }
         return item >= 0 && item < tables[slot].count ? tables[slot][item] : nil
     }
 
     func keep(_ bytes: [UInt8], slot: Int, item: Int) {
         guard item >= 0 else { return }
-        lock.lock()
+        lock.write()
         defer { lock.unlock() }
         if tables[slot].count <= item { tables[slot] += [[UInt8]?](repeating: nil, count: item + 1 - tables[slot].count) }
         tables[slot][item] = bytes
@@ -105,15 +108,36 @@ public final class FragmentMemo: @unchecked Sendable {
 
     /// How many renderings it holds.
     var count: Int {
-        lock.lock()
+        lock.read()
         defer { lock.unlock() }
         return tables.reduce(0) { $0 + $1.count { $0 != nil } }
     }
 
     /// Forgets every rendering (the pages that share them are done); plans stay.
     public func clear() {
-        lock.lock()
+        lock.write()
         defer { lock.unlock() }
         for i in tables.indices { tables[i] = [] }
     }
+}
+
+/// A pthread read-write lock: many readers at once, one writer alone.
+final class ReadWriteLock: @unchecked Sendable {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(lock, nil)
+    }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deinitialize(count: 1)
+        lock.deallocate()
+    }
+
+    func read() { pthread_rwlock_rdlock(lock) }
+    func write() { pthread_rwlock_wrlock(lock) }
+    func unlock() { pthread_rwlock_unlock(lock) }
 }
