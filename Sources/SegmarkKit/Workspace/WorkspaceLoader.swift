@@ -212,12 +212,6 @@ public struct WorkspaceLoader: Sendable {
         return false
     }
 
-    /// Every content file of every kind, in a stable order, with the listing's warnings.
-    func contentFiles(root: String, content: String) -> ([(kind: RecordKind, path: String)], [Diagnostic]) {
-        let (jobs, diagnostics, _) = contentFilesAndLinks(root: root, content: content)
-        return (jobs, diagnostics)
-    }
-
     /// The content files, the listing's warnings, and which files are symbolic links.
     func contentFilesAndLinks(root: String, content: String) -> ([(kind: RecordKind, path: String)], [Diagnostic], Set<String>) {
         let walker = ContentWalker(fileSystem: fileSystem, root: root)
@@ -251,15 +245,15 @@ public struct WorkspaceLoader: Sendable {
         let (jobs, diagnostics, links) = contentFilesAndLinks(root: root, content: settings.content)
         let fs = fileSystem
         // The listing is sorted by kind, then path: a folder's files come in runs, cut in pieces.
-        var pieces: [(folder: String, first: Int, names: [String])] = []
-        for (i, job) in jobs.enumerated() {
+        var pieces: [(folder: String, names: [String])] = []
+        for job in jobs {
             let slash = job.path.lastIndex(of: "/")
             let folder = slash.map { String(job.path[..<$0]) } ?? ""
             let name = slash.map { String(job.path[job.path.index(after: $0)...]) } ?? job.path
             if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
                 pieces[pieces.count - 1].names.append(name)
             } else {
-                pieces.append((folder, i, [name]))
+                pieces.append((folder, [name]))
             }
         }
         let all = pieces
