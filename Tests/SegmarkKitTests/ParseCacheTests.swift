@@ -244,5 +244,17 @@ struct ParseCacheTests {
         _ = try SiteBuilder(fileSystem: aged).build(root: root, options: .init(today: today, output: out))
         #expect(try fm.contentsOfDirectory(atPath: elsewhere) == [ParseCache.fileName])
         #expect(try aged.read(elsewhere + "/" + ParseCache.fileName) == before)
+
+        // A real folder whose cache file is a link to a file elsewhere: not read, and the
+        // next cache replaces the link (the file it named is untouched).
+        try fm.removeItem(atPath: cache.folder)
+        try fm.createDirectory(atPath: cache.folder, withIntermediateDirectories: false)
+        try fm.createSymbolicLink(atPath: cache.path, withDestinationPath: elsewhere + "/" + ParseCache.fileName)
+        #expect(cache.load() == nil)
+        try RandomEdits.replaceLine(try String(contentsOfFile: root + "/Content/contacts/CT000001.md", encoding: .utf8), key: "name", with: "\"Third\"")
+            .write(toFile: root + "/Content/contacts/CT000001.md", atomically: true, encoding: .utf8)
+        _ = try SiteBuilder(fileSystem: aged).build(root: root, options: .init(today: today, output: out))
+        #expect(aged.kind(of: cache.path) == .file)
+        #expect(try aged.read(elsewhere + "/" + ParseCache.fileName) == before)
     }
 }
