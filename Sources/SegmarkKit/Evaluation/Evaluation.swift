@@ -10,7 +10,14 @@ public struct Evaluation: Sendable {
 
     /// Segment indices each contact is a member of, ascending.
     public func memberships(contactCount: Int) -> [[Int]] {
-        var out = [[Int]](repeating: [], count: contactCount)
+        // Counted first, so each contact's list is allocated once (5.5 million memberships at L).
+        var counts = [Int](repeating: 0, count: contactCount)
+        for r in results { r?.members.forEach { counts[$0] += 1 } }
+        var out = counts.map { n -> [Int] in
+            var list: [Int] = []
+            list.reserveCapacity(n)
+            return list
+        }
         for (si, r) in results.enumerated() {
             r?.members.forEach { out[$0].append(si) }
         }

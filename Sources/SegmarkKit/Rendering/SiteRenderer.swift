@@ -37,6 +37,7 @@ public struct SiteRenderer {
             let path = site.path(ref)
             return Page(path, signature, keep(path, signature) ? nil : site.bytes(ref))
         }
+        let pageMaker = UncheckedBox(page)  // the site and `keep` are only read, from any thread
         for i in templates.assets.indices {
             let bytes = site.bytes(.asset(i))
             try sink(site.path(.asset(i)), Fingerprint.ofFile(bytes), bytes)
@@ -55,7 +56,10 @@ public struct SiteRenderer {
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
         try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
             let signature = signatures.segmentPages(si, model: model, evaluation: evaluation)
-            return site.sheetRefs(si).map { page($0, signature) }
+            // A sheet's four files render side by side: after one contact changed, a few big
+            // sheets are all there is to render, and one sheet at a time would leave a core idle.
+            let refs = site.sheetRefs(si)
+            return parallelMap(refs.count, itemsPerWorker: 1) { UncheckedBox(pageMaker.value(refs[$0], signature)) }.map(\.value)
         }
         site.memos.html.clear()  // no other page shows member rows or sheet labels
         site.memos.md.clear()
