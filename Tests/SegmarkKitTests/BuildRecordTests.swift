@@ -67,6 +67,10 @@ struct BuildRecordTests {
             var out: [UInt8] = []
             RecordLines.appendInteger(v, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == "\(v)")
+            // After what the buffer holds already (a CSV row's cells).
+            out = Array("x,".utf8)
+            RecordLines.appendInteger(v, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "x,\(v)")
         }
     }
 }

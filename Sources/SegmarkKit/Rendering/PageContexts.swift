@@ -475,7 +475,8 @@ public struct PageContexts {
             out += segmentSalesperson ?? c.salesperson
             out += cells[rows.channel(ci, channels) == .hardCopy ? 0 : 1]
             if let step = result?.addedBy[ci] { RecordLines.appendInteger(Int64(step), to: &out) }
-            out += [0x0D, 0x0A]
+            out.append(0x0D)
+            out.append(0x0A)
         }
         return out
     }

@@ -69,12 +69,21 @@ struct RecordLines {
     /// Appends `value` in decimal, with a `-` when negative.
     static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
-        var magnitude = value.magnitude
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(0x30 + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out.append(contentsOf: digits.reversed())
+        let magnitude = value.magnitude
+        // The number of digits first, then each digit in its place: no array of digits made
+        // (it is called once a page record and once a CSV row: millions of times at L).
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x30, count: digits))
+        var m = magnitude
+        for k in stride(from: start + digits - 1, through: start, by: -1) {
+            out[k] = 0x30 + UInt8(m % 10)
+            m /= 10
+        }
     }
 }
