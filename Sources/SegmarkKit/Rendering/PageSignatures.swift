@@ -11,6 +11,8 @@ struct PageSignatures: Sendable {
     let segmentFile: [UInt64]
     let batchFile: [UInt64]
     let memberships: [[Int]]
+    /// Per segment, the batches logged from it (found once, not once a segment and batch).
+    let batchesOfSegment: [[Int]]
 
     init(model: Model, evaluation: Evaluation, global: UInt64) {
         self.global = global
@@ -24,6 +26,11 @@ struct PageSignatures: Sendable {
         }
         segmentFile = model.segments.map { hashes[$0.path] ?? 0 }
         batchFile = model.batches.map { hashes[$0.path] ?? 0 }
+        var bySegment = [[Int]](repeating: [], count: model.segments.count)
+        for (bi, b) in model.batches.enumerated() {
+            if let s = b.segment, let si = model.segmentIndex[Text.fold(s.value)] { bySegment[si].append(bi) }
+        }
+        batchesOfSegment = bySegment
         memberships = evaluation.memberships(contactCount: model.contacts.count)
     }
 
@@ -83,8 +90,7 @@ struct PageSignatures: Sendable {
         }
         f.combine(0xFFFF)
         result.droppedByExclusion.forEach { ci in f.combine(contact[ci]) }
-        let id = Text.fold(model.segments[si].id)
-        for (bi, b) in model.batches.enumerated() where b.segment.map({ Text.fold($0.value) == id }) ?? false { f.combine(batchFile[bi]) }
+        for bi in batchesOfSegment[si] { f.combine(batchFile[bi]) }
         return f.value
     }
 
