@@ -106,6 +106,13 @@ struct FragmentMemoTests {
             <tr><td>C1</td><td>Ann &amp; Co</td><td>email</td><td>a;b&lt;;</td></tr>
 
             """)
+        // A pragma inside the list changes how what follows is written: no memo there.
+        var pragma = TemplateSet(contentType: .html)
+        try pragma.add("sheet", source: "{{#members}}{{name}}{{%CONTENT_TYPE: TEXT}}{{name}}{{/members}}")
+        #expect(pragma.resolvePartials().isEmpty)
+        let viaMemo = pragma.render("sheet", ["members": [row(1, "A&B", channel: "email")]], memo: FragmentMemo())!
+        let plain = pragma.render("sheet", ["members": [["name": "A&B"]]])!
+        #expect(viaMemo == plain)
         memo.clear()
         let third = set.render("sheet", ["members": [row(1, "Changed", channel: "email")]], memo: memo)!
         #expect(String(decoding: third, as: UTF8.self).contains("<td>Changed</td>"))

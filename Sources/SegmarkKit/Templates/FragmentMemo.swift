@@ -43,6 +43,12 @@ public final class FragmentMemo: @unchecked Sendable {
         lock.write()
         defer { lock.unlock() }
         if let plan = plans[key] { return plan.steps.isEmpty ? nil : plan }
+        // A content-type pragma in the body changes how everything after it is written, across
+        // the steps of a plan: such a list renders as usual.
+        if body.contains(where: { if case .contentType = $0 { return true } else { return false } }) {
+            plans[key] = Plan(steps: [])
+            return nil
+        }
         let sharedOnly = Set(shared).subtracting(own)
         var steps: [Plan.Step] = []
         var runs = 0
