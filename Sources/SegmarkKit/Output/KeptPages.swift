@@ -25,32 +25,15 @@ struct KeptPages {
     ///   - recorded: path → hash of the files the output record lists (only those can be kept:
     ///     their paths are plain relative paths).
     init(previous: BuildState, recorded: [String: UInt64], directory: String, fileSystem: FileSystem) {
-        // The record lists pages in build order, so a folder's pages come in runs; a run is
-        // cut in pieces so that the 200,000 contact pages of L spread across cores.
-        var pieces: [(folder: String, names: [String], records: [(path: String, page: BuildState.Page, hash: UInt64)])] = []
-        for (path, page) in previous.records {
-            guard let hash = recorded[path] else { continue }
-            let slash = path.lastIndex(of: "/")
-            let folder = slash.map { String(path[..<$0]) } ?? ""
-            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-            if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
-                pieces[pieces.count - 1].names.append(name)
-                pieces[pieces.count - 1].records.append((path, page, hash))
-            } else {
-                pieces.append((folder, [name], [(path, page, hash)]))
-            }
+        // The record lists pages in build order, so a folder's pages come in runs: each folder
+        // is opened once for a run of its pages.
+        let records = previous.records.compactMap { path, page in recorded[path].map { (path: path, page: page, hash: $0) } }
+        let statuses = fileSystem.statuses(of: records.map(\.path), under: directory)
+        var out: [String: Intact] = Dictionary(minimumCapacity: records.count)
+        for (record, status) in zip(records, statuses) {
+            guard let status, status.kind == .file, status.size == record.page.size, status.modified == record.page.modified else { continue }
+            out[record.path] = Intact(page: record.page, hash: record.hash)
         }
-        let all = pieces
-        let found = parallelMap(all.count, itemsPerWorker: 1) { i -> [(String, Intact)] in
-            let piece = all[i]
-            let statuses = fileSystem.statuses(in: piece.folder.isEmpty ? directory : directory + "/" + piece.folder, names: piece.names)
-            return zip(piece.records, statuses).compactMap { record, status in
-                guard let status, status.kind == .file, status.size == record.page.size, status.modified == record.page.modified else { return nil }
-                return (record.path, Intact(page: record.page, hash: record.hash))
-            }
-        }
-        var out: [String: Intact] = Dictionary(minimumCapacity: previous.records.count)
-        for list in found { for (path, page) in list { out[path] = page } }
         intact = out
     }
 

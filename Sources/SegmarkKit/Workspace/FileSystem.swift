@@ -58,6 +58,31 @@ extension FileSystem {
     }
 }
 
+extension FileSystem {
+    /// The status of each path (relative to `root`), in order, looked up folder by folder
+    /// (`statuses(in:names:)`: each folder opened once, never through a link) across cores.
+    /// Paths whose folders come in runs (a listing, a build's page order) make few pieces; a
+    /// run is cut every 2,048 names so that one big folder still spreads across cores.
+    public func statuses(of paths: [String], under root: String) -> [FileStatus?] {
+        var pieces: [(folder: String, names: [String])] = []
+        for path in paths {
+            let slash = path.lastIndex(of: "/")
+            let folder = slash.map { String(path[..<$0]) } ?? ""
+            let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+            if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
+                pieces[pieces.count - 1].names.append(name)
+            } else {
+                pieces.append((folder, [name]))
+            }
+        }
+        let all = pieces
+        let looked = parallelMap(all.count, itemsPerWorker: 1) { p in
+            statuses(in: all[p].folder.isEmpty ? root : root + "/" + all[p].folder, names: all[p].names)
+        }
+        return Array(looked.joined())
+    }
+}
+
 public enum FileKind: Sendable { case file, directory, symlink }
 
 public struct DirectoryEntry: Sendable, Equatable {

@@ -244,26 +244,8 @@ public struct WorkspaceLoader: Sendable {
     public func statFingerprint(root: String, settings: Settings) -> (fingerprint: Fingerprint, newest: Int64, look: FileLook) {
         let (jobs, diagnostics, links) = contentFilesAndLinks(root: root, content: settings.content)
         let fs = fileSystem
-        // The listing is sorted by kind, then path: a folder's files come in runs, cut in pieces.
-        var pieces: [(folder: String, names: [String])] = []
-        for job in jobs {
-            let slash = job.path.lastIndex(of: "/")
-            let folder = slash.map { String(job.path[..<$0]) } ?? ""
-            let name = slash.map { String(job.path[job.path.index(after: $0)...]) } ?? job.path
-            if let last = pieces.last, last.folder == folder, last.names.count < 2048 {
-                pieces[pieces.count - 1].names.append(name)
-            } else {
-                pieces.append((folder, [name]))
-            }
-        }
-        let all = pieces
-        let looked = parallelMap(all.count, itemsPerWorker: 1) { p in
-            fs.statuses(in: root + "/" + all[p].folder, names: all[p].names)
-        }
-        var found: [FileStatus?] = []
-        found.reserveCapacity(jobs.count)
-        for list in looked { found += list }
-        let statuses = found
+        // The listing is sorted by kind, then path: a folder's files come in runs.
+        let statuses = fs.statuses(of: jobs.map(\.path), under: root)
         // Size and time as `stat` tells them (through a link, to what it names).
         @Sendable func sizeAndTime(_ path: String, _ status: FileStatus?) -> (Int, Int64) {
             if let status, status.kind == .file { return (status.size, status.modified) }
