@@ -72,22 +72,22 @@ struct ParseCache {
     /// can be trusted (not one changed in the moments before it was read).
     static func kept(_ cache: WorkspaceLoader.DecodeCache, order: [String]? = nil) -> [(String, WorkspaceLoader.DecodeCache.Entry)] {
         (order ?? cache.entries.keys.sorted(by: Text.codePointLess)).compactMap { path in
-            guard let entry = cache.entries[path], entry.stamp != nil, entry.variantOf == nil else { return nil }
-            switch entry.decoded {
-            case .contact(let c)? where c.path == path: return (path, entry)
-            case .batch(let b)? where b.path == path: return (path, entry)
-            default: return nil
-            }
+            cache.entries[path].flatMap { keeps($0, at: path) ? (path, $0) : nil }
         }
     }
 
     static func keptCount(_ cache: WorkspaceLoader.DecodeCache) -> Int {
-        cache.entries.values.count { entry in
-            guard entry.stamp != nil, entry.variantOf == nil else { return false }
-            switch entry.decoded {
-            case .contact?, .batch?: return true
-            default: return false
-            }
+        cache.entries.count { keeps($1, at: $0) }
+    }
+
+    /// Whether the file keeps this entry: a contact or batch of that path, read while its stamp
+    /// could be trusted.
+    private static func keeps(_ entry: WorkspaceLoader.DecodeCache.Entry, at path: String) -> Bool {
+        guard entry.stamp != nil, entry.variantOf == nil else { return false }
+        switch entry.decoded {
+        case .contact(let c)?: return c.path == path
+        case .batch(let b)?: return b.path == path
+        default: return false
         }
     }
 
