@@ -17,6 +17,8 @@ public final class OutputWriter {
     var stagingReady = false
     /// Folders inside the output folder already proven real.
     var realFolders: Set<String> = [""]
+    /// The folder of the last path checked, when it was found real.
+    private var lastFolder: String?
 
     public struct Summary: Sendable, Equatable {
         public var pages: Int
@@ -152,9 +154,11 @@ public final class OutputWriter {
 
     /// Every folder between the output folder and `path` is a real folder (or does not exist yet).
     func checkFolders(of path: String) throws {
-        guard let slash = path.lastIndex(of: "/") else { return }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
+        // Pages come folder by folder: most paths are in the folder of the one before.
+        if let last = lastFolder, path.utf8[..<slash].elementsEqual(last.utf8) { return }
         let folder = String(path[..<slash])
-        if realFolders.contains(folder) { return }
+        if realFolders.contains(folder) { lastFolder = folder; return }
         var current = ""
         for part in folder.split(separator: "/") {
             current = current.isEmpty ? String(part) : current + "/" + part
@@ -167,6 +171,7 @@ public final class OutputWriter {
                 throw Confinement.Violation(message: "\(Self.display(directory))/\(current) is a file where the build needs a folder (remove it)")
             }
         }
+        lastFolder = folder
     }
 
     static func display(_ directory: String) -> String {

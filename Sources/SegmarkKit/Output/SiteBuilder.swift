@@ -129,6 +129,15 @@ public struct SiteBuilder {
             return report
         }
 
+        // 3. Pages made from the same inputs as last time, and untouched since, are kept as
+        // they are: the look at them (a status per page, the output record read) goes on
+        // beside parsing and evaluating, which leave a core idle now and then.
+        let writerBox = UncheckedBox(writer)  // only this task touches it until the render
+        let looking = Pending { [fileSystem] in
+            options.force ? KeptPages()
+                : KeptPages(previous: previous, recorded: writerBox.value.recordedHashes(), directory: outputDirectory, fileSystem: fileSystem)
+        }
+        defer { _ = looking.wait() }
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)
         let filesRead = raw.files.count - raw.reused.count
         // The cache is written while the build goes on (and waited for before it returns).
@@ -149,9 +158,8 @@ public struct SiteBuilder {
         lap("evaluate")
         try fileSystem.createDirectory(outputDirectory)
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
-        // 3. Pages made from the same inputs as last time, and untouched since, are kept as they are.
-        var pages = options.force ? KeptPages()
-            : KeptPages(previous: previous, recorded: writer.recordedHashes(), directory: outputDirectory, fileSystem: fileSystem)
+        var pages = looking.wait()
+        lap("look at the last build's pages")
         do {
             try renderer.render(context: context.value, keep: pages.keep, progress: options.progress) { path, signature, bytes in
                 if let bytes {

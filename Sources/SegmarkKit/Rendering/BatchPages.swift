@@ -4,7 +4,10 @@ import Foundation
 /// labels and print-ready letters for its hard_copy entries and an e-mail draft per email
 /// entry. Made from the batch's own entries (a snapshot of who was logged), whatever the
 /// as-of date, so a batch logged for a later date has its documents too.
-struct BatchPages {
+///
+/// A class: each of a batch's files carries a closure that makes its bytes, and 583,000 of
+/// them at L each copied the whole value (model, contexts, templates) into its closure.
+final class BatchPages {
     let model: Model
     let contexts: PageContexts
     let templates: TemplateLibrary
@@ -70,16 +73,16 @@ struct BatchPages {
         let (paper, mails) = documents(bi, items)
         var out: [(String, Int?, () -> [UInt8])] = []
         for format in formats {
-            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
+            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { [self] in templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
         }
-        out.append(("interactions/\(b.id).csv", nil, { Array(csv(items).utf8) }))
+        out.append(("interactions/\(b.id).csv", nil, { [self] in Array(csv(items).utf8) }))
         if !paper.isEmpty {
-            if formats.contains(.html) { out.append(("interactions/\(b.id)-labels.html", nil, { templates.html.render("labels", labels(bi, paper)) ?? [] })) }
+            if formats.contains(.html) { out.append(("interactions/\(b.id)-labels.html", nil, { [self] in templates.html.render("labels", labels(bi, paper)) ?? [] })) }
             for format in formats {
-                out.append(("interactions/\(b.id)-letters.\(format.rawValue)", nil, { templates.render(letters(bi, paper, format), kind: "letters", format: format) }))
+                out.append(("interactions/\(b.id)-letters.\(format.rawValue)", nil, { [self] in templates.render(letters(bi, paper, format), kind: "letters", format: format) }))
             }
         }
-        for e in mails { out.append((Self.mailPath(b.id, model.contacts[e.contact].id), e.contact, { mail(e) })) }
+        for e in mails { out.append((Self.mailPath(b.id, model.contacts[e.contact].id), e.contact, { [self] in mail(e) })) }
         return out
     }
 
