@@ -217,13 +217,22 @@ public struct PageContexts {
         // A row: the contact's cells, shared by every sheet it is on, and this sheet's own
         // (the channel, the step that added it, and the segment's salesperson where it has one).
         let channels = SheetRows.channels(s, template: template)
+        // Rows with the same channel and step share one array of own fields (made once, not
+        // once a member: a sheet can have 100,000 rows and has 2 × (steps + 1) kinds).
+        var ownFields = [[(key: String, value: TemplateValue)]?](repeating: nil, count: 2 * (s.criteria.count + 1))
         result?.members.forEach { ci in
             if rows.isCompany[ci] { companies += 1 }
-            var own: [(key: String, value: TemplateValue)] = [
-                ("channel", rows.channel(ci, channels) == .email ? "email" : "hard_copy"),
-                ("addedBy", .int(result?.addedBy[ci] ?? 0)),
-            ]
-            if let segmentSalesperson { own.append(("salesperson", segmentSalesperson)) }
+            let email = rows.channel(ci, channels) == .email, step = result?.addedBy[ci] ?? 0
+            let kind = 2 * step + (email ? 0 : 1)
+            let own: [(key: String, value: TemplateValue)]
+            if kind >= 0, kind < ownFields.count, let made = ownFields[kind] {
+                own = made
+            } else {
+                var made: [(key: String, value: TemplateValue)] = [("channel", email ? "email" : "hard_copy"), ("addedBy", .int(step))]
+                if let segmentSalesperson { made.append(("salesperson", segmentSalesperson)) }
+                if kind >= 0, kind < ownFields.count { ownFields[kind] = made }
+                own = made
+            }
             members.append(.object(TemplateObject(own, shared: rows.cells(ci, format))))
         }
         ctx["memberCount"] = .int(members.count)

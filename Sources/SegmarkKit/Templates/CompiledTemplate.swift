@@ -16,11 +16,17 @@ public enum TemplateContentType: Sendable, Equatable {
 struct TemplateName: Sendable, Equatable {
     let text: String
     let parts: [String]
+    /// The first part ("" for `.`), and whether it is the only one: most names are one word,
+    /// and the renderer looks those up without touching `parts`.
+    let first: String
+    let isSimple: Bool
     var isImplicit: Bool { parts.isEmpty }
 
     init(_ text: String) {
         self.text = text
         self.parts = text == "." ? [] : text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        first = parts.first ?? ""
+        isSimple = parts.count == 1
     }
 }
 

@@ -97,11 +97,13 @@ public final class FragmentMemo: @unchecked Sendable {
         }
     }
 
-    /// The stretch in `slot` as rendered for the shared id `item`, if it was.
-    func fragment(slot: Int, item: Int) -> [UInt8]? {
+    /// Appends the stretch in `slot` as rendered for the shared id `item`; false when it was not rendered yet.
+    func append(slot: Int, item: Int, to buffer: inout [UInt8]) -> Bool {
         lock.read()
         defer { lock.unlock() }
-        return item >= 0 && item < tables[slot].count ? tables[slot][item] : nil
+        guard item >= 0 && item < tables[slot].count, let bytes = tables[slot][item] else { return false }
+        buffer.append(contentsOf: bytes)
+        return true
     }
 
     func keep(_ bytes: [UInt8], slot: Int, item: Int) {

@@ -15,6 +15,13 @@ struct TemplateRenderer {
             case .lineStart:
                 if !indent.isEmpty { buffer.append(contentsOf: indent) }
             case .variable(let name, let escaped):
+                if name.isSimple {
+                    // One word: written from where it is found.
+                    let escaped = escaped && type == .html
+                    var i = stack.count - 1
+                    while i >= 0, stack[i].withField(name.first, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+                    continue
+                }
                 guard let value = lookup(name, in: stack) else { continue }
                 write(value, escaped: escaped && type == .html, into: &buffer)
             case .section(let name, let inverted, let body, let id):
@@ -71,9 +78,7 @@ struct TemplateRenderer {
                 case .nodes(let nodes):
                     render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)
                 case .memo(let slot, let nodes):
-                    if let bytes = memo.fragment(slot: slot, item: shared.id) {
-                        buffer.append(contentsOf: bytes)
-                    } else {
+                    if !memo.append(slot: slot, item: shared.id, to: &buffer) {
                         var bytes: [UInt8] = []
                         render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &bytes)
                         memo.keep(bytes, slot: slot, item: shared.id)
@@ -108,7 +113,8 @@ struct TemplateRenderer {
         return value
     }
 
-    private func write(_ value: TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
+    @inline(__always)
+    private func write(_ value: borrowing TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
         switch value {
         case .text(let s):
             if escaped { HTMLEscaping.append(s, to: &buffer) } else { buffer.append(contentsOf: s.utf8) }

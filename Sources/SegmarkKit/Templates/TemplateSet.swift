@@ -1,3 +1,5 @@
+import Foundation
+
 /// The compiled templates of one output format, by name. Partials are resolved to slots when
 /// the set is assembled, so an unknown partial is found at load, not while rendering.
 public struct TemplateSet: Sendable {
@@ -7,6 +9,9 @@ public struct TemplateSet: Sendable {
     private var slots: [String: Int] = [:]
     private var references: [[(name: String, line: Int, column: Int)]] = []
     private var names: [[(name: String, line: Int, column: Int)]] = []
+    /// How big each template's last page was: the next page's buffer starts that big, so a
+    /// page is not copied as its buffer doubles (a sheet can be 16 MB).
+    private let sizes = SizeHints()
 
     /// Partial calls deeper than this render nothing (a partial may include itself).
     static let maxPartialDepth = 64
@@ -72,8 +77,9 @@ public struct TemplateSet: Sendable {
     public func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo? = nil) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(4096)
+        buffer.reserveCapacity(sizes.size(slot))
         render(slot: slot, value, memo: memo, into: &buffer)
+        sizes.saw(buffer.count, slot: slot)
         return buffer
     }
 
@@ -83,5 +89,24 @@ public struct TemplateSet: Sendable {
         var stack: [TemplateValue] = [value]
         stack.reserveCapacity(8)
         TemplateRenderer(set: self, memo: memo).render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
+    }
+}
+
+/// The size of the last page each template rendered, shared by the threads that render.
+final class SizeHints: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: [Int: Int] = [:]
+
+    /// At least 4 KiB; at most 64 MiB (a size only reserves address space until it is written).
+    func size(_ slot: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return min(max(4096, sizes[slot] ?? 0), 64 << 20)
+    }
+
+    func saw(_ size: Int, slot: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        sizes[slot] = size + size / 16
     }
 }

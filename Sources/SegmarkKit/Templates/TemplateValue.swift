@@ -12,6 +12,13 @@ public enum TemplateValue: Sendable, Equatable {
     /// `.text` for a present value, `.null` for a missing one (so `{{#x}}` opens only when it is there).
     public static func optional(_ s: String?) -> TemplateValue { s.map(TemplateValue.text) ?? .null }
 
+    /// `TemplateObject.withField` on an object value; nil on any other.
+    @inline(__always)
+    func withField<R>(_ key: String, _ body: (borrowing TemplateValue) -> R) -> R? {
+        guard case .object(let object) = self else { return nil }
+        return object.withField(key, body)
+    }
+
     var isFalsey: Bool {
         switch self {
         case .null: return true
@@ -51,6 +58,18 @@ public struct TemplateObject: Sendable, Equatable {
                 fields.append((key, newValue))
             }
         }
+    }
+
+    /// Calls `body` with the value of the field `key` (its own, then a shared one) where it is,
+    /// without copying it out; nil when there is no such field. The renderer's hot path.
+    @inline(__always)
+    func withField<R>(_ key: String, _ body: (borrowing TemplateValue) -> R) -> R? {
+        let count = key.utf8.count
+        for i in fields.indices where fields[i].key.utf8.count == count && fields[i].key == key { return body(fields[i].value) }
+        if let shared {
+            for i in shared.keys.indices where shared.keys[i].utf8.count == count && shared.keys[i] == key { return body(shared.values[i]) }
+        }
+        return nil
     }
 
     /// Every field as a lookup finds it: its own, then the shared ones it does not have itself.
