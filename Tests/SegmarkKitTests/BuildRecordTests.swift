@@ -52,6 +52,17 @@ struct BuildRecordTests {
         for p in unsafe { #expect(!OutputWriter.isSafeRelative(p), "\(p.debugDescription)") }
     }
 
+    /// The writer skips its folder check for a path in the folder it checked last: only a
+    /// path whose folder is exactly that one may skip it.
+    @Test func aPathIsInAFolderOnlyWhenItsFolderIsThatFolder() {
+        let inside = [("segments/SM1.html", "segments"), ("interactions/B1-mail/CT1.eml", "interactions/B1-mail"), ("æ/ø.html", "æ")]
+        let outside = [("segments/SM1.html", "segment"), ("segments/SM1.html", "segments/SM1"), ("segmentsX/a.html", "segments"),
+                       ("interactions/B1-mail/CT1.eml", "interactions"), ("interactions/B1.html", "interactions/B1-mail"),
+                       ("index.html", "index"), ("segments", "segments"), ("a/b", ""), ("/a", "a")]
+        for (path, folder) in inside { #expect(OutputWriter.isIn(path, folder: folder), "\(path) in \(folder)") }
+        for (path, folder) in outside { #expect(!OutputWriter.isIn(path, folder: folder), "\(path) not in \(folder)") }
+    }
+
     /// The records are written as bytes: the same text `String(radix:)` and `\(Int64)` give.
     @Test func numbersAreWrittenAsTextWouldBe() {
         for v: UInt64 in [0, 1, 9, 10, 15, 16, 255, 0xABCDEF, 0x0123_4567_89AB_CDEF, UInt64.max] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Stage 5: writes only files whose bytes changed, removes files it wrote before and no longer
 /// produces, never touches other files, and changes nothing until every page has rendered:
 /// changed pages wait in a staging folder, then move into place one atomic rename at a time,
@@ -156,7 +158,7 @@ public final class OutputWriter {
     func checkFolders(of path: String) throws {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
         // Pages come folder by folder: most paths are in the folder of the one before.
-        if let last = lastFolder, path.utf8[..<slash].elementsEqual(last.utf8) { return }
+        if let last = lastFolder, Self.isIn(path, folder: last) { return }
         let folder = String(path[..<slash])
         if realFolders.contains(folder) { lastFolder = folder; return }
         var current = ""
@@ -172,6 +174,17 @@ public final class OutputWriter {
             }
         }
         lastFolder = folder
+    }
+
+    /// Whether `path`'s folder is `folder` (bytes compared, no string made).
+    static func isIn(_ path: String, folder: String) -> Bool {
+        var path = path, folder = folder
+        return path.withUTF8 { p in
+            folder.withUTF8 { f in
+                guard p.count > f.count, p[f.count] == UInt8(ascii: "/"), f.isEmpty || memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return false }
+                return !p[(f.count + 1)...].contains(UInt8(ascii: "/"))
+            }
+        }
     }
 
     static func display(_ directory: String) -> String {

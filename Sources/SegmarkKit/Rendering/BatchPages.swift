@@ -66,10 +66,11 @@ final class BatchPages {
 
     /// Every file of a batch, in a fixed order: its path, the contact of an e-mail draft (whose
     /// signature is its own), and how to make its bytes.
-    func outputs(_ bi: Int) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
+    /// - Parameter entries: the batch's entries when the caller has them (`entries(bi)`).
+    func outputs(_ bi: Int, entries known: [InteractionEntry]? = nil) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
         let b = model.batches[bi]
         guard b.date != nil, b.template.flatMap({ model.template($0.value) }) != nil else { return [] }
-        let items = entries(bi)
+        let items = known ?? entries(bi)
         let (paper, mails) = documents(bi, items)
         var out: [(String, Int?, () -> [UInt8])] = []
         for format in formats {

@@ -69,8 +69,9 @@ public struct SiteRenderer {
         }
         // Each logged batch: its page, CSV, labels, letters and e-mail drafts.
         try renderKind("batches", count: model.batches.count, chunk: 4, progress: progress, sink: sink) { bi in
-            let signature = signatures.batchPages(bi, model: model, entries: site.batches.entries(bi))
-            return site.batches.outputs(bi).map { file in
+            let entries = site.batches.entries(bi)
+            let signature = signatures.batchPages(bi, model: model, entries: entries)
+            return site.batches.outputs(bi, entries: entries).map { file in
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
                 return Page(file.path, own, keep(file.path, own) ? nil : file.make())
             }
