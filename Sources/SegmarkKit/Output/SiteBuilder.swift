@@ -1,3 +1,5 @@
+import Dispatch
+
 
 /// The whole `build` pipeline: load → validate → evaluate → render → write, returning values.
 public struct SiteBuilder {
@@ -179,6 +181,11 @@ public struct SiteBuilder {
             let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),
                                            ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
                                            ("files", summary.pages), ("files rendered", pages.rendered), ("files written", summary.changed)]
+            // Freeing what the build held (the records of 784,692 pages, every contact, every
+            // entry) takes most of a second at L; it happens on another thread, and the caller
+            // need not wait for it.
+            let held = UncheckedBox((pages, state, previous, looking, check, writer, renderer, evaluation, decodeCache))
+            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
             return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
                           timings: timings, upToDate: false, counts: counts)
         } catch {
