@@ -266,8 +266,10 @@ enum RecordCoding {
         var values = ContactValues()
         for field in ContactField.allCases { values[field] = try r.optionalString() }
         c.values = values
-        var locations: [String: SourceLocation] = [:]
-        for _ in 0..<(try r.count()) {
+        let keys = try r.count()
+        // One table, not grown key by key (a damaged count only bounds the reservation).
+        var locations = [String: SourceLocation](minimumCapacity: min(keys, 256))
+        for _ in 0..<keys {
             let key = try r.string()
             locations[key] = try location(from: &r, file: file)
         }
