@@ -1,6 +1,5 @@
 import Dispatch
 
-
 /// The whole `build` pipeline: load → validate → evaluate → render → write, returning values.
 public struct SiteBuilder {
     public let fileSystem: FileSystem

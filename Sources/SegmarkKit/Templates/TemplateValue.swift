@@ -42,15 +42,7 @@ public struct TemplateObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> TemplateValue? {
-        get {
-            // Comparing lengths first skips most keys without a string comparison.
-            let count = key.utf8.count
-            for field in fields where field.key.utf8.count == count && field.key == key { return field.value }
-            if let shared {
-                for (i, k) in shared.keys.enumerated() where k.utf8.count == count && k == key { return shared.values[i] }
-            }
-            return nil
-        }
+        get { withField(key) { copy $0 } }
         set {
             if let i = fields.firstIndex(where: { $0.key == key }) {
                 if let newValue { fields[i].value = newValue } else { fields.remove(at: i) }
@@ -64,6 +56,7 @@ public struct TemplateObject: Sendable, Equatable {
     /// without copying it out; nil when there is no such field. The renderer's hot path.
     @inline(__always)
     func withField<R>(_ key: String, _ body: (borrowing TemplateValue) -> R) -> R? {
+        // Comparing lengths first skips most keys without a string comparison.
         let count = key.utf8.count
         for i in fields.indices where fields[i].key.utf8.count == count && fields[i].key == key { return body(fields[i].value) }
         if let shared {
