@@ -19,6 +19,19 @@ struct FragmentMemoTests {
         }
     }
 
+    /// The same value, with every list made item by item as it renders (`.rows`).
+    func lazily(_ v: TemplateValue) -> TemplateValue {
+        switch v {
+        case .list(let items):
+            let made = items.map(lazily)
+            return .rows(TemplateRows(count: made.count) { made[$0] })
+        case .object(let o):
+            return .object(TemplateObject(o.fields.map { ($0.key, lazily($0.value)) }, shared: o.shared))
+        default:
+            return v
+        }
+    }
+
     /// The same value, with each list's object items split into own and shared fields.
     func split(_ v: TemplateValue, rng: Random, ids: Ids) -> TemplateValue {
         switch v {
@@ -74,6 +87,9 @@ struct FragmentMemoTests {
                 let viaMemo = set.render("main", shared, memo: memo)!
                 #expect(String(decoding: viaMemo, as: UTF8.self) == String(decoding: plain, as: UTF8.self),
                         "template \(main.debugDescription) partial \(partial.debugDescription) data \(compact(shared))")
+                // Lists whose items are made as they render (`.rows`, a sheet's members) render the same.
+                #expect(set.render("main", lazily(data))! == plain, "template \(main.debugDescription) data \(compact(data))")
+                #expect(set.render("main", lazily(shared), memo: memo)! == plain, "template \(main.debugDescription) data \(compact(shared))")
             }
         }
     }

@@ -18,6 +18,7 @@ struct TemplateOracleTests {
         case .int(let n): return n
         case .text(let s): return s
         case .list(let items): return items.map { oracleValue($0) ?? Optional<String>.none as Any }
+        case .rows(let rows): return oracleValue(.list(rows.items))
         case .object(let o):
             var d: [String: Any] = [:]
             for f in o.allFields { if let x = oracleValue(f.value) { d[f.key] = x } }
@@ -73,6 +74,7 @@ struct TemplateOracleTests {
             switch v {
             case .object(let o): for f in o.allFields { set.insert(f.key); keys(f.value, into: &set) }
             case .list(let items): for i in items { keys(i, into: &set) }
+            case .rows(let rows): for i in rows.items { keys(i, into: &set) }
             default: break
             }
         }
@@ -121,6 +123,7 @@ func compact(_ v: TemplateValue) -> String {
     case .int(let n): return "\(n)"
     case .text(let s): return s.debugDescription
     case .list(let xs): return "[" + xs.map(compact).joined(separator: ",") + "]"
+    case .rows(let rows): return compact(.list(rows.items))
     case .object(let o): return "{" + o.allFields.map { "\($0.key):\(compact($0.value))" }.joined(separator: ",") + "}"
     }
 }

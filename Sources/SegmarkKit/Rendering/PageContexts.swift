@@ -209,36 +209,42 @@ public struct PageContexts {
             ctx["funnel"] = .text(SVGChart.bars(title: "Members after each step", labels: s.criteria.indices.map { "Step \($0 + 1)" },
                                                 values: result.steps.map(\.after)))
         }
-        var members: [TemplateValue] = []
-        members.reserveCapacity(result?.members.count ?? 0)
-        var companies = 0
         let rows = self.rows
         let segmentSalesperson = s.salesperson.map { TemplateValue.text(e($0.value)) }
         // A row: the contact's cells, shared by every sheet it is on, and this sheet's own
         // (the channel, the step that added it, and the segment's salesperson where it has one).
+        // Rows are made as they are rendered (a sheet can have 100,000), and rows of one
+        // channel and step share one array of own fields.
         let channels = SheetRows.channels(s, template: template)
-        // Rows with the same channel and step share one array of own fields (made once, not
-        // once a member: a sheet can have 100,000 rows and has 2 × (steps + 1) kinds).
-        var ownFields = [[(key: String, value: TemplateValue)]?](repeating: nil, count: 2 * (s.criteria.count + 1))
+        let ownFields: [[(key: String, value: TemplateValue)]] = (0..<(2 * (s.criteria.count + 1))).map { kind in
+            var own: [(key: String, value: TemplateValue)] = [("channel", kind % 2 == 0 ? "email" : "hard_copy"), ("addedBy", .int(kind / 2))]
+            if let segmentSalesperson { own.append(("salesperson", segmentSalesperson)) }
+            return own
+        }
+        var memberIndices: [Int] = []
+        memberIndices.reserveCapacity(result?.members.count ?? 0)
+        var companies = 0
         result?.members.forEach { ci in
             if rows.isCompany[ci] { companies += 1 }
-            let email = rows.channel(ci, channels) == .email, step = result?.addedBy[ci] ?? 0
-            let kind = 2 * step + (email ? 0 : 1)
-            let own: [(key: String, value: TemplateValue)]
-            if kind >= 0, kind < ownFields.count, let made = ownFields[kind] {
-                own = made
-            } else {
-                var made: [(key: String, value: TemplateValue)] = [("channel", email ? "email" : "hard_copy"), ("addedBy", .int(step))]
-                if let segmentSalesperson { made.append(("salesperson", segmentSalesperson)) }
-                if kind >= 0, kind < ownFields.count { ownFields[kind] = made }
-                own = made
-            }
-            members.append(.object(TemplateObject(own, shared: rows.cells(ci, format))))
+            memberIndices.append(ci)
         }
-        ctx["memberCount"] = .int(members.count)
+        let addedBy = result?.addedBy
+        ctx["memberCount"] = .int(memberIndices.count)
         ctx["companyCount"] = .int(companies)
-        ctx["personCount"] = .int(members.count - companies)
-        ctx["members"] = .list(members)
+        ctx["personCount"] = .int(memberIndices.count - companies)
+        ctx["members"] = .rows(TemplateRows(count: memberIndices.count) { n in
+            let ci = memberIndices[n]
+            let email = rows.channel(ci, channels) == .email, step = addedBy?[ci] ?? 0
+            let kind = 2 * step + (email ? 0 : 1)
+            var own: [(key: String, value: TemplateValue)]
+            if kind < ownFields.count {
+                own = ownFields[kind]
+            } else {
+                own = [("channel", email ? "email" : "hard_copy"), ("addedBy", .int(step))]
+                if let segmentSalesperson { own.append(("salesperson", segmentSalesperson)) }
+            }
+            return .object(TemplateObject(own, shared: rows.cells(ci, format)))
+        })
         let dropped = result?.droppedByExclusion.indices ?? []
         ctx["dropped"] = .list(dropped.map { ["id": .text(e(model.contacts[$0].id)), "name": .text(e(model.contacts[$0].name))] })
         ctx["hasDropped"] = .bool(!dropped.isEmpty)

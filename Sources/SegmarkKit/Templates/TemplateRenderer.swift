@@ -35,16 +35,9 @@ struct TemplateRenderer {
                 case .bool(let on):
                     if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
                 case .list(let items):
-                    if let memo, id >= 0, indent.isEmpty, case .object(let first)? = items.first, let shared = first.shared,
-                       let plan = memo.plan(section: id, body: body, type: type, own: first.fields.map(\.key), shared: shared.keys) {
-                        renderList(items, plan: plan, memo: memo, like: first, body: body, stack: &stack, type: type, depth: depth, into: &buffer)
-                        continue
-                    }
-                    for item in items {
-                        stack.append(item)
-                        render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
-                        stack.removeLast()
-                    }
+                    renderList(items.count, { items[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                case .rows(let rows):
+                    renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
                 default:
                     stack.append(value)
                     render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
@@ -60,12 +53,32 @@ struct TemplateRenderer {
         }
     }
 
+    /// A list's body once per item (`count` items, each made by `item`), through the memo
+    /// when its items share fields.
+    private func renderList(_ count: Int, _ item: (Int) -> TemplateValue, id: Int, body: [TemplateNode], stack: inout [TemplateValue],
+                            indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+        guard count > 0 else { return }
+        let first = item(0)
+        if let memo, id >= 0, indent.isEmpty, case .object(let object) = first, let shared = object.shared,
+           let plan = memo.plan(section: id, body: body, type: type, own: object.fields.map(\.key), shared: shared.keys) {
+            renderShared(count, item, first: first, plan: plan, memo: memo, like: object, body: body, stack: &stack, type: type,
+                         depth: depth, into: &buffer)
+            return
+        }
+        for i in 0..<count {
+            stack.append(i == 0 ? first : item(i))
+            render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+            stack.removeLast()
+        }
+    }
+
     /// A list whose items share fields: each item of the planned shape renders its memoizable
     /// stretches through the memo; any other item renders as usual.
-    private func renderList(_ items: [TemplateValue], plan: FragmentMemo.Plan, memo: FragmentMemo, like first: TemplateObject,
-                            body: [TemplateNode], stack: inout [TemplateValue], type: TemplateContentType, depth: Int,
-                            into buffer: inout [UInt8]) {
-        for item in items {
+    private func renderShared(_ count: Int, _ make: (Int) -> TemplateValue, first item0: TemplateValue, plan: FragmentMemo.Plan,
+                              memo: FragmentMemo, like first: TemplateObject, body: [TemplateNode], stack: inout [TemplateValue],
+                              type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+        for i in 0..<count {
+            let item = i == 0 ? item0 : make(i)
             stack.append(item)
             defer { stack.removeLast() }
             guard case .object(let o) = item, let shared = o.shared, shared.keys == first.shared!.keys,
@@ -122,7 +135,7 @@ struct TemplateRenderer {
             appendDecimal(n, to: &buffer)
         case .bool(let b):
             buffer.append(contentsOf: (b ? "true" : "false").utf8)
-        case .null, .list, .object:
+        case .null, .list, .rows, .object:
             break
         }
     }

@@ -7,6 +7,9 @@ public enum TemplateValue: Sendable, Equatable {
     case int(Int)
     case text(String)
     case list([TemplateValue])
+    /// A list whose items are made when they are rendered (a sheet's 100,000 member rows are
+    /// never all held at once); to a template it is a list like any other.
+    case rows(TemplateRows)
     case object(TemplateObject)
 
     /// `.text` for a present value, `.null` for a missing one (so `{{#x}}` opens only when it is there).
@@ -24,6 +27,7 @@ public enum TemplateValue: Sendable, Equatable {
         case .null: return true
         case .bool(let b): return !b
         case .list(let items): return items.isEmpty
+        case .rows(let rows): return rows.count == 0
         default: return false
         }
     }
@@ -75,6 +79,25 @@ public struct TemplateObject: Sendable, Equatable {
         let x = a.allFields, y = b.allFields
         return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
+}
+
+/// The items of a `.rows` list, made one at a time by `make` (which only reads what it
+/// captured, so rows may be made on any thread).
+public final class TemplateRows: @unchecked Sendable, Equatable {
+    public let count: Int
+    private let make: (Int) -> TemplateValue
+
+    public init(count: Int, make: @escaping (Int) -> TemplateValue) {
+        self.count = count
+        self.make = make
+    }
+
+    public subscript(i: Int) -> TemplateValue { make(i) }
+
+    /// Every item, made now.
+    public var items: [TemplateValue] { (0..<count).map(make) }
+
+    public static func == (a: TemplateRows, b: TemplateRows) -> Bool { a === b || a.items == b.items }
 }
 
 /// Fields that many list items share, with an id: a contact's cells on every sheet it is on,
