@@ -61,8 +61,8 @@ struct TemplateRenderer {
         let first = item(0)
         if let memo, id >= 0, indent.isEmpty, case .object(let object) = first, let shared = object.shared,
            let plan = memo.plan(section: id, body: body, type: type, own: object.fields.map(\.key), shared: shared.keys) {
-            renderShared(count, item, first: first, plan: plan, memo: memo, like: object, body: body, stack: &stack, type: type,
-                         depth: depth, into: &buffer)
+            renderShared(count, item, plan: plan, memo: memo, like: object, body: body, stack: &stack, type: type, depth: depth,
+                         into: &buffer)
             return
         }
         for i in 0..<count {
@@ -74,11 +74,11 @@ struct TemplateRenderer {
 
     /// A list whose items share fields: each item of the planned shape renders its memoizable
     /// stretches through the memo; any other item renders as usual.
-    private func renderShared(_ count: Int, _ make: (Int) -> TemplateValue, first item0: TemplateValue, plan: FragmentMemo.Plan,
-                              memo: FragmentMemo, like first: TemplateObject, body: [TemplateNode], stack: inout [TemplateValue],
+    private func renderShared(_ count: Int, _ make: (Int) -> TemplateValue, plan: FragmentMemo.Plan, memo: FragmentMemo,
+                              like first: TemplateObject, body: [TemplateNode], stack: inout [TemplateValue],
                               type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
         for i in 0..<count {
-            let item = i == 0 ? item0 : make(i)
+            let item = make(i)
             stack.append(item)
             defer { stack.removeLast() }
             guard case .object(let o) = item, let shared = o.shared, shared.keys == first.shared!.keys,
