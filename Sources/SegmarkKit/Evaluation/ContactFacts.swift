@@ -3,8 +3,10 @@
 public struct ContactFacts: Sendable {
     /// Index of the contact's company-number contact (itself for a company), or nil.
     public var companyNumber: [Int?]
-    /// By contact: for a company, the company and all its persons, ascending; else empty.
-    public var companyMembers: [[Int]]
+    /// By contact: for a company, the company and all its persons, ascending; else empty. One
+    /// array with offsets: widening a set to whole companies reads it for every member
+    /// company, and a hundred thousand small arrays were a cache miss and a reference count each.
+    public var companyMembers: IndexLists
     /// Entry indices per contact, in batch then file order.
     public var entriesByContact: IndexLists
     public var lastInteractionDate: [Day?]
@@ -15,39 +17,53 @@ public struct ContactFacts: Sendable {
 
     public init(model: Model, entries: [InteractionEntry]) {
         let n = model.contacts.count
-        var companyNumber = [Int?](repeating: nil, count: n)
-        var members = [[Int]](repeating: [], count: n)
-        var persons = ContactSet(capacity: n)
-        for (i, c) in model.contacts.enumerated() {
-            if c.type == .person { persons.insert(i) }
-            if c.type == .company {
-                companyNumber[i] = i
-            } else if let company = c.company, let ci = model.contactIndex(of: company.value),
-                      model.contacts[ci].type == .company {
-                companyNumber[i] = ci
-            }
-            if let cn = companyNumber[i] { members[cn].append(i) }
+        // Each contact's company found on every core (a record and an id look-up each).
+        let companyNumber = parallelMap(n, itemsPerWorker: 4096) { i -> Int? in
+            let c = model.contacts[i]
+            if c.type == .company { return i }
+            guard let company = c.company, let ci = model.contactIndex(of: company.value), model.contacts[ci].type == .company else { return nil }
+            return ci
         }
-        var last = [Day?](repeating: nil, count: n)
-        var attempt = [Day?](repeating: nil, count: n)
+        var persons = ContactSet(capacity: n)
+        for i in 0..<n where companyNumber[i] != i { persons.insert(i) }
+        // Dates as numbers (year, month, day in one Int; 0 for none) while a million entries
+        // are visited; a batch's entries share one values object, read once per run of them.
+        var last = [Int](repeating: 0, count: n)
+        var attempt = [Int](repeating: 0, count: n)
+        var dayOf: [Int: Day] = [:]
         // By place, not by copies of the entries (each copy would retain its shared values).
         var owners = [Int](repeating: 0, count: entries.count)
         entries.withUnsafeBufferPointer { all in
-            for k in all.indices {
-                let c = all[k].contact
-                owners[k] = c
-                let shared = all[k].shared
-                guard !shared.canceled else { continue }
-                let date = shared.date
-                if !shared.attemptFailed, last[c].map({ date > $0 }) ?? true { last[c] = date }
-                if shared.initiatedBy == .us, attempt[c].map({ date > $0 }) ?? true { attempt[c] = date }
+            last.withUnsafeMutableBufferPointer { last in
+                attempt.withUnsafeMutableBufferPointer { attempt in
+                    owners.withUnsafeMutableBufferPointer { owners in
+                        var k = 0
+                        while k < all.count {
+                            let shared = all[k].shared
+                            var end = k + 1
+                            while end < all.count, all[end].shared === shared { end += 1 }
+                            let date = shared.date
+                            let key = date.year * 10_000 + date.month * 100 + date.day
+                            let counts = !shared.canceled
+                            let interaction = counts && !shared.attemptFailed, ours = counts && shared.initiatedBy == .us
+                            if interaction || ours, dayOf[key] == nil { dayOf[key] = date }
+                            for j in k..<end {
+                                let c = all[j].contact
+                                owners[j] = c
+                                if interaction, key > last[c] { last[c] = key }
+                                if ours, key > attempt[c] { attempt[c] = key }
+                            }
+                            k = end
+                        }
+                    }
+                }
             }
         }
         self.companyNumber = companyNumber
-        self.companyMembers = members
+        self.companyMembers = IndexLists(count: n, owners: companyNumber)
         self.entriesByContact = IndexLists(count: n, owners)
-        self.lastInteractionDate = last
-        self.lastAttemptDate = attempt
+        self.lastInteractionDate = last.map { dayOf[$0] }
+        self.lastAttemptDate = attempt.map { dayOf[$0] }
         self.persons = persons
     }
 
@@ -56,26 +72,24 @@ public struct ContactFacts: Sendable {
     /// changed person may have another company now.
     func patched(changed: [Int], model: Model) -> ContactFacts {
         var out = self
+        var moved = false
         for i in changed where model.contacts[i].type == .person {
             var cn: Int?
             if let company = model.contacts[i].company, let ci = model.contactIndex(of: company.value), model.contacts[ci].type == .company {
                 cn = ci
             }
             guard cn != out.companyNumber[i] else { continue }
-            if let old = out.companyNumber[i] { out.companyMembers[old].removeAll { $0 == i } }
-            if let cn {
-                let at = out.companyMembers[cn].firstIndex { $0 > i } ?? out.companyMembers[cn].count
-                out.companyMembers[cn].insert(i, at: at)
-            }
             out.companyNumber[i] = cn
+            moved = true
         }
+        if moved { out.companyMembers = IndexLists(count: model.contacts.count, owners: out.companyNumber) }
         return out
     }
 
     /// Every contact sharing a company number with `i` (itself alone when it has none).
     public func sharing(_ i: Int) -> [Int] {
         guard let cn = companyNumber[i], !companyMembers[cn].isEmpty else { return [i] }
-        return companyMembers[cn]
+        return Array(companyMembers[cn])
     }
 }
 
@@ -110,6 +124,32 @@ public struct IndexLists: Sendable {
         self.items = items
     }
 
+    /// The lists of `owners.count` contacts, where contact `k` is an item of contact
+    /// `owners[k]`'s list (and of none when that is nil).
+    init(count: Int, owners: [Int?]) {
+        var counts = [Int](repeating: 0, count: count + 1)
+        for case let owner? in owners { counts[owner + 1] += 1 }
+        for i in 0..<count { counts[i + 1] += counts[i] }
+        offsets = counts
+        var next = counts
+        var items = [Int](repeating: 0, count: counts[count])
+        items.withUnsafeMutableBufferPointer { out in
+            next.withUnsafeMutableBufferPointer { next in
+                for (k, owner) in owners.enumerated() {
+                    guard let owner else { continue }
+                    out[next[owner]] = k
+                    next[owner] += 1
+                }
+            }
+        }
+        self.items = items
+    }
+
     /// Contact `i`'s indices, ascending.
     public subscript(i: Int) -> ArraySlice<Int> { items[offsets[i]..<offsets[i + 1]] }
+
+    /// Reads every list in place: `body` gets the offsets (list `i` is `items[offsets[i]..<offsets[i + 1]]`) and the items.
+    func withLists<R>(_ body: (UnsafeBufferPointer<Int>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+        try offsets.withUnsafeBufferPointer { o in try items.withUnsafeBufferPointer { try body(o, $0) } }
+    }
 }

@@ -24,6 +24,15 @@ public struct ContactSet: Sendable, Equatable {
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
+    /// The indices below `capacity` that `holds` accepts, asked in ascending order, the words
+    /// written in place (one uniqueness check for the set, not one per index).
+    public init(capacity: Int, where holds: (Int) -> Bool) {
+        self.init(capacity: capacity)
+        words.withUnsafeMutableBufferPointer { w in
+            for i in 0..<capacity where holds(i) { w[i >> 6] |= (1 << UInt64(i & 63)) }
+        }
+    }
+
     /// Inserts every index of a list, with one uniqueness check for the list (not one per index).
     public mutating func insert(contentsOf list: [Int]) {
         words.withUnsafeMutableBufferPointer { w in

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Stage 3: evaluates every segment's steps in dependency order, each once,
 /// with group results cached across segments so a step costs about a few set operations.
 public struct SegmentEvaluator: Sendable {
@@ -49,6 +51,7 @@ public struct SegmentEvaluator: Sendable {
         if let changed { patch(cache, changed: changed, matcher: matcher) }
         buildIndexes(cache, matcher: matcher)
         let graph = SegmentGraph(model: model)
+        buildGroupSets(cache, matcher: matcher, graph: graph)
         let cyclic = graph.cyclic
         var results = [SegmentResult?](repeating: nil, count: model.segments.count)
         for si in graph.order where !cyclic.contains(si) {
@@ -71,7 +74,7 @@ public struct SegmentEvaluator: Sendable {
     /// segment of one evaluation: a filter is tested once per distinct value, not per contact.
     final class GroupCache: @unchecked Sendable {
         var sets: [String: ContactSet] = [:]
-        var fieldIndex: [CriterionField: [FieldValue: [Int]]] = [:]
+        var fieldIndex: [CriterionField: FieldIndex] = [:]
         var codeIndex: [FilterGroup.Kind: [String: [Int]]] = [:]
         /// Per folded profile question: answer → contacts.
         var profileIndex: [String: [String: [Int]]] = [:]
@@ -188,25 +191,76 @@ public struct SegmentEvaluator: Sendable {
                 }
             }
         }
-        let jobs = fields.count + kinds.count + questions.count
+        let jobs = fields.count + kinds.count + (questions.isEmpty ? 0 : 1)
         guard jobs > 1 else { return }
+        // The fields' values first, every contact's record read once for all of them.
+        let columns = fields.isEmpty ? [] : matcher.columns(fields)
         let jobFields = fields, jobKinds = kinds, jobQuestions = questions
-        // Each job fills a cache of its own; the caches are merged after.
+        // Each job fills a cache of its own; the caches are merged after. The longest jobs
+        // first (all questions in one pass, then the code lists), the fields' after: started
+        // last, one long job would leave a core idle at the end.
+        let questionJobs = jobQuestions.isEmpty ? 0 : 1
         let built = parallelMap(jobs, itemsPerWorker: 1) { j -> UncheckedBox<GroupCache> in
             let own = GroupCache()
-            if j < jobFields.count {
-                _ = fieldIndex(jobFields[j], matcher: matcher, cache: own)
-            } else if j < jobFields.count + jobKinds.count {
-                _ = codeIndex(jobKinds[j - jobFields.count], matcher: matcher, cache: own)
+            if j < questionJobs {
+                own.profileIndex = profileIndexes(jobQuestions)
+            } else if j < questionJobs + jobKinds.count {
+                _ = codeIndex(jobKinds[j - questionJobs], matcher: matcher, cache: own)
             } else {
-                _ = profileIndex(jobQuestions[j - jobFields.count - jobKinds.count], cache: own)
+                let f = j - questionJobs - jobKinds.count
+                own.fieldIndex[jobFields[f]] = FieldIndex(runs: columns.map { $0[f] })
             }
             return UncheckedBox(own)
         }
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(columns) {} }  // freed on another thread
         for box in built {
             cache.fieldIndex.merge(box.value.fieldIndex) { old, _ in old }
             cache.codeIndex.merge(box.value.codeIndex) { old, _ in old }
             cache.profileIndex.merge(box.value.profileIndex) { old, _ in old }
+        }
+    }
+
+    /// The sets the segments will combine, made side by side on every core before they run:
+    /// each condition of a contact group once (a contact group is then the intersection of its
+    /// conditions), and each list, profile and interaction group. Each job works in a cache of
+    /// its own that shares the indexes; the sets are merged after.
+    func buildGroupSets(_ cache: GroupCache, matcher: GroupMatcher, graph: SegmentGraph) {
+        // A job is a one-condition contact group, or a group of another kind.
+        var jobs: [FilterGroup] = [], seen = Set<String>()
+        for segment in model.segments {
+            for group in segment.criteria.flatMap(\.groups) {
+                switch group.kind {
+                case .segment:
+                    continue
+                case .contact:
+                    for condition in group.conditions {
+                        let k = conditionKey(condition.field, condition.filter)
+                        guard cache.sets[k] == nil, seen.insert(k).inserted else { continue }
+                        jobs.append(FilterGroup(kind: .contact, conditions: [condition], location: group.location))
+                    }
+                default:
+                    let k = key(group)
+                    if cache.sets[k] == nil, seen.insert(k).inserted { jobs.append(group) }
+                }
+            }
+        }
+        guard jobs.count > 1 else { return }
+        _ = excludedContacts(cache)
+        if jobs.contains(where: { $0.kind == .interactions }) { _ = sharedValues(matcher.entries, cache) }
+        let shared = UncheckedBox(cache)  // read only while the jobs run
+        let all = jobs
+        let built = parallelMap(all.count, itemsPerWorker: 1) { j -> UncheckedBox<GroupCache> in
+            let own = GroupCache()
+            let from = shared.value
+            (own.fieldIndex, own.codeIndex, own.profileIndex) = (from.fieldIndex, from.codeIndex, from.profileIndex)
+            (own.sharedValues, own.excluded) = (from.sharedValues, from.excluded)
+            _ = groupSet(all[j], matcher: matcher, graph: graph, results: [], cache: own)
+            return UncheckedBox(own)
+        }
+        for box in built {
+            cache.sets.merge(box.value.sets) { old, _ in old }
+            cache.sharedMatches.merge(box.value.sharedMatches) { old, _ in old }
+            cache.entrySets.merge(box.value.entrySets) { old, _ in old }
         }
     }
 
@@ -286,20 +340,31 @@ public struct SegmentEvaluator: Sendable {
             cache.entrySets[key] = set
             entrySets.append(set)
         }
+        // The entries every condition on an entry's own value accepts, as one set.
+        var allowed = entrySets.first
+        for other in entrySets.dropFirst() { allowed?.formIntersection(other) }
         var contacts = ContactSet(capacity: model.contacts.count)
         entries.withUnsafeBufferPointer { all in
-            for ei in all.indices where sharedOK[Int(shared.ofEntry[ei])] && entrySets.allSatisfy({ $0.contains(ei) }) {
-                contacts.insert(all[ei].contact)
+            sharedOK.withUnsafeBufferPointer { ok in
+                shared.ofEntry.withUnsafeBufferPointer { ofEntry in
+                    (allowed?.words ?? []).withUnsafeBufferPointer { allowed in
+                        let any = entrySets.isEmpty
+                        var found: [Int] = []
+                        for ei in all.indices where ok[Int(ofEntry[ei])] && (any || allowed[ei >> 6] & (1 << UInt64(ei & 63)) != 0) {
+                            found.append(all[ei].contact)
+                        }
+                        contacts.insert(contentsOf: found)
+                    }
+                }
             }
         }
         return contacts
     }
 
-    func fieldIndex(_ field: CriterionField, matcher: GroupMatcher, cache: GroupCache) -> [FieldValue: [Int]] {
+    func fieldIndex(_ field: CriterionField, matcher: GroupMatcher, cache: GroupCache) -> FieldIndex {
         if let hit = cache.fieldIndex[field] { return hit }
-        var index: [FieldValue: [Int]] = [:]
         let value = matcher.column(field)
-        for i in 0..<model.contacts.count { index[value(i), default: []].append(i) }
+        let index = FieldIndex(runs: [(0..<model.contacts.count).map(value)])
         cache.fieldIndex[field] = index
         return index
     }
@@ -315,6 +380,27 @@ public struct SegmentEvaluator: Sendable {
         }
         cache.profileIndex[q] = index
         return index
+    }
+
+    /// The indexes of several questions (by folded question) in one pass over the contacts:
+    /// each contact's answers are reached once, not once per question.
+    func profileIndexes(_ questions: [String]) -> [String: [String: [Int]]] {
+        let wanted = Set(questions.map(Text.fold))
+        var indexes: [String: [String: [Int]]] = [:]
+        model.contacts.withUnsafeBufferPointer { contacts in
+            for i in contacts.indices {
+                var done: [String] = []
+                for (question, answers) in contacts[i].profile {
+                    let q = Text.fold(question)
+                    // A contact's first entry for a question is the one read (as `answers(_:)` does).
+                    guard wanted.contains(q), !done.contains(q) else { continue }
+                    done.append(q)
+                    for answer in answers where indexes[q, default: [:]][answer]?.last != i { indexes[q, default: [:]][answer, default: []].append(i) }
+                }
+            }
+        }
+        for q in wanted where indexes[q] == nil { indexes[q] = [:] }
+        return indexes
     }
 
     func codeIndex(_ kind: FilterGroup.Kind, matcher: GroupMatcher, cache: GroupCache) -> [String: [Int]] {
@@ -375,7 +461,7 @@ public struct SegmentEvaluator: Sendable {
                 if let hit = cache.sets[key] {
                     condition = hit
                 } else {
-                    condition = indexedSet(fieldIndex(field, matcher: matcher, cache: cache), { $0 }, filter)
+                    condition = fieldIndex(field, matcher: matcher, cache: cache).contacts(matching: filter, asOf: asOf)
                     cache.sets[key] = condition
                 }
                 s.formIntersection(condition)
@@ -402,8 +488,12 @@ public struct SegmentEvaluator: Sendable {
     func widen(_ set: ContactSet, _ facts: ContactFacts) -> ContactSet {
         var out = set
         var companies = ContactSet(capacity: model.contacts.count)
-        companies.insert(mapping: set) { facts.companyNumber[$0] }
-        companies.forEach { out.insert(contentsOf: facts.companyMembers[$0]) }
+        facts.companyNumber.withUnsafeBufferPointer { number in companies.insert(mapping: set) { number[$0] } }
+        facts.companyMembers.withLists { offsets, items in
+            companies.forEach { company in
+                for k in offsets[company]..<offsets[company + 1] { out.insert(items[k]) }
+            }
+        }
         return out
     }
 
@@ -467,7 +557,45 @@ public struct SegmentEvaluator: Sendable {
             counts.append(.init(before: before, after: members.count, matched: matchedCount))
         }
         var finalAdded = StepNumbers()
-        members.forEach { if addedBy[$0] != 0 { finalAdded.append($0, step: Int(addedBy[$0])) } }
+        finalAdded.reserve(members.count)
+        addedBy.withUnsafeBufferPointer { added in
+            members.forEach { if added[$0] != 0 { finalAdded.append($0, step: Int(added[$0])) } }
+        }
         return SegmentResult(members: members, addedBy: finalAdded, steps: counts, droppedByExclusion: dropped.subtracting(members))
+    }
+}
+
+/// A field's values over all contacts, each distinct value once and each contact's place among
+/// them: a filter is tested once per distinct value, and the contacts it accepts are found in
+/// one pass over small numbers (not a list of contacts per value: a field like e-mail has
+/// nearly as many values as contacts, and a list each was an allocation each).
+struct FieldIndex: Sendable {
+    private(set) var values: [FieldValue] = []
+    private(set) var ofContact: [Int32] = []
+
+    /// From the values of every contact in order, in runs one after the other.
+    init(runs: [[FieldValue]]) {
+        var place: [FieldValue: Int32] = [:]
+        ofContact.reserveCapacity(runs.reduce(0) { $0 + $1.count })
+        for run in runs {
+            for value in run {
+            if let known = place[value] {
+                ofContact.append(known)
+            } else {
+                let k = Int32(values.count)
+                place[value] = k
+                values.append(value)
+                ofContact.append(k)
+            }
+            }
+        }
+    }
+
+    /// The contacts whose value `filter` accepts.
+    func contacts(matching filter: Filter, asOf: Day) -> ContactSet {
+        let accepted = values.map { filter.matches($0, asOf: asOf) }
+        return accepted.withUnsafeBufferPointer { accepted in
+            ofContact.withUnsafeBufferPointer { of in ContactSet(capacity: of.count) { accepted[Int(of[$0])] } }
+        }
     }
 }

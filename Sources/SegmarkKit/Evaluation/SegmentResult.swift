@@ -27,6 +27,11 @@ public struct StepNumbers: Sendable {
 
     public init() {}
 
+    mutating func reserve(_ count: Int) {
+        contacts.reserveCapacity(count)
+        steps.reserveCapacity(count)
+    }
+
     /// Appends contacts in increasing index order.
     mutating func append(_ contact: Int, step: Int) {
         contacts.append(Int32(contact))
