@@ -94,14 +94,25 @@ public final class OutputWriter {
         // fixed). Then no file is new and none is to be removed, and no table of 784,692
         // paths is needed to find out.
         let samePaths = previous.count == produced.count && zip(previous, produced).allSatisfy { $0.path == $1.path }
-        let hashes = samePaths ? [:] : Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        // Only needed to find the files no longer produced (none when the record is empty, as
+        // after a cold build: then no table of 784,692 paths is made).
+        let hashes = samePaths || previous.isEmpty ? [:] : Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
         // Before any file moves, record both the old and the new files: a build killed in the
-        // middle leaves nothing the next build does not know it may remove.
-        let newFiles = staged.filter { previousIndex.hashes[$0] == nil && !previousIndex.unhashed.contains($0) }
-        if !newFiles.isEmpty {
-            let union = previous + newFiles.map { ($0, Optional(hashes[$0]!)) }
-            try fileSystem.writeAtomically(Self.manifestBytes(union), to: manifestPath)
+        // middle leaves nothing the next build does not know it may remove. The staged files
+        // are the produced files that were written, in the same order: one walk finds them.
+        var newFiles: [(path: String, hash: UInt64?)] = []
+        var next = 0
+        for (path, hash) in produced where next < staged.count && staged[next] == path {
+            next += 1
+            if previousIndex.hashes[path] == nil && !previousIndex.unhashed.contains(path) { newFiles.append((path, hash)) }
         }
+        // What the record on disk lists once the files are in place (compared in memory, not read back).
+        var recorded = previous
+        if !newFiles.isEmpty {
+            recorded = previous.isEmpty ? newFiles : previous + newFiles
+            try fileSystem.writeAtomically(Self.manifestBytes(recorded), to: manifestPath)
+        }
+        newFiles = []
         for path in staged {
             let target = directory + "/" + path
             try checkFolders(of: path)
@@ -133,9 +144,11 @@ public final class OutputWriter {
             let full = directory + "/" + folder
             if fileSystem.kind(of: full) == .directory, (try? fileSystem.entries(in: full))?.isEmpty == true { try? fileSystem.remove(full) }
         }
-        let manifestBytes = Self.manifestBytes(produced.map { ($0.path, Optional($0.hash)) })
-        if (try? fileSystem.read(manifestPath)) != manifestBytes {
-            try fileSystem.writeAtomically(manifestBytes, to: manifestPath)
+        let unchanged = recorded.count == produced.count && fileSystem.kind(of: manifestPath) == .file
+            && zip(recorded, produced).allSatisfy { $0.path == $1.path && $0.hash == $1.hash }
+        recorded = []
+        if !unchanged {
+            try fileSystem.writeAtomically(Self.manifestBytes(produced.map { ($0.path, Optional($0.hash)) }), to: manifestPath)
         }
         abort()
         return Summary(pages: produced.count, changed: staged.count, removed: removed, leftAlone: leftAlone.sorted(by: Text.codePointLess))

@@ -171,21 +171,26 @@ public struct SiteBuilder {
                 }
             }
             lap("render")
+            let sizes = [("contacts", model.contacts.count), ("segments", model.segments.count), ("interaction entries", evaluation.entries.count)]
+            let warnings = check.diagnostics
+            // The model and the evaluation are done with: they go (on another thread) before the
+            // records are written, which need memory of their own.
+            let model = UncheckedBox((consume check, consume model, consume renderer, consume evaluation))
+            DispatchQueue.global(qos: .utility).async { withExtendedLifetime(model) {} }
             // Output/ is about to change: the old fingerprint no longer describes it.
             try fileSystem.remove(statePath)
             let summary = try writer.commit()
             state.setPages(pages.records(in: outputDirectory, fileSystem: fileSystem))
             try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")
-            let counts: [(String, Int)] = [("files read", filesRead), ("contacts", model.contacts.count),
-                                           ("segments", model.segments.count), ("interaction entries", evaluation.entries.count),
-                                           ("files", summary.pages), ("files rendered", pages.rendered), ("files written", summary.changed)]
+            let counts: [(String, Int)] = [("files read", filesRead)] + sizes
+                + [("files", summary.pages), ("files rendered", pages.rendered), ("files written", summary.changed)]
             // Freeing what the build held (the records of 784,692 pages, every contact, every
             // entry) takes most of a second at L; it happens on another thread, and the caller
             // need not wait for it.
-            let held = UncheckedBox((pages, state, previous, looking, check, writer, renderer, evaluation, decodeCache))
+            let held = UncheckedBox((pages, state, previous, looking, writer, decodeCache))
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
-            return Report(summary: summary, warnings: check.diagnostics, asOf: asOf, outputDirectory: outputDirectory,
+            return Report(summary: summary, warnings: warnings, asOf: asOf, outputDirectory: outputDirectory,
                           timings: timings, upToDate: false, counts: counts)
         } catch {
             writer.abort()
