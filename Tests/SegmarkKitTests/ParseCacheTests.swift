@@ -238,12 +238,23 @@ struct ParseCacheTests {
         try fm.moveItem(atPath: cache.folder, toPath: elsewhere)
         try fm.createSymbolicLink(atPath: cache.folder, withDestinationPath: elsewhere)
         let before = try aged.read(elsewhere + "/" + ParseCache.fileName)
+        // The cache folder also holds the rows of the sheets (`RowRecords`): none is written through the link either.
+        func everything() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for path in try fm.subpathsOfDirectory(atPath: elsewhere) where aged.kind(of: elsewhere + "/" + path) == .file {
+                files[path] = try Data(contentsOf: URL(fileURLWithPath: elsewhere + "/" + path))
+            }
+            return files
+        }
+        let everythingBefore = try everything()
+        #expect(everythingBefore.keys.contains { $0.hasPrefix(RowRecords.folderName + "/") })
         #expect(cache.load() == nil)
         try RandomEdits.replaceLine(try String(contentsOfFile: root + "/Content/contacts/CT000001.md", encoding: .utf8), key: "name", with: "\"Other\"")
             .write(toFile: root + "/Content/contacts/CT000001.md", atomically: true, encoding: .utf8)
         _ = try SiteBuilder(fileSystem: aged).build(root: root, options: .init(today: today, output: out))
-        #expect(try fm.contentsOfDirectory(atPath: elsewhere) == [ParseCache.fileName])
+        #expect(try fm.contentsOfDirectory(atPath: elsewhere).sorted() == [ParseCache.fileName, RowRecords.folderName])
         #expect(try aged.read(elsewhere + "/" + ParseCache.fileName) == before)
+        #expect(try everything() == everythingBefore)
 
         // A real folder whose cache file is a link to a file elsewhere: not read, and the
         // next cache replaces the link (the file it named is untouched).

@@ -47,6 +47,12 @@ struct KeptPages {
     /// The hash on record for the page at `path` when its file is as the last build left it.
     func intactHash(_ path: String) -> UInt64? { intact[path]?.hash }
 
+    /// `intactHash` for the render's threads (the table is never changed).
+    var intactHashes: @Sendable (String) -> UInt64? {
+        let intact = self.intact
+        return { intact[$0]?.hash }
+    }
+
     /// A page rendered (and handed to the writer).
     mutating func rendered(_ path: String, signature: UInt64) {
         rendered += 1

@@ -162,7 +162,9 @@ public struct SiteBuilder {
         var pages = looking.wait()
         lap("look at the last build's pages")
         do {
-            try renderer.render(context: context.value, keep: pages.keep, progress: options.progress) { path, signature, bytes in
+            let intact = pages.intactHashes
+            let rows = RowRecords(fileSystem: fileSystem, root: root, output: outputDirectory, reuse: !options.force) { intact($0) }
+            try renderer.render(context: context.value, keep: pages.keep, rows: rows, progress: options.progress) { path, signature, bytes in
                 if let bytes {
                     try writer.add(path, bytes, intactHash: pages.intactHash(path))
                     pages.rendered(path, signature: signature)

@@ -19,6 +19,10 @@ public struct PageContexts {
     /// when the first sheet is rendered.
     private let sharedRows: Lazy<SheetRows>
     var rows: SheetRows { sharedRows.get() }
+    /// Per contact, a number for what its sheet rows are made of (its file and its company's:
+    /// `PageSignatures.contact`), when the caller has them: a sheet's rows then carry keys, and
+    /// a build copies the unchanged ones from the page the last build wrote (`RowSplice`).
+    var contactKeys: [UInt64]?
 
     /// The segments contact `ci` is a member of, ascending.
     func segments(of ci: Int) -> [Int] {
@@ -232,7 +236,18 @@ public struct PageContexts {
         ctx["memberCount"] = .int(memberIndices.count)
         ctx["companyCount"] = .int(companies)
         ctx["personCount"] = .int(memberIndices.count - companies)
-        ctx["members"] = .rows(TemplateRows(count: memberIndices.count) { n in
+        let contactKeys = self.contactKeys
+        let rowKey: ((Int) -> UInt64)? = contactKeys.map { keys in
+            { n in
+                let ci = memberIndices[n]
+                var f = Fingerprint()
+                f.combine(keys[ci])
+                f.combine(UInt64(addedBy?[ci] ?? 0))
+                f.combine(rows.channel(ci, channels) == .email ? 1 : 2)
+                return f.value
+            }
+        }
+        ctx["members"] = .rows(TemplateRows(count: memberIndices.count, key: rowKey) { n in
             let ci = memberIndices[n]
             let email = rows.channel(ci, channels) == .email, step = addedBy?[ci] ?? 0
             let kind = 2 * step + (email ? 0 : 1)
@@ -461,15 +476,16 @@ public struct PageContexts {
     public func labels(_ si: Int) -> TemplateValue {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
-        var labels: [TemplateValue] = []
+        var labels: [Int] = []
         let rows = self.rows
         // Labels are for the envelopes: members who get their documents on paper.
         let channels = SheetRows.channels(s, template: template)
         evaluation.results[si]?.members.forEach { ci in
-            if rows.channel(ci, channels) == .hardCopy { labels.append(rows.label(ci)) }
+            if rows.channel(ci, channels) == .hardCopy { labels.append(ci) }
         }
+        let key: ((Int) -> UInt64)? = contactKeys.map { keys in { keys[labels[$0]] } }
         return ["id": .text(s.id), "heading": .text("Address labels for segment \(s.id)"), "siteTitle": .text(model.settings.title),
-                "count": .int(labels.count), "labels": .list(labels)]
+                "count": .int(labels.count), "labels": .rows(TemplateRows(count: labels.count, key: key) { rows.label(labels[$0]) })]
     }
 
     /// The sheet's CSV, as bytes: each member's cells were encoded once per build.

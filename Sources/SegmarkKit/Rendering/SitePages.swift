@@ -28,14 +28,16 @@ public struct SitePages {
     let memos = (html: FragmentMemo(), md: FragmentMemo())
 
     public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
-                history: [String: FileChange] = [:], memberships: [[Int]]? = nil, onRequest: Bool = false) {
+                history: [String: FileChange] = [:], memberships: [[Int]]? = nil, onRequest: Bool = false, contactKeys: [UInt64]? = nil) {
         self.model = model
         self.evaluation = evaluation
         self.templates = templates
         let formats = Settings.Format.allCases.filter { formats.contains($0) }
         self.formats = formats
-        contexts = PageContexts(model: model, evaluation: evaluation, history: history, formats: formats, memberships: memberships,
-                                onRequest: onRequest)
+        var contexts = PageContexts(model: model, evaluation: evaluation, history: history, formats: formats, memberships: memberships,
+                                    onRequest: onRequest)
+        contexts.contactKeys = contactKeys
+        self.contexts = contexts
         batches = BatchPages(model: model, evaluation: evaluation, contexts: contexts, templates: templates, formats: formats)
     }
 
@@ -109,14 +111,19 @@ public struct SitePages {
     // MARK: bytes
 
     /// The page's bytes, rendered through the templates.
-    public func bytes(_ ref: PageRef) -> [UInt8] {
+    /// - Parameter splice: for a sheet or a labels page, the rows the last build wrote of it
+    ///   (unchanged rows are copied), and where this render records its rows.
+    public func bytes(_ ref: PageRef) -> [UInt8] { bytes(ref, splice: nil) }
+
+    func bytes(_ ref: PageRef, splice: RowSplice?) -> [UInt8] {
         switch ref {
         case .asset(let i): return templates.assets[i].bytes
         case .index(let f): return templates.render(contexts.index(f), kind: "index", format: f)
         case .directory(let page, let f): return templates.render(contexts.directory(page, f), kind: "contacts", format: f)
-        case .sheet(let si, let f): return templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md)
+        case .sheet(let si, let f):
+            return templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md, splice: splice)
         case .sheetCSV(let si): return contexts.csv(si)
-        case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si), memo: memos.html) ?? []
+        case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si), memo: memos.html, splice: splice) ?? []
         case .campaign(let ci, let f): return templates.render(contexts.campaign(ci, f), kind: "campaign", format: f)
         case .batchFile(let bi, let k): return batches.outputs(bi)[k].make()
         case .contact(let ci, let f): return templates.render(contexts.contact(ci, f), kind: "contact", format: f)

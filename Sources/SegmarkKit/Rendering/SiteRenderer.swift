@@ -26,16 +26,34 @@ public struct SiteRenderer {
     ///   - keep: asked with a page's path and signature; true when that page is on disk as made
     ///     from the same inputs, so it need not be rendered again.
     ///   - progress: called after each chunk of pages with (kind, done, total of that kind).
-    public func render(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false },
-                       progress: ((String, Int, Int) -> Void)? = nil, into sink: Sink) throws {
+    ///   - rows: where the rows of sheets and labels pages are kept between builds; with it, a
+    ///     sheet rendered again copies its unchanged rows from the page the last build wrote.
+    func render(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false }, rows: RowRecords? = nil,
+                progress: ((String, Int, Int) -> Void)? = nil, into sink: Sink) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let model = self.model, evaluation = self.evaluation
         let site = SitePages(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
-                             memberships: signatures.memberships)
+                             memberships: signatures.memberships, contactKeys: rows == nil ? nil : signatures.contact)
         /// A page whose signature says it is on disk as made from the same inputs is not rendered.
         func page(_ ref: PageRef, _ signature: UInt64) -> Page {
             let path = site.path(ref)
-            return Page(path, signature, keep(path, signature) ? nil : site.bytes(ref))
+            if keep(path, signature) { return Page(path, signature, nil) }
+            switch ref {
+            case .sheet(let si, _), .sheetLabels(let si):
+                guard let rows else { break }
+                // What every row of the page reads besides its own contact: the settings,
+                // templates and codes (global), and the segment's file.
+                var salt = Fingerprint()
+                salt.combine(signatures.global)
+                salt.combine(signatures.segmentFile[si])
+                let splice = RowSplice(salt: salt.value, last: rows.last(path))
+                let bytes = site.bytes(ref, splice: splice)
+                rows.save(path, splice.record(of: bytes))
+                return Page(path, signature, bytes)
+            default:
+                break
+            }
+            return Page(path, signature, site.bytes(ref))
         }
         let pageMaker = UncheckedBox(page)  // the site and `keep` are only read, from any thread
         for i in templates.assets.indices {

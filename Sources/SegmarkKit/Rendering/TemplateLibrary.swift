@@ -104,8 +104,8 @@ public struct TemplateLibrary: Sendable {
         }
     }
 
-    public func render(_ context: TemplateValue, kind: String, format: Settings.Format, memo: FragmentMemo? = nil) -> [UInt8] {
-        (format == .html ? html : md).render(kind, context, memo: memo) ?? []
+    func render(_ context: TemplateValue, kind: String, format: Settings.Format, memo: FragmentMemo? = nil, splice: RowSplice? = nil) -> [UInt8] {
+        (format == .html ? html : md).render(kind, context, memo: memo, splice: splice) ?? []
     }
 }
 

@@ -4,6 +4,7 @@
 struct TemplateRenderer {
     let set: TemplateSet
     var memo: FragmentMemo? = nil
+    var splice: RowSplice? = nil
 
     func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
                 depth: Int, into buffer: inout [UInt8]) {
@@ -37,7 +38,14 @@ struct TemplateRenderer {
                 case .list(let items):
                     renderList(items.count, { items[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
                 case .rows(let rows):
-                    renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                    if let splice, let rowKey = rows.key, name.isSimple, !mentions(body, name.first),
+                       splice.claim(section: id, start: buffer.count) {
+                        renderSpliced(rows, key: rowKey, splice: splice, id: id, body: body, stack: &stack, indent: indent, type: type,
+                                      depth: depth, into: &buffer)
+                    } else {
+                        renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth,
+                                   into: &buffer)
+                    }
                 default:
                     stack.append(value)
                     render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
@@ -53,22 +61,81 @@ struct TemplateRenderer {
         }
     }
 
+    /// A list with row keys on a page with a `RowSplice`: each row whose key the last build's
+    /// page has is copied from it, the others render; every row's key and end are recorded.
+    private func renderSpliced(_ rows: TemplateRows, key rowKey: @escaping (Int) -> UInt64, splice: RowSplice, id: Int, body: [TemplateNode],
+                               stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType, depth: Int,
+                               into buffer: inout [UInt8]) {
+        // Everything a row can read besides its item: the page's salt, the context around the
+        // list, and where the list is (section, indentation, content type).
+        var frame = Fingerprint()
+        frame.combine(splice.salt)
+        frame.combine(UInt64(bitPattern: Int64(id)))
+        frame.add(bytes: indent)
+        frame.combine(type == .html ? 1 : 2)
+        for value in stack { value.mix(into: &frame) }
+        let base = frame
+        func key(_ i: Int) -> UInt64 {
+            var f = base
+            f.combine(rowKey(i))
+            return f.value
+        }
+        guard splice.canCopy else {
+            renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth,
+                       into: &buffer) { i, end in splice.ended(key(i), at: end) }
+            return
+        }
+        for i in 0..<rows.count {
+            let k = key(i)
+            if !splice.copy(k, into: &buffer) {
+                stack.append(rows[i])
+                render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                stack.removeLast()
+            }
+            splice.ended(k, at: buffer.count)
+        }
+    }
+
+    /// Whether any name in `nodes` (or in a partial they include) starts with `word`: a list's
+    /// rows that name the list itself read every row, and are not copied.
+    private func mentions(_ nodes: [TemplateNode], _ word: String) -> Bool {
+        var seen = Set<Int>()
+        func walk(_ nodes: [TemplateNode]) -> Bool {
+            for node in nodes {
+                switch node {
+                case .variable(let n, _):
+                    if n.first == word { return true }
+                case .section(let n, _, let body, _):
+                    if n.first == word || walk(body) { return true }
+                case .partial(_, let slot, _, _):
+                    if slot >= 0, seen.insert(slot).inserted, walk(set.templates[slot].nodes) { return true }
+                case .text, .lineStart, .contentType:
+                    break
+                }
+            }
+            return false
+        }
+        return walk(nodes)
+    }
+
     /// A list's body once per item (`count` items, each made by `item`), through the memo
-    /// when its items share fields.
+    /// when its items share fields; `ended` is told where each item's bytes end.
     private func renderList(_ count: Int, _ item: (Int) -> TemplateValue, id: Int, body: [TemplateNode], stack: inout [TemplateValue],
-                            indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+                            indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout [UInt8],
+                            ended: ((Int, Int) -> Void)? = nil) {
         guard count > 0 else { return }
         let first = item(0)
         if let memo, id >= 0, indent.isEmpty, case .object(let object) = first, let shared = object.shared,
            let plan = memo.plan(section: id, body: body, type: type, own: object.fields.map(\.key), shared: shared.keys) {
             renderShared(count, item, plan: plan, memo: memo, like: object, body: body, stack: &stack, type: type, depth: depth,
-                         into: &buffer)
+                         into: &buffer, ended: ended)
             return
         }
         for i in 0..<count {
             stack.append(i == 0 ? first : item(i))
             render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
             stack.removeLast()
+            ended?(i, buffer.count)
         }
     }
 
@@ -76,11 +143,14 @@ struct TemplateRenderer {
     /// stretches through the memo; any other item renders as usual.
     private func renderShared(_ count: Int, _ make: (Int) -> TemplateValue, plan: FragmentMemo.Plan, memo: FragmentMemo,
                               like first: TemplateObject, body: [TemplateNode], stack: inout [TemplateValue],
-                              type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+                              type: TemplateContentType, depth: Int, into buffer: inout [UInt8], ended: ((Int, Int) -> Void)?) {
         for i in 0..<count {
             let item = make(i)
             stack.append(item)
-            defer { stack.removeLast() }
+            defer {
+                stack.removeLast()
+                ended?(i, buffer.count)
+            }
             guard case .object(let o) = item, let shared = o.shared, shared.keys == first.shared!.keys,
                   o.fields.count == first.fields.count, zip(o.fields, first.fields).allSatisfy({ $0.key == $1.key }) else {
                 render(body, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)

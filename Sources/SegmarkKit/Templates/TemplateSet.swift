@@ -75,10 +75,19 @@ public struct TemplateSet: Sendable {
 
     /// Renders the template `name` over `value`; nil when there is no such template.
     public func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo? = nil) -> [UInt8]? {
+        render(name, value, memo: memo, splice: nil)
+    }
+
+    /// - Parameter splice: the rows of the page's long list the last build wrote, to copy
+    ///   unchanged rows from, and where this render's rows go (`RowSplice`).
+    func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(sizes.size(slot))
-        render(slot: slot, value, memo: memo, into: &buffer)
+        var stack: [TemplateValue] = [value]
+        stack.reserveCapacity(8)
+        TemplateRenderer(set: self, memo: memo, splice: splice)
+            .render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
         sizes.saw(buffer.count, slot: slot)
         return buffer
     }

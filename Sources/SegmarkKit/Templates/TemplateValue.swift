@@ -86,10 +86,16 @@ public struct TemplateObject: Sendable, Equatable {
 public final class TemplateRows: @unchecked Sendable, Equatable {
     public let count: Int
     private let make: (Int) -> TemplateValue
+    /// A number per item such that two items with the same number are the same values (a
+    /// member row: its contact's files, its channel and step), when the maker of the list can
+    /// tell: a build then copies an unchanged row from the page the last build wrote
+    /// (`RowSplice`) instead of rendering it.
+    let key: ((Int) -> UInt64)?
 
-    public init(count: Int, make: @escaping (Int) -> TemplateValue) {
+    public init(count: Int, key: ((Int) -> UInt64)? = nil, make: @escaping (Int) -> TemplateValue) {
         self.count = count
         self.make = make
+        self.key = key
     }
 
     public subscript(i: Int) -> TemplateValue { make(i) }

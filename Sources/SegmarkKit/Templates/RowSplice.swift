@@ -1,0 +1,183 @@
+/// The rows of one long list on one page (a sheet's members, its labels), between one build
+/// and the next: where each row's bytes are in the page, under a key that says what the row
+/// was made from. The next build copies a row whose key it finds from the page the last build
+/// wrote instead of rendering it: after one contact changed, a sheet of 55,000 members renders
+/// one row and copies the rest.
+///
+/// A row's key mixes the list's own key for the item (`TemplateRows.key`: a member's files,
+/// channel and step), the page's `salt` (what every row of the page reads besides its item:
+/// templates, settings, the segment's file), everything else on the context stack around the
+/// list (a user's template may read the sheet's header inside a row), the section, the
+/// indentation and the content type. A list whose body names the list itself is never copied.
+final class RowSplice {
+    /// The last build's page and its rows: key → byte range in `old`.
+    private let old: [UInt8]
+    private let ranges: [UInt64: Range<Int>]
+    let salt: UInt64
+
+    /// This render's list: the section claimed, where its rows start, each row's key and end.
+    private(set) var section = -1
+    private(set) var start = 0
+    private(set) var keys: [UInt64] = []
+    private(set) var ends: [Int] = []
+    /// Rows copied from the last build's page (for tests and timings).
+    private(set) var copied = 0
+
+    /// - Parameters:
+    ///   - record: the last build's record of this page, and the page's bytes as it wrote them
+    ///     (nil: nothing to copy; this render's rows are only recorded).
+    init(salt: UInt64, last: (record: Record, bytes: [UInt8])? = nil) {
+        self.salt = salt
+        guard let last, last.record.fits(last.bytes) else {
+            old = []
+            ranges = [:]
+            return
+        }
+        old = last.bytes
+        var table: [UInt64: Range<Int>] = Dictionary(minimumCapacity: last.record.keys.count)
+        var from = last.record.start
+        for (key, end) in zip(last.record.keys, last.record.ends) {
+            if table[key] == nil { table[key] = from..<end }
+            from = end
+        }
+        ranges = table
+    }
+
+    var canCopy: Bool { !ranges.isEmpty }
+
+    /// Claims the list of section `id` when no list of the page was claimed yet.
+    func claim(section id: Int, start: Int) -> Bool {
+        guard section == -1, id >= 0 else { return false }
+        section = id
+        self.start = start
+        return true
+    }
+
+    /// The last build's bytes of the row with this key, appended; false when it has none.
+    func copy(_ key: UInt64, into buffer: inout [UInt8]) -> Bool {
+        guard let range = ranges[key] else { return false }
+        buffer.append(contentsOf: old[range])
+        copied += 1
+        return true
+    }
+
+    func ended(_ key: UInt64, at end: Int) {
+        keys.append(key)
+        ends.append(end)
+    }
+
+    /// This render's record of the page whose bytes are `bytes`; nil when no list was claimed.
+    func record(of bytes: [UInt8]) -> Record? {
+        guard section >= 0 else { return nil }
+        return Record(file: Fingerprint.ofFile(bytes), size: bytes.count, start: start, keys: keys, ends: ends)
+    }
+
+    /// What is kept of a page between builds.
+    struct Record: Equatable {
+        /// The page's hash (`Fingerprint.ofFile`) and size: the record is only used with those bytes.
+        var file: UInt64
+        var size: Int
+        var start: Int
+        var keys: [UInt64]
+        var ends: [Int]
+
+        static let magic = Array("segmark rows 1\n".utf8)
+
+        /// Whether the rows lie in order inside `bytes`, and `bytes` are the page recorded.
+        func fits(_ bytes: [UInt8]) -> Bool {
+            guard bytes.count == size, keys.count == ends.count, start >= 0 else { return false }
+            var from = start
+            for end in ends {
+                guard end >= from, end <= size else { return false }
+                from = end
+            }
+            return Fingerprint.ofFile(bytes) == file
+        }
+
+        var bytes: [UInt8] {
+            var out = Self.magic
+            out.reserveCapacity(out.count + 32 + keys.count * 12)
+            func put(_ v: UInt64, _ width: Int) { for k in 0..<width { out.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(k)))) } }
+            put(file, 8)
+            put(UInt64(size), 8)
+            put(UInt64(start), 8)
+            put(UInt64(keys.count), 8)
+            var from = start
+            for (key, end) in zip(keys, ends) {
+                put(key, 8)
+                put(UInt64(end - from), 4)
+                from = end
+            }
+            return out
+        }
+
+        /// Nil for anything but a whole record (a record is a shortcut: when in doubt, rows render).
+        init?(_ data: [UInt8]) {
+            let m = Self.magic.count
+            guard data.count >= m + 32, Array(data[..<m]) == Self.magic else { return nil }
+            var at = m
+            func get(_ width: Int) -> UInt64 {
+                var v: UInt64 = 0
+                for k in 0..<width { v |= UInt64(data[at + k]) << (8 * UInt64(k)) }
+                at += width
+                return v
+            }
+            file = get(8)
+            let size = get(8), start = get(8), count = get(8)
+            guard size < 1 << 40, start <= size, count <= UInt64((data.count - at) / 12), data.count - at == Int(count) * 12 else { return nil }
+            self.size = Int(size)
+            self.start = Int(start)
+            var keys: [UInt64] = [], ends: [Int] = []
+            keys.reserveCapacity(Int(count))
+            ends.reserveCapacity(Int(count))
+            var end = Int(start)
+            for _ in 0..<count {
+                keys.append(get(8))
+                end += Int(get(4))
+                ends.append(end)
+            }
+            self.keys = keys
+            self.ends = ends
+        }
+
+        init(file: UInt64, size: Int, start: Int, keys: [UInt64], ends: [Int]) {
+            (self.file, self.size, self.start, self.keys, self.ends) = (file, size, start, keys, ends)
+        }
+    }
+}
+
+extension TemplateValue {
+    /// Mixes the value into `f`, lists of `.rows` as a mark only (their rows have keys of their own).
+    func mix(into f: inout Fingerprint) {
+        switch self {
+        case .null: f.combine(0)
+        case .bool(let b): f.combine(b ? 2 : 1)
+        case .int(let n):
+            f.combine(3)
+            f.combine(UInt64(bitPattern: Int64(n)))
+        case .text(let s):
+            f.combine(4)
+            f.add(s)
+        case .list(let items):
+            f.combine(5)
+            f.combine(UInt64(items.count))
+            for item in items { item.mix(into: &f) }
+        case .rows:
+            f.combine(6)
+        case .object(let o):
+            f.combine(7)
+            f.combine(UInt64(o.fields.count))
+            for (key, value) in o.fields {
+                f.add(key)
+                value.mix(into: &f)
+            }
+            if let shared = o.shared {
+                f.combine(UInt64(shared.keys.count))
+                for (key, value) in zip(shared.keys, shared.values) {
+                    f.add(key)
+                    value.mix(into: &f)
+                }
+            }
+        }
+    }
+}
