@@ -33,7 +33,7 @@ struct RowSpliceTests {
         #expect(members.count > 50)
         let person = members.indices.first { model.contacts[$0].type == .person }!
         var last: [PageRef: (RowSplice.Record, [UInt8])] = [:]
-        for ref in [PageRef.sheet(si, .html), .sheet(si, .md), .sheetLabels(si)] {
+        for ref in [PageRef.sheet(si, .html), .sheet(si, .md), .sheetCSV(si), .sheetLabels(si)] {
             let splice = RowSplice(salt: 7)
             let bytes = before.pages.bytes(ref, splice: splice)
             #expect(bytes == before.pages.bytes(ref), "recording rows changes no byte")
@@ -45,7 +45,8 @@ struct RowSpliceTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try RandomEdits.replaceLine(text, key: "name", with: "\"Renamed <&> \u{e6}\u{f8}\u{e5}\"").write(toFile: file, atomically: true, encoding: .utf8)
         let after = try site(root)
-        for ref in [PageRef.sheet(si, .html), .sheet(si, .md), .sheetLabels(si)] {
+        #expect(last[.sheetCSV(si)]!.0.keys.count == members.count)
+        for ref in [PageRef.sheet(si, .html), .sheet(si, .md), .sheetCSV(si), .sheetLabels(si)] {
             let splice = RowSplice(salt: 7, last: last[ref]!)
             let bytes = after.pages.bytes(ref, splice: splice)
             #expect(bytes == after.pages.bytes(ref), "\(ref)")

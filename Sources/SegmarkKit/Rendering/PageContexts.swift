@@ -19,6 +19,9 @@ public struct PageContexts {
     /// when the first sheet is rendered.
     private let sharedRows: Lazy<SheetRows>
     var rows: SheetRows { sharedRows.get() }
+    /// The dated batches logged from each segment (by folded segment id), ascending, found
+    /// once: a sheet looked through all 11,000 batches of L for its own.
+    private let datedBatches: Lazy<[String: [Int]]>
     /// Per contact, a number for what its sheet rows are made of (its file and its company's:
     /// `PageSignatures.contact`), when the caller has them: a sheet's rows then carry keys, and
     /// a build copies the unchanged ones from the page the last build wrote (`RowSplice`).
@@ -54,6 +57,14 @@ public struct PageContexts {
             return (byCampaign, byBatch)
         }
         self.sharedRows = Lazy { SheetRows(model: model, evaluation: evaluation, upFront: !onRequest) }
+        datedBatches = Lazy {
+            var out: [String: [Int]] = [:]
+            var fold = FoldMemo()
+            for (bi, b) in model.batches.enumerated() where b.date != nil {
+                if let s = b.segment { out[fold(s.value), default: []].append(bi) }
+            }
+            return out
+        }
     }
 
     func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
@@ -236,15 +247,11 @@ public struct PageContexts {
         ctx["memberCount"] = .int(memberIndices.count)
         ctx["companyCount"] = .int(companies)
         ctx["personCount"] = .int(memberIndices.count - companies)
-        let contactKeys = self.contactKeys
         let rowKey: ((Int) -> UInt64)? = contactKeys.map { keys in
-            { n in
+            let steps = Self.steps(memberIndices, addedBy)
+            return { n in
                 let ci = memberIndices[n]
-                var f = Fingerprint()
-                f.combine(keys[ci])
-                f.combine(UInt64(addedBy?[ci] ?? 0))
-                f.combine(rows.channel(ci, channels) == .email ? 1 : 2)
-                return f.value
+                return Self.rowKey(keys[ci], step: steps[n], email: rows.channel(ci, channels) == .email)
             }
         }
         ctx["members"] = .rows(TemplateRows(count: memberIndices.count, key: rowKey) { n in
@@ -264,9 +271,7 @@ public struct PageContexts {
         ctx["dropped"] = .list(dropped.map { ["id": .text(e(model.contacts[$0].id)), "name": .text(e(model.contacts[$0].name))] })
         ctx["hasDropped"] = .bool(!dropped.isEmpty)
         // Every batch logged from it, also one dated after the as-of date (logged for the segment's later date).
-        let batches = model.batches.indices.filter { bi in
-            (model.batches[bi].segment.map { Text.fold($0.value) == Text.fold(s.id) } ?? false) && model.batches[bi].date != nil
-        }
+        let batches = datedBatches.get()[Text.fold(s.id)] ?? []
         ctx["batches"] = .list(batches.map { bi -> TemplateValue in
             let b = model.batches[bi]
             let entries = entries(ofBatch: bi)
@@ -473,6 +478,28 @@ public struct PageContexts {
 
     // MARK: labels and CSV
 
+    /// A member row's key (`TemplateRows.key`): what the row is made of besides the page —
+    /// the contact's files, the step that added it, its channel.
+    @inline(__always) static func rowKey(_ contact: UInt64, step: Int, email: Bool) -> UInt64 {
+        RowSplice.mix(contact ^ RowSplice.mix(UInt64(step) << 1 | (email ? 1 : 0)))
+    }
+
+    /// The step that added each member, in member order (both lists ascend: one walk, not a
+    /// search per member).
+    static func steps(_ members: [Int], _ addedBy: StepNumbers?) -> [Int] {
+        guard let addedBy else { return [Int](repeating: 0, count: members.count) }
+        var out: [Int] = []
+        out.reserveCapacity(members.count)
+        var k = 0
+        addedBy.contacts.withUnsafeBufferPointer { contacts in
+            for ci in members {
+                while k < contacts.count, Int(contacts[k]) < ci { k += 1 }
+                out.append(k < contacts.count && Int(contacts[k]) == ci ? Int(addedBy.steps[k]) : 0)
+            }
+        }
+        return out
+    }
+
     public func labels(_ si: Int) -> TemplateValue {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
@@ -488,8 +515,11 @@ public struct PageContexts {
                 "count": .int(labels.count), "labels": .rows(TemplateRows(count: labels.count, key: key) { rows.label(labels[$0]) })]
     }
 
-    /// The sheet's CSV, as bytes: each member's cells were encoded once per build.
-    public func csv(_ si: Int) -> [UInt8] {
+    /// The sheet's CSV, as bytes: each member's cells were encoded once per build. With a
+    /// splice (and contact keys), a row made of what the last build's row was is copied from it.
+    public func csv(_ si: Int) -> [UInt8] { csv(si, splice: nil) }
+
+    func csv(_ si: Int, splice: RowSplice?) -> [UInt8] {
         let s = model.segments[si]
         let template = s.interactionTemplate.flatMap { model.template($0.value) }
         let header = SheetRows.csvHeader + ["salesperson", "correspondence_type", "added_by_step"]
@@ -500,15 +530,34 @@ public struct PageContexts {
         let rows = self.rows
         let cells = CorrespondenceType.allCases.map { Array(",\($0.rawValue),".utf8) }
         let channels = SheetRows.channels(s, template: template)
-        result?.members.forEach { ci in
+        func row(_ ci: Int, step: Int?) {
             let c = rows.csv(ci)
             out += c.prefix
             out += segmentSalesperson ?? c.salesperson
             out += cells[rows.channel(ci, channels) == .hardCopy ? 0 : 1]
-            if let step = result?.addedBy[ci] { RecordLines.appendInteger(Int64(step), to: &out) }
+            if let step { RecordLines.appendInteger(Int64(step), to: &out) }
             out.append(0x0D)
             out.append(0x0A)
         }
+        guard let result else { return out }
+        guard let splice, let contactKeys, splice.claim(section: 0, start: out.count) else {
+            result.members.forEach { ci in row(ci, step: result.addedBy[ci]) }
+            return out
+        }
+        // What every row shares: the page (salt) and that this is the CSV.
+        let base = RowSplice.mix(splice.salt ^ 0x4353_5600)
+        let members = result.members.indices
+        let steps = Self.steps(members, result.addedBy)
+        var keys: [UInt64] = [], ends: [Int] = [], copied = 0
+        keys.reserveCapacity(members.count)
+        ends.reserveCapacity(members.count)
+        for (n, ci) in members.enumerated() {
+            let key = RowSplice.key(base, Self.rowKey(contactKeys[ci], step: steps[n], email: rows.channel(ci, channels) == .email))
+            if splice.copy(key, into: &out) { copied += 1 } else { row(ci, step: result.addedBy[ci]) }
+            keys.append(key)
+            ends.append(out.count)
+        }
+        splice.finish(keys: keys, ends: ends, copied: copied)
         return out
     }
 }

@@ -122,7 +122,7 @@ public struct SitePages {
         case .directory(let page, let f): return templates.render(contexts.directory(page, f), kind: "contacts", format: f)
         case .sheet(let si, let f):
             return templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md, splice: splice)
-        case .sheetCSV(let si): return contexts.csv(si)
+        case .sheetCSV(let si): return contexts.csv(si, splice: splice)
         case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si), memo: memos.html, splice: splice) ?? []
         case .campaign(let ci, let f): return templates.render(contexts.campaign(ci, f), kind: "campaign", format: f)
         case .batchFile(let bi, let k): return batches.outputs(bi)[k].make()

@@ -39,7 +39,7 @@ public struct SiteRenderer {
             let path = site.path(ref)
             if keep(path, signature) { return Page(path, signature, nil) }
             switch ref {
-            case .sheet(let si, _), .sheetLabels(let si):
+            case .sheet(let si, _), .sheetCSV(let si), .sheetLabels(let si):
                 guard let rows else { break }
                 // What every row of the page reads besides its own contact: the settings,
                 // templates and codes (global), and the segment's file.

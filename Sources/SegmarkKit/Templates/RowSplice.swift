@@ -10,9 +10,13 @@
 /// list (a user's template may read the sheet's header inside a row), the section, the
 /// indentation and the content type. A list whose body names the list itself is never copied.
 final class RowSplice {
-    /// The last build's page and its rows: key → byte range in `old`.
+    /// The last build's page, and its rows by key (an open-addressing table: a sheet has
+    /// 55,000 rows to find, and the keys are hashes already).
     private let old: [UInt8]
-    private let ranges: [UInt64: Range<Int>]
+    private let table: [UInt64]
+    private let rowOf: [Int32]
+    private let starts: [Int], oldEnds: [Int]
+    private let mask: Int
     let salt: UInt64
 
     /// This render's list: the section claimed, where its rows start, each row's key and end.
@@ -24,26 +28,36 @@ final class RowSplice {
     private(set) var copied = 0
 
     /// - Parameters:
-    ///   - record: the last build's record of this page, and the page's bytes as it wrote them
+    ///   - last: the last build's record of this page, and the page's bytes as it wrote them
     ///     (nil: nothing to copy; this render's rows are only recorded).
     init(salt: UInt64, last: (record: Record, bytes: [UInt8])? = nil) {
         self.salt = salt
-        guard let last, last.record.fits(last.bytes) else {
-            old = []
-            ranges = [:]
+        guard let last, last.record.fits(last.bytes), !last.record.keys.isEmpty else {
+            (old, table, rowOf, starts, oldEnds, mask) = ([], [], [], [], [], 0)
             return
         }
         old = last.bytes
-        var table: [UInt64: Range<Int>] = Dictionary(minimumCapacity: last.record.keys.count)
-        var from = last.record.start
-        for (key, end) in zip(last.record.keys, last.record.ends) {
-            if table[key] == nil { table[key] = from..<end }
-            from = end
+        let record = last.record
+        var capacity = 16
+        while capacity < record.keys.count * 2 { capacity <<= 1 }
+        var table = [UInt64](repeating: 0, count: capacity), rowOf = [Int32](repeating: -1, count: capacity)
+        let mask = capacity - 1
+        for (r, key) in record.keys.enumerated() {
+            var at = Self.slot(key, mask)
+            while rowOf[at] >= 0, table[at] != key { at = (at + 1) & mask }
+            if rowOf[at] < 0 {  // the first row of a key is the one copied (rows of one key are the same bytes)
+                table[at] = key
+                rowOf[at] = Int32(r)
+            }
         }
-        ranges = table
+        (self.table, self.rowOf, self.mask) = (table, rowOf, mask)
+        starts = [record.start] + record.ends.dropLast()
+        oldEnds = record.ends
     }
 
-    var canCopy: Bool { !ranges.isEmpty }
+    @inline(__always) private static func slot(_ key: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask }
+
+    var canCopy: Bool { !table.isEmpty }
 
     /// Claims the list of section `id` when no list of the page was claimed yet.
     func claim(section id: Int, start: Int) -> Bool {
@@ -54,16 +68,34 @@ final class RowSplice {
     }
 
     /// The last build's bytes of the row with this key, appended; false when it has none.
-    func copy(_ key: UInt64, into buffer: inout [UInt8]) -> Bool {
-        guard let range = ranges[key] else { return false }
-        buffer.append(contentsOf: old[range])
-        copied += 1
-        return true
+    @inline(__always) func copy(_ key: UInt64, into buffer: inout [UInt8]) -> Bool {
+        guard !table.isEmpty else { return false }
+        var at = Self.slot(key, mask)
+        while true {
+            let r = rowOf[at]
+            if r < 0 { return false }
+            if table[at] == key {
+                buffer.append(contentsOf: old[starts[Int(r)]..<oldEnds[Int(r)]])
+                return true
+            }
+            at = (at + 1) & mask
+        }
     }
 
-    func ended(_ key: UInt64, at end: Int) {
-        keys.append(key)
-        ends.append(end)
+    /// The claimed list's rows: each one's key and end, and how many were copied.
+    func finish(keys: [UInt64], ends: [Int], copied: Int) {
+        (self.keys, self.ends, self.copied) = (keys, ends, copied)
+    }
+
+    /// A row's key: the list's key for the item mixed into `base` (what the whole list shares).
+    @inline(__always) static func key(_ base: UInt64, _ item: UInt64) -> UInt64 { mix(base ^ mix(item)) }
+
+    /// A 64-bit finalizer (MurmurHash3's): every input bit reaches every output bit.
+    @inline(__always) static func mix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h = (h ^ (h >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        h = (h ^ (h >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 33)
     }
 
     /// This render's record of the page whose bytes are `bytes`; nil when no list was claimed.
@@ -81,7 +113,7 @@ final class RowSplice {
         var keys: [UInt64]
         var ends: [Int]
 
-        static let magic = Array("segmark rows 1\n".utf8)
+        static let magic = Array("segmark rows 2\n".utf8)
 
         /// Whether the rows lie in order inside `bytes`, and `bytes` are the page recorded.
         func fits(_ bytes: [UInt8]) -> Bool {

@@ -74,25 +74,30 @@ struct TemplateRenderer {
         frame.add(bytes: indent)
         frame.combine(type == .html ? 1 : 2)
         for value in stack { value.mix(into: &frame) }
-        let base = frame
-        func key(_ i: Int) -> UInt64 {
-            var f = base
-            f.combine(rowKey(i))
-            return f.value
-        }
+        let base = frame.value
+        var keys: [UInt64] = [], ends: [Int] = [], copied = 0
+        keys.reserveCapacity(rows.count)
+        ends.reserveCapacity(rows.count)
+        defer { splice.finish(keys: keys, ends: ends, copied: copied) }
         guard splice.canCopy else {
             renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth,
-                       into: &buffer) { i, end in splice.ended(key(i), at: end) }
+                       into: &buffer) { i, end in
+                keys.append(RowSplice.key(base, rowKey(i)))
+                ends.append(end)
+            }
             return
         }
         for i in 0..<rows.count {
-            let k = key(i)
-            if !splice.copy(k, into: &buffer) {
+            let k = RowSplice.key(base, rowKey(i))
+            if splice.copy(k, into: &buffer) {
+                copied += 1
+            } else {
                 stack.append(rows[i])
                 render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
                 stack.removeLast()
             }
-            splice.ended(k, at: buffer.count)
+            keys.append(k)
+            ends.append(buffer.count)
         }
     }
 
