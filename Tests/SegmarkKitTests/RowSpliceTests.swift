@@ -101,4 +101,42 @@ struct RowSpliceTests {
             if template == "plain" { #expect(again.copied == 2) }
         }
     }
+
+    /// A record is used only with the page it describes, and only when it is not newer than
+    /// the page (a build writes the record first): one put there afterwards, as a pull request's
+    /// checkout would, is not used.
+    @Test func aRecordNewerThanItsPageIsNotUsed() throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "segmark-rows-" + UUID().uuidString, output = root + "-out"
+        defer { for d in [root, output] { try? fm.removeItem(atPath: d) } }
+        try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: output + "/segments", withIntermediateDirectories: true)
+        let page = Array("<p>head</p><tr>a</tr><tr>b</tr>".utf8)
+        let record = RowSplice.Record(file: Fingerprint.ofFile(page), size: page.count, start: 11, keys: [1, 2], ends: [20, 29])
+        let fs = LocalFileSystem()
+        final class OnRecord: @unchecked Sendable { var hash: UInt64? }
+        let onRecord = OnRecord()
+        let rows = try #require(RowRecords(fileSystem: fs, root: root, output: output, reuse: true) { _ in onRecord.hash })
+        rows.save("segments/S1.html", record)
+        Thread.sleep(forTimeInterval: 0.02)
+        try fs.writeAtomically(page, to: output + "/segments/S1.html")
+        onRecord.hash = record.file
+        let found = try #require(rows.last("segments/S1.html"))
+        #expect(found.record == record && found.bytes == page)
+        // A page as it was on record: its record is not written again.
+        let before = fs.modificationTime(rows.file("segments/S1.html"))
+        Thread.sleep(forTimeInterval: 0.02)
+        rows.save("segments/S1.html", record)
+        #expect(fs.modificationTime(rows.file("segments/S1.html")) == before)
+        // The record touched after the page: not used.
+        try fm.setAttributes([.modificationDate: Date().addingTimeInterval(3600)], ofItemAtPath: rows.file("segments/S1.html"))
+        #expect(rows.last("segments/S1.html") == nil)
+        // Nor a record of other bytes, nor one of a page not on record.
+        try fm.setAttributes([.modificationDate: Date().addingTimeInterval(-3600)], ofItemAtPath: rows.file("segments/S1.html"))
+        #expect(rows.last("segments/S1.html") != nil)
+        onRecord.hash = record.file ^ 1
+        #expect(rows.last("segments/S1.html") == nil)
+        onRecord.hash = nil
+        #expect(rows.last("segments/S1.html") == nil)
+    }
 }

@@ -37,17 +37,22 @@ struct RowRecords: Sendable {
         return folder + "/" + f.hex
     }
 
-    /// The last build's record of the page at `path` and the page's bytes, when both can be trusted.
+    /// The last build's record of the page at `path` and the page's bytes, when both can be
+    /// trusted. A build writes a page's record before the page itself, so a record newer than
+    /// its page was not written by a build (one committed in a pull request gets the time of
+    /// the checkout) and is not used.
     func last(_ path: String) -> (record: RowSplice.Record, bytes: [UInt8])? {
-        guard reuse, let hash = intact(path), fileSystem.kind(of: file(path)) == .file,
+        guard reuse, let hash = intact(path), let stamp = fileSystem.status(file(path)), stamp.kind == .file,
+              let page = fileSystem.status(output + "/" + path), page.kind == .file, stamp.modified <= page.modified,
               let data = try? fileSystem.read(file(path)), let record = RowSplice.Record(data), record.file == hash,
-              fileSystem.fileSize(output + "/" + path) == record.size,
-              let bytes = try? fileSystem.read(output + "/" + path) else { return nil }
+              page.size == record.size, let bytes = try? fileSystem.read(output + "/" + path) else { return nil }
         return (record, bytes)
     }
 
-    /// Keeps this build's record of a page (none: the old one goes).
+    /// Keeps this build's record of a page (none: the old one goes). A page whose bytes are
+    /// those on disk is not written again, and its record stays as it is (older than the page).
     func save(_ path: String, _ record: RowSplice.Record?) {
+        if let record, record.file == intact(path), fileSystem.kind(of: file(path)) == .file { return }
         if let record {
             try? fileSystem.writeAtomically(record.bytes, to: file(path))
         } else if fileSystem.kind(of: file(path)) == .file {
