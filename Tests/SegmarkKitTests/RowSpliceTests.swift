@@ -139,4 +139,40 @@ struct RowSpliceTests {
         onRecord.hash = nil
         #expect(rows.last("segments/S1.html") == nil)
     }
+
+    /// Content arrives in pull requests: a `rows` folder that is a link (or a file) is neither
+    /// read nor written, and a record that is a link is not read.
+    @Test func aLinkedRowsFolderOrRecordIsNotFollowed() throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "segmark-rows-" + UUID().uuidString, elsewhere = root + "-elsewhere"
+        defer { for d in [root, elsewhere] { try? fm.removeItem(atPath: d) } }
+        try fm.createDirectory(atPath: root + "/" + ParseCache.folderName, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let rowsFolder = root + "/" + ParseCache.folderName + "/" + RowRecords.folderName
+        try fm.createSymbolicLink(atPath: rowsFolder, withDestinationPath: elsewhere)
+        #expect(RowRecords(fileSystem: LocalFileSystem(), root: root, output: root + "-out", reuse: true) { _ in 1 } == nil)
+        try fm.removeItem(atPath: rowsFolder)
+        try "not a folder".write(toFile: rowsFolder, atomically: true, encoding: .utf8)
+        #expect(RowRecords(fileSystem: LocalFileSystem(), root: root, output: root + "-out", reuse: true) { _ in 1 } == nil)
+        try fm.removeItem(atPath: rowsFolder)
+        // A record that is a link to a record elsewhere (of the right page) is not read.
+        let page = Array("<tr>a</tr>".utf8)
+        let record = RowSplice.Record(file: Fingerprint.ofFile(page), size: page.count, start: 0, keys: [1], ends: [10])
+        try LocalFileSystem().writeAtomically(record.bytes, to: elsewhere + "/record")
+        let output = root + "-out"
+        defer { try? fm.removeItem(atPath: output) }
+        try fm.createDirectory(atPath: output + "/segments", withIntermediateDirectories: true)
+        let rows = try #require(RowRecords(fileSystem: LocalFileSystem(), root: root, output: output, reuse: true) { _ in record.file })
+        Thread.sleep(forTimeInterval: 0.02)
+        try LocalFileSystem().writeAtomically(page, to: output + "/segments/S1.html")
+        try fm.createSymbolicLink(atPath: rows.file("segments/S1.html"), withDestinationPath: elsewhere + "/record")
+        #expect(rows.last("segments/S1.html") == nil)
+        // Saving replaces the link, and the file it named is untouched.
+        let other = Array("kept as it is".utf8)
+        try LocalFileSystem().writeAtomically(other, to: elsewhere + "/record")
+        rows.save("segments/S1.html", record)
+        #expect(LocalFileSystem().kind(of: rows.file("segments/S1.html")) == .file)
+        #expect(try LocalFileSystem().read(rows.file("segments/S1.html")) == record.bytes)
+        #expect(try LocalFileSystem().read(elsewhere + "/record") == other)
+    }
 }
