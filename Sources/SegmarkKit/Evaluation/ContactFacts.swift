@@ -103,42 +103,29 @@ public struct IndexLists: Sendable {
     /// The lists of `count` contacts, where item `k` (an index, in ascending order) belongs to
     /// contact `owners[k]`.
     init(count: Int, _ owners: [Int]) {
-        var counts = [Int](repeating: 0, count: count + 1)
-        var total = 0
-        for owner in owners {
-            counts[owner + 1] += 1
-            total += 1
-        }
-        for i in 0..<count { counts[i + 1] += counts[i] }
-        offsets = counts
-        var next = counts
-        var items = [Int](repeating: 0, count: total)
-        items.withUnsafeMutableBufferPointer { out in
-            next.withUnsafeMutableBufferPointer { next in
-                for (k, owner) in owners.enumerated() {
-                    out[next[owner]] = k
-                    next[owner] += 1
-                }
-            }
-        }
-        self.items = items
+        self.init(count: count, items: owners.count) { owners[$0] }
     }
 
     /// The lists of `owners.count` contacts, where contact `k` is an item of contact
     /// `owners[k]`'s list (and of none when that is nil).
     init(count: Int, owners: [Int?]) {
+        self.init(count: count, items: owners.count) { owners[$0] }
+    }
+
+    /// A counting sort: item `k` of `0..<items` goes to the list of `owner(k)`, in order.
+    private init(count: Int, items total: Int, owner: (Int) -> Int?) {
         var counts = [Int](repeating: 0, count: count + 1)
-        for case let owner? in owners { counts[owner + 1] += 1 }
+        for k in 0..<total { if let o = owner(k) { counts[o + 1] += 1 } }
         for i in 0..<count { counts[i + 1] += counts[i] }
         offsets = counts
         var next = counts
         var items = [Int](repeating: 0, count: counts[count])
         items.withUnsafeMutableBufferPointer { out in
             next.withUnsafeMutableBufferPointer { next in
-                for (k, owner) in owners.enumerated() {
-                    guard let owner else { continue }
-                    out[next[owner]] = k
-                    next[owner] += 1
+                for k in 0..<total {
+                    guard let o = owner(k) else { continue }
+                    out[next[o]] = k
+                    next[o] += 1
                 }
             }
         }

@@ -84,10 +84,7 @@ public struct TemplateSet: Sendable {
         guard let slot = slots[name] else { return nil }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(sizes.size(slot))
-        var stack: [TemplateValue] = [value]
-        stack.reserveCapacity(8)
-        TemplateRenderer(set: self, memo: memo, splice: splice)
-            .render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
+        render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
         sizes.saw(buffer.count, slot: slot)
         return buffer
     }
@@ -95,9 +92,14 @@ public struct TemplateSet: Sendable {
     /// - Parameter memo: where stretches of list bodies that read only shared fields are kept
     ///   between renders of this set (one memo per set: section ids are the set's own).
     public func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo? = nil, into buffer: inout [UInt8]) {
+        render(slot: slot, value, memo: memo, splice: nil, into: &buffer)
+    }
+
+    func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?, into buffer: inout [UInt8]) {
         var stack: [TemplateValue] = [value]
         stack.reserveCapacity(8)
-        TemplateRenderer(set: self, memo: memo).render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
+        TemplateRenderer(set: self, memo: memo, splice: splice)
+            .render(templates[slot].nodes, stack: &stack, indent: [], type: contentType, depth: 0, into: &buffer)
     }
 }
 
