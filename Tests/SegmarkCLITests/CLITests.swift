@@ -173,6 +173,22 @@ struct CLITests {
         #expect(broken.stderr == "Content/contacts/C1.md:3:1: error: a company cannot have a 'company'; only persons belong to a company, and a contact without 'type' is a company (add 'type: person')\n1 error; Output/ was left as it was\n")
         #expect(broken.stdout == "")
     }
+
+    @Test func timingsListEachPhaseAndEachKindOfPage() throws {
+        let root = try CLI.demoCopy()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try CLI.run(["build", "--root", root, "--output", root + "/Out", "--timings", "--quiet"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "")
+        // Each line: a name, spaces, a figure; the kinds of page indented under "render".
+        let names = run.stderr.split(separator: "\n").map { line in
+            String(line.prefix { !$0.isNumber }).replacingOccurrences(of: " +$", with: "", options: .regularExpression)
+        }
+        #expect(names == ["read the last build's state", "look at the files", "read the parse cache", "read", "parse and validate",
+                          "evaluate", "look at the last build's pages", "render", "  contacts directory", "  segments", "  campaigns",
+                          "  batches", "  contacts", "write", "files read", "contacts", "segments", "interaction entries", "files",
+                          "files rendered", "files written"])
+    }
 }
 
 @Suite("log and cancel", .serialized)

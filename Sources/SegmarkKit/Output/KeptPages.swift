@@ -44,10 +44,8 @@ struct KeptPages {
         return { path, signature in intact[path]?.page.signature == signature }
     }
 
-    /// The hash on record for the page at `path` when its file is as the last build left it.
-    func intactHash(_ path: String) -> UInt64? { intact[path]?.hash }
-
-    /// `intactHash` for the render's threads (the table is never changed).
+    /// The hash on record for the page at a path when its file is as the last build left it
+    /// (for any thread: the table is never changed).
     var intactHashes: @Sendable (String) -> UInt64? {
         let intact = self.intact
         return { intact[$0]?.hash }

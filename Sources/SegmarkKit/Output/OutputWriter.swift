@@ -16,7 +16,7 @@ public final class OutputWriter {
     let directory: String
     var produced: [(path: String, hash: UInt64)] = []
     var staged: [String] = []
-    var stagingReady = false
+    private let stager: Stager
     /// Folders inside the output folder already proven real.
     var realFolders: Set<String> = [""]
     /// The folder of the last path checked, when it was found real.
@@ -33,33 +33,74 @@ public final class OutputWriter {
     public init(fileSystem: FileSystem, directory: String) {
         self.fileSystem = fileSystem
         self.directory = directory
+        stager = Stager(fileSystem: fileSystem, folder: directory + "/" + Self.stagingName)
     }
 
-    var staging: String { directory + "/" + Self.stagingName }
+    var staging: String { stager.folder }
 
-    /// Adds one output file (path relative to the output folder).
+    /// A file made ready for `add` on the thread that rendered it: hashed, and when it is big
+    /// and certainly to be written, already in the staging folder (its bytes are let go there
+    /// rather than held until the build's thread gets to them).
+    public struct Prepared: Sendable {
+        let path: String
+        let hash: UInt64
+        let step: Step
+
+        enum Step: Sendable {
+            /// The file on disk holds these bytes (it is as the last build left it, and the
+            /// hashes are equal).
+            case none
+            /// Already in the staging folder.
+            case staged
+            /// To stage (the file is not there, or differs from the bytes).
+            case stage([UInt8])
+            /// To stage unless the file on disk (not on record as the last build left it)
+            /// holds these bytes.
+            case compare([UInt8])
+        }
+    }
+
+    /// Files from this size on are staged by `prepare` (sheets, big batch pages).
+    static let stagedWhereMade = 256 * 1024
+
+    /// Safe to call from any thread (the staging folder and its folders are made under a lock).
     /// - Parameter intactHash: the hash the record lists for the file at `path` when the file
     ///   is as the last build left it (its size and time are those on record); then the file
-    ///   need not be read to know whether it holds these bytes (813 MB of sheets at L).
-    public func add(_ path: String, _ bytes: [UInt8], intactHash: UInt64? = nil) throws {
+    ///   need not be read to know whether it holds these bytes.
+    public func prepare(_ path: String, _ bytes: [UInt8], intactHash: UInt64?) throws -> Prepared {
         let hash = Fingerprint.ofFile(bytes)
-        produced.append((path, hash))
-        try checkFolders(of: path)
-        let target = directory + "/" + path
-        if let intactHash {
-            if intactHash == hash { return }
-        } else if fileSystem.kind(of: target) == .file, let existing = try? fileSystem.read(target), existing == bytes {
+        if let intactHash, intactHash == hash { return Prepared(path: path, hash: hash, step: .none) }
+        // A file that is not there needs no comparing (a folder on the way that is a link is
+        // refused in `add`, before anything moves into place).
+        let differs = intactHash != nil || fileSystem.kind(of: directory + "/" + path) == nil
+        // Small files are staged by `add`, on the build's thread: two threads creating files in
+        // one folder wait on each other (a cold build at L took 146 s so, 122 s with one
+        // writer). A big one is staged here, and its bytes go now instead of waiting for
+        // their turn.
+        guard differs, bytes.count >= Self.stagedWhereMade else {
+            return Prepared(path: path, hash: hash, step: differs ? .stage(bytes) : .compare(bytes))
+        }
+        try stager.stage(bytes, path)
+        return Prepared(path: path, hash: hash, step: .staged)
+    }
+
+    /// Adds a file `prepare` made ready, in build order.
+    public func add(_ file: Prepared) throws {
+        produced.append((file.path, file.hash))
+        try checkFolders(of: file.path)
+        switch file.step {
+        case .none:
             return
+        case .staged:
+            break
+        case .compare(let bytes):
+            let target = directory + "/" + file.path
+            if fileSystem.kind(of: target) == .file, let existing = try? fileSystem.read(target), existing == bytes { return }
+            try stager.stage(bytes, file.path)
+        case .stage(let bytes):
+            try stager.stage(bytes, file.path)
         }
-        if !stagingReady {
-            if fileSystem.kind(of: staging) != nil { try removeTree(staging) }
-            try fileSystem.createDirectory(staging)
-            stagingReady = true
-        }
-        let stagedPath = staging + "/" + path
-        if let slash = stagedPath.lastIndex(of: "/") { try fileSystem.createDirectory(String(stagedPath[..<slash])) }
-        try fileSystem.writeAtomically(bytes, to: stagedPath)
-        staged.append(path)
+        staged.append(file.path)
     }
 
     /// Keeps a file the last build wrote, unchanged (its inputs did not change), with the hash
@@ -206,8 +247,7 @@ public final class OutputWriter {
 
     /// Drops the staging folder; Output/ stays as it was.
     public func abort() {
-        if stagingReady || fileSystem.kind(of: staging) != nil { try? removeTree(staging) }
-        stagingReady = false
+        if stager.reset() || fileSystem.kind(of: staging) != nil { try? removeTree(staging) }
     }
 
     /// The number of files the manifest lists when every one of them is present, else nil.
@@ -257,9 +297,49 @@ public final class OutputWriter {
         return !empty && part > 0
     }
 
-    func removeTree(_ path: String) throws {
+    func removeTree(_ path: String) throws { try Stager.removeTree(path, fileSystem) }
+}
+
+/// The staging folder, written from any thread: made (afresh) on the first file, each folder
+/// in it made once.
+private final class Stager: @unchecked Sendable {
+    let fileSystem: FileSystem
+    let folder: String
+    private let lock = NSLock()
+    private var ready = false
+    private var folders = Set<String>()
+
+    init(fileSystem: FileSystem, folder: String) {
+        self.fileSystem = fileSystem
+        self.folder = folder
+    }
+
+    func stage(_ bytes: [UInt8], _ path: String) throws {
+        let staged = folder + "/" + path
+        let parent = staged.lastIndex(of: "/").map { String(staged[..<$0]) } ?? folder
+        try lock.withLock {
+            if !ready {
+                if fileSystem.kind(of: folder) != nil { try Self.removeTree(folder, fileSystem) }
+                try fileSystem.createDirectory(folder)
+                ready = true
+                folders = [folder]
+            }
+            if folders.insert(parent).inserted { try fileSystem.createDirectory(parent) }
+        }
+        try fileSystem.writeAtomically(bytes, to: staged)
+    }
+
+    /// Forgets the folder (true when it was made).
+    func reset() -> Bool {
+        lock.withLock {
+            defer { ready = false; folders = [] }
+            return ready
+        }
+    }
+
+    static func removeTree(_ path: String, _ fileSystem: FileSystem) throws {
         if fileSystem.kind(of: path) == .directory {
-            for e in (try? fileSystem.entries(in: path)) ?? [] { try removeTree(path + "/" + e.name) }
+            for e in (try? fileSystem.entries(in: path)) ?? [] { try removeTree(path + "/" + e.name, fileSystem) }
         }
         try fileSystem.remove(path)
     }

@@ -164,15 +164,28 @@ public struct SiteBuilder {
         do {
             let intact = pages.intactHashes
             let rows = RowRecords(fileSystem: fileSystem, root: root, output: outputDirectory, reuse: !options.force) { intact($0) }
-            try renderer.render(context: context.value, keep: pages.keep, rows: rows, progress: options.progress) { path, signature, bytes in
-                if let bytes {
-                    try writer.add(path, bytes, intactHash: pages.intactHash(path))
+            // `--timings` lists each kind of page (the time until its last page was handed on).
+            let kinds = KindLaps()
+            let progress: (String, Int, Int) -> Void = { kind, done, total in
+                options.progress?(kind, done, total)
+                if done == total { kinds.finished(kind, at: options.clock()) }
+            }
+            let renderStart = clock
+            // Each page is hashed and, when changed, staged on the thread that rendered it.
+            let stage = UncheckedBox(writer)  // `prepare` is safe from any thread
+            let prepare: @Sendable (String, [UInt8]) -> Result<OutputWriter.Prepared, any Error> = { path, bytes in
+                Result { try stage.value.prepare(path, bytes, intactHash: intact(path)) }
+            }
+            try renderer.render(context: context.value, keep: pages.keep, rows: rows, progress: progress, prepare: prepare) { path, signature, ready in
+                if let ready {
+                    try writer.add(ready.get())
                     pages.rendered(path, signature: signature)
                 } else {
                     try writer.keep(path, hash: pages.kept(path, signature: signature))
                 }
             }
             lap("render")
+            timings += kinds.laps(from: renderStart).map { ("  " + $0.kind, $0.seconds) }
             let sizes = [("contacts", model.contacts.count), ("segments", model.segments.count), ("interaction entries", evaluation.entries.count)]
             let warnings = check.diagnostics
             // The model and the evaluation are done with: they go (on another thread) before the
@@ -208,6 +221,22 @@ public struct SiteBuilder {
         for entry in entries where entry.kind == .file && entry.name.hasSuffix(".tmp") {
             guard [Self.stateName, OutputWriter.manifestName].contains(where: { entry.name.hasPrefix("." + $0 + ".") }) else { continue }
             try? fileSystem.remove(directory + "/" + entry.name)
+        }
+    }
+}
+
+/// When each kind of page finished rendering, for `--timings` (told on the build's thread).
+final class KindLaps {
+    private var finished: [(kind: String, at: Double)] = []
+
+    func finished(_ kind: String, at time: Double) { finished.append((kind, time)) }
+
+    /// Each kind's time since the one before it finished (the first's since `start`).
+    func laps(from start: Double) -> [(kind: String, seconds: Double)] {
+        var last = start
+        return finished.map { kind, at in
+            defer { last = at }
+            return (kind, at - last)
         }
     }
 }

@@ -16,9 +16,10 @@ public struct SiteRenderer {
         self.formats = formats
     }
 
-    /// A page handed to the sink: its path, its signature (what it was made from) and its
-    /// bytes — nil when `keep` said the page already on disk was made from the same inputs.
-    public typealias Sink = (_ path: String, _ signature: UInt64, _ bytes: [UInt8]?) throws -> Void
+    /// A page handed to the sink: its path, its signature (what it was made from) and what
+    /// `prepare` made of its bytes — nil when `keep` said the page already on disk was made
+    /// from the same inputs.
+    public typealias Sink<Ready> = (_ path: String, _ signature: UInt64, _ ready: Ready?) throws -> Void
 
     /// - Parameters:
     ///   - context: what every page depends on besides the workspace files (templates, as-of
@@ -28,14 +29,17 @@ public struct SiteRenderer {
     ///   - progress: called after each chunk of pages with (kind, done, total of that kind).
     ///   - rows: where the rows of sheets and labels pages are kept between builds; with it, a
     ///     sheet rendered again copies its unchanged rows from the page the last build wrote.
-    func render(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false }, rows: RowRecords? = nil,
-                progress: ((String, Int, Int) -> Void)? = nil, into sink: Sink) throws {
+    ///   - prepare: done with each page's path and bytes on the thread that rendered it (the
+    ///     writer hashes and stages them there); the sink gets the result, in build order.
+    func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false }, rows: RowRecords? = nil,
+                       progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8]) -> Ready,
+                       into sink: Sink<Ready>) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let model = self.model, evaluation = self.evaluation
         let site = SitePages(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
                              memberships: signatures.memberships, contactKeys: rows == nil ? nil : signatures.contact)
         /// A page whose signature says it is on disk as made from the same inputs is not rendered.
-        func page(_ ref: PageRef, _ signature: UInt64) -> Page {
+        func page(_ ref: PageRef, _ signature: UInt64) -> Page<Ready> {
             let path = site.path(ref)
             if keep(path, signature) { return Page(path, signature, nil) }
             switch ref {
@@ -49,20 +53,21 @@ public struct SiteRenderer {
                 let splice = RowSplice(salt: salt.value, last: rows.last(path))
                 let bytes = site.bytes(ref, splice: splice)
                 rows.save(path, splice.record(of: bytes))
-                return Page(path, signature, bytes)
+                return Page(path, signature, prepare(path, bytes))
             default:
                 break
             }
-            return Page(path, signature, site.bytes(ref))
+            return Page(path, signature, prepare(path, site.bytes(ref)))
         }
         let pageMaker = UncheckedBox(page)  // the site and `keep` are only read, from any thread
         for i in templates.assets.indices {
-            let bytes = site.bytes(.asset(i))
-            try sink(site.path(.asset(i)), Fingerprint.ofFile(bytes), bytes)
+            let bytes = site.bytes(.asset(i)), path = site.path(.asset(i))
+            try sink(path, Fingerprint.ofFile(bytes), prepare(path, bytes))
         }
         for format in site.formats {
             // The overview shows a little of everything: always rendered (one page).
-            try sink(site.path(.index(format)), 0, site.bytes(.index(format)))
+            let path = site.path(.index(format))
+            try sink(path, 0, prepare(path, site.bytes(.index(format))))
         }
         // The contacts directory: a contact's row shows its file and how many segments it is in.
         let directoryPages = site.directoryPageCount
@@ -91,7 +96,7 @@ public struct SiteRenderer {
             let signature = signatures.batchPages(bi, model: model, entries: entries)
             return site.batches.outputs(bi, entries: entries).map { file in
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
-                return Page(file.path, own, keep(file.path, own) ? nil : file.make())
+                return Page(file.path, own, keep(file.path, own) ? nil : prepare(file.path, file.make()))
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
@@ -100,24 +105,24 @@ public struct SiteRenderer {
         }
     }
 
-    struct Page {
+    struct Page<Ready> {
         var path: String
         var signature: UInt64
-        var bytes: [UInt8]?
-        init(_ path: String, _ signature: UInt64, _ bytes: [UInt8]?) {
+        var ready: Ready?
+        init(_ path: String, _ signature: UInt64, _ ready: Ready?) {
             self.path = path
             self.signature = signature
-            self.bytes = bytes
+            self.ready = ready
         }
     }
 
     /// Renders in chunks across cores and hands pages to the sink in index order; the next
     /// chunk renders while this thread writes the current one.
-    func renderKind(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: Sink,
-                    _ page: @escaping (Int) -> [Page]) throws {
+    func renderKind<Ready>(_ kind: String, count: Int, chunk: Int, progress: ((String, Int, Int) -> Void)?, sink: Sink<Ready>,
+                           _ page: @escaping (Int) -> [Page<Ready>]) throws {
         guard count > 0 else { return }
         let box = UncheckedBox(page)
-        let render: @Sendable (Int, Int) -> [UncheckedBox<[Page]>] = { lo, hi in
+        let render: @Sendable (Int, Int) -> [UncheckedBox<[Page<Ready>]>] = { lo, hi in
             parallelMap(hi - lo, itemsPerWorker: chunk >= 64 ? 16 : 1) { i in UncheckedBox(box.value(lo + i)) }
         }
         var end = min(count, chunk)
@@ -126,7 +131,7 @@ public struct SiteRenderer {
             let lo = end, hi = min(count, end + chunk)
             let next = lo < count ? Pending { render(lo, hi) } : nil
             defer { _ = next?.wait() }  // never leave a chunk rendering behind an error
-            for group in current { for p in group.value { try sink(p.path, p.signature, p.bytes) } }
+            for group in current { for p in group.value { try sink(p.path, p.signature, p.ready) } }
             progress?(kind, end, count)
             guard let next else { return }
             current = next.wait()
