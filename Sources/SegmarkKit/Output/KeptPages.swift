@@ -37,11 +37,14 @@ struct KeptPages {
         intact = out
     }
 
-    /// Whether the page at `path`, made from inputs with this signature, is on disk as made
-    /// from the same inputs (the renderer then does not render it).
-    var keep: @Sendable (String, UInt64) -> Bool {
+    /// The record of the page at `path` when, made from inputs with this signature, it is on
+    /// disk as made from the same inputs (the renderer then does not render it).
+    var keep: @Sendable (String, UInt64) -> Intact? {
         let intact = self.intact
-        return { path, signature in intact[path]?.page.signature == signature }
+        return { path, signature in
+            guard let page = intact[path], page.page.signature == signature else { return nil }
+            return page
+        }
     }
 
     /// The hash on record for the page at a path when its file is as the last build left it
@@ -57,11 +60,9 @@ struct KeptPages {
         made.append((path, signature, nil))
     }
 
-    /// A page kept: the hash the output record lists for it (for the writer's new record).
-    mutating func kept(_ path: String, signature: UInt64) throws -> UInt64 {
-        guard let page = intact[path] else { throw Confinement.Violation(message: "internal error: \(path) was kept but is not on record") }
-        made.append((path, signature, page.page))
-        return page.hash
+    /// A page kept (`keep` gave its record).
+    mutating func kept(_ path: String, signature: UInt64, record: Intact) {
+        made.append((path, signature, record.page))
     }
 
     /// The records of this build's pages, in build order, once they are in place: a kept page

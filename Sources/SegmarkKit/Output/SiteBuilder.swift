@@ -173,15 +173,19 @@ public struct SiteBuilder {
             let renderStart = clock
             // Each page is hashed and, when changed, staged on the thread that rendered it.
             let stage = UncheckedBox(writer)  // `prepare` is safe from any thread
-            let prepare: @Sendable (String, [UInt8]) -> Result<OutputWriter.Prepared, any Error> = { path, bytes in
-                Result { try stage.value.prepare(path, bytes, intactHash: intact(path)) }
+            let prepare: @Sendable (String, [UInt8]) -> PageOutcome = { path, bytes in
+                .made(Result { try stage.value.prepare(path, bytes, intactHash: intact(path)) })
             }
-            try renderer.render(context: context.value, keep: pages.keep, rows: rows, progress: progress, prepare: prepare) { path, signature, ready in
-                if let ready {
-                    try writer.add(ready.get())
+            let keep = pages.keep
+            try renderer.render(context: context.value, keep: { keep($0, $1).map(PageOutcome.kept) }, rows: rows, progress: progress,
+                                prepare: prepare) { path, signature, outcome in
+                switch outcome {
+                case .made(let prepared):
+                    try writer.add(prepared.get())
                     pages.rendered(path, signature: signature)
-                } else {
-                    try writer.keep(path, hash: pages.kept(path, signature: signature))
+                case .kept(let record):
+                    try writer.keep(path, hash: record.hash)
+                    pages.kept(path, signature: signature, record: record)
                 }
             }
             lap("render")
@@ -239,4 +243,10 @@ final class KindLaps {
             return (kind, at - last)
         }
     }
+}
+
+/// What became of a page: kept as the last build left it, or rendered and made ready for the writer.
+enum PageOutcome: Sendable {
+    case kept(KeptPages.Intact)
+    case made(Result<OutputWriter.Prepared, any Error>)
 }

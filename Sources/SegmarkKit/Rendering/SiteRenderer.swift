@@ -17,21 +17,21 @@ public struct SiteRenderer {
     }
 
     /// A page handed to the sink: its path, its signature (what it was made from) and what
-    /// `prepare` made of its bytes — nil when `keep` said the page already on disk was made
-    /// from the same inputs.
-    public typealias Sink<Ready> = (_ path: String, _ signature: UInt64, _ ready: Ready?) throws -> Void
+    /// `keep` said of it (the page on disk was made from the same inputs) or else what
+    /// `prepare` made of its bytes.
+    public typealias Sink<Ready> = (_ path: String, _ signature: UInt64, _ ready: Ready) throws -> Void
 
     /// - Parameters:
     ///   - context: what every page depends on besides the workspace files (templates, as-of
     ///     date, formats, the program, history).
-    ///   - keep: asked with a page's path and signature; true when that page is on disk as made
-    ///     from the same inputs, so it need not be rendered again.
+    ///   - keep: asked with a page's path and signature; not nil when that page is on disk as
+    ///     made from the same inputs, so it need not be rendered again.
     ///   - progress: called after each chunk of pages with (kind, done, total of that kind).
     ///   - rows: where the rows of sheets and labels pages are kept between builds; with it, a
     ///     sheet rendered again copies its unchanged rows from the page the last build wrote.
     ///   - prepare: done with each page's path and bytes on the thread that rendered it (the
     ///     writer hashes and stages them there); the sink gets the result, in build order.
-    func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Bool = { _, _ in false }, rows: RowRecords? = nil,
+    func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Ready?, rows: RowRecords? = nil,
                        progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8]) -> Ready,
                        into sink: Sink<Ready>) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
@@ -41,7 +41,7 @@ public struct SiteRenderer {
         /// A page whose signature says it is on disk as made from the same inputs is not rendered.
         func page(_ ref: PageRef, _ signature: UInt64) -> Page<Ready> {
             let path = site.path(ref)
-            if keep(path, signature) { return Page(path, signature, nil) }
+            if let kept = keep(path, signature) { return Page(path, signature, kept) }
             switch ref {
             case .sheet(let si, _), .sheetCSV(let si), .sheetLabels(let si):
                 guard let rows else { break }
@@ -96,7 +96,7 @@ public struct SiteRenderer {
             let signature = signatures.batchPages(bi, model: model, entries: entries)
             return site.batches.outputs(bi, entries: entries).map { file in
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
-                return Page(file.path, own, keep(file.path, own) ? nil : prepare(file.path, file.make()))
+                return Page(file.path, own, keep(file.path, own) ?? prepare(file.path, file.make()))
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in
@@ -108,8 +108,8 @@ public struct SiteRenderer {
     struct Page<Ready> {
         var path: String
         var signature: UInt64
-        var ready: Ready?
-        init(_ path: String, _ signature: UInt64, _ ready: Ready?) {
+        var ready: Ready
+        init(_ path: String, _ signature: UInt64, _ ready: Ready) {
             self.path = path
             self.signature = signature
             self.ready = ready
