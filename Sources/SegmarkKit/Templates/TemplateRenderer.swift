@@ -9,8 +9,11 @@ struct TemplateRenderer {
     func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
                 depth: Int, into buffer: inout [UInt8]) {
         var type = type
-        for node in nodes {
-            switch node {
+        // Walked through a pointer: an element read from the array would be a copy, with a
+        // retain and a release of everything it holds, node after node, row after row.
+        nodes.withUnsafeBufferPointer { nodes in
+        for n in nodes.indices {
+            switch nodes[n] {
             case .text(let bytes):
                 buffer.append(contentsOf: bytes)
             case .lineStart:
@@ -58,6 +61,7 @@ struct TemplateRenderer {
             case .contentType(let newType):
                 type = newType
             }
+        }
         }
     }
 
