@@ -64,11 +64,13 @@ public final class OutputWriter {
     static let stagedWhereMade = 256 * 1024
 
     /// Safe to call from any thread (the staging folder and its folders are made under a lock).
-    /// - Parameter intactHash: the hash the record lists for the file at `path` when the file
-    ///   is as the last build left it (its size and time are those on record); then the file
-    ///   need not be read to know whether it holds these bytes.
-    public func prepare(_ path: String, _ bytes: [UInt8], intactHash: UInt64?) throws -> Prepared {
-        let hash = Fingerprint.ofFile(bytes)
+    /// - Parameters:
+    ///   - intactHash: the hash the record lists for the file at `path` when the file
+    ///     is as the last build left it (its size and time are those on record); then the file
+    ///     need not be read to know whether it holds these bytes.
+    ///   - hash: `Fingerprint.ofFile(bytes)` when the caller has it already.
+    public func prepare(_ path: String, _ bytes: [UInt8], hash: UInt64? = nil, intactHash: UInt64?) throws -> Prepared {
+        let hash = hash ?? Fingerprint.ofFile(bytes)
         if let intactHash, intactHash == hash { return Prepared(path: path, hash: hash, step: .none) }
         // A file that is not there needs no comparing (a folder on the way that is a link is
         // refused in `add`, before anything moves into place).

@@ -173,8 +173,8 @@ public struct SiteBuilder {
             let renderStart = clock
             // Each page is hashed and, when changed, staged on the thread that rendered it.
             let stage = UncheckedBox(writer)  // `prepare` is safe from any thread
-            let prepare: @Sendable (String, [UInt8]) -> PageOutcome = { path, bytes in
-                .made(Result { try stage.value.prepare(path, bytes, intactHash: intact(path)) })
+            let prepare: @Sendable (String, [UInt8], UInt64?) -> PageOutcome = { path, bytes, hash in
+                .made(Result { try stage.value.prepare(path, bytes, hash: hash, intactHash: intact(path)) })
             }
             let keep = pages.keep
             try renderer.render(context: context.value, keep: { keep($0, $1).map(PageOutcome.kept) }, rows: rows, progress: progress,

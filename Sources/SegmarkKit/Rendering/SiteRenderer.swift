@@ -29,10 +29,11 @@ public struct SiteRenderer {
     ///   - progress: called after each chunk of pages with (kind, done, total of that kind).
     ///   - rows: where the rows of sheets and labels pages are kept between builds; with it, a
     ///     sheet rendered again copies its unchanged rows from the page the last build wrote.
-    ///   - prepare: done with each page's path and bytes on the thread that rendered it (the
-    ///     writer hashes and stages them there); the sink gets the result, in build order.
+    ///   - prepare: done with each page's path and bytes (and their `Fingerprint.ofFile` when
+    ///     known) on the thread that rendered it (the writer hashes and stages them there); the
+    ///     sink gets the result, in build order.
     func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Ready?, rows: RowRecords? = nil,
-                       progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8]) -> Ready,
+                       progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8], UInt64?) -> Ready,
                        into sink: Sink<Ready>) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let model = self.model, evaluation = self.evaluation
@@ -52,22 +53,24 @@ public struct SiteRenderer {
                 salt.combine(signatures.segmentFile[si])
                 let splice = RowSplice(salt: salt.value, last: rows.last(path))
                 let bytes = site.bytes(ref, splice: splice)
-                rows.save(path, splice.record(of: bytes))
-                return Page(path, signature, prepare(path, bytes))
+                let record = splice.record(of: bytes)
+                rows.save(path, record)
+                return Page(path, signature, prepare(path, bytes, record?.file))
             default:
                 break
             }
-            return Page(path, signature, prepare(path, site.bytes(ref)))
+            return Page(path, signature, prepare(path, site.bytes(ref), nil))
         }
         let pageMaker = UncheckedBox(page)  // the site and `keep` are only read, from any thread
         for i in templates.assets.indices {
             let bytes = site.bytes(.asset(i)), path = site.path(.asset(i))
-            try sink(path, Fingerprint.ofFile(bytes), prepare(path, bytes))
+            let hash = Fingerprint.ofFile(bytes)
+            try sink(path, hash, prepare(path, bytes, hash))
         }
         for format in site.formats {
             // The overview shows a little of everything: always rendered (one page).
             let path = site.path(.index(format))
-            try sink(path, 0, prepare(path, site.bytes(.index(format))))
+            try sink(path, 0, prepare(path, site.bytes(.index(format)), nil))
         }
         // The contacts directory: a contact's row shows its file and how many segments it is in.
         let directoryPages = site.directoryPageCount
@@ -96,7 +99,7 @@ public struct SiteRenderer {
             let signature = signatures.batchPages(bi, model: model, entries: entries)
             return site.batches.outputs(bi, entries: entries).map { file in
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
-                return Page(file.path, own, keep(file.path, own) ?? prepare(file.path, file.make()))
+                return Page(file.path, own, keep(file.path, own) ?? prepare(file.path, file.make(), nil))
             }
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in

@@ -39,17 +39,32 @@ public struct Fingerprint: Sendable, Equatable {
 }
 
 extension Fingerprint {
-    /// A 64-bit hash of a whole file's bytes, eight bytes at a time (the output record proves
-    /// a file is still what the build wrote; not a defence against someone who knows the bytes).
+    /// A 64-bit hash of a whole file's bytes (the output record proves a file is still what
+    /// the build wrote; not a defence against someone who knows the bytes). Four lanes of
+    /// eight bytes each take 32 bytes a step: a lane's multiply does not wait for the one
+    /// before it, so a sheet of 16 MB hashes at memory speed rather than at the multiplier's.
     public static func ofFile(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         bytes.withUnsafeBytes { raw in
-            var i = 0
             let n = raw.count
+            var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+            var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+            var c: UInt64 = 0x1656_67B1_9E37_79F9
+            var d: UInt64 = 0x85EB_CA77_C2B2_AE63
+            @inline(__always) func lane(_ h: UInt64, _ w: UInt64) -> UInt64 {
+                let m = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
+                return m ^ (m >> 29)
+            }
+            var i = 0
+            while i + 32 <= n {
+                a = lane(a, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                b = lane(b, raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                c = lane(c, raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self))
+                d = lane(d, raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self))
+                i += 32
+            }
+            var h = lane(lane(lane(a, b), c), d)
             while i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 29
+                h = lane(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
             var tail: UInt64 = 0
@@ -60,8 +75,7 @@ extension Fingerprint {
                 i += 1
             }
             h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            h ^= h >> 33
+            return h ^ (h >> 33)
         }
-        return h
     }
 }
