@@ -25,6 +25,27 @@ struct BuildRecordTests {
         #expect(back.bytes == state.bytes)
     }
 
+    /// A big page is staged by the thread that rendered it, before the build's thread checks
+    /// the folders on its way: that check still refuses a linked folder, nothing reaches
+    /// the folder the link points to, and the staged copy goes with the staging folder.
+    @Test func aBigPageStagedEarlyStillNeverGoesThroughALinkedFolder() throws {
+        let fm = FileManager.default, fs = LocalFileSystem()
+        let base = NSTemporaryDirectory() + "segmark-stage-" + UUID().uuidString
+        let out = base + "/Output", away = base + "/away"
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: away, withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: out + "/segments", withDestinationPath: away)
+        defer { try? fm.removeItem(atPath: base) }
+        let writer = OutputWriter(fileSystem: fs, directory: out)
+        let big = [UInt8](repeating: 0x61, count: OutputWriter.stagedWhereMade)
+        let prepared = try writer.prepare("segments/S.html", big, intactHash: nil)
+        #expect(throws: Confinement.Violation.self) { try writer.add(prepared) }
+        writer.abort()
+        #expect(try fm.contentsOfDirectory(atPath: away) == [])
+        #expect(!fm.fileExists(atPath: out + "/" + OutputWriter.stagingName))
+        #expect(try fm.contentsOfDirectory(atPath: out) == ["segments"])
+    }
+
     @Test func damagedStateLinesProveNothing() {
         let text = "page zz 1 2 a.html\npage 1 x 2 b.html\npage 1 2 99999999999999999999 c.html\npage 1 2 3\npage 1 2 3 d.html\nstat\n"
         let state = BuildState(Array(text.utf8))
