@@ -49,25 +49,31 @@ extension MarkdownEscaping {
 /// multi-byte character, so a combining mark after `"` cannot hide it.
 public enum HTMLEscaping {
     public static func append(_ s: String, to buffer: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { u in
-            var start = 0
-            for i in 0..<u.count {
-                let replacement: StaticString
-                switch u[i] {
-                case UInt8(ascii: "&"): replacement = "&amp;"
-                case UInt8(ascii: "<"): replacement = "&lt;"
-                case UInt8(ascii: ">"): replacement = "&gt;"
-                case UInt8(ascii: "\""): replacement = "&quot;"
-                case UInt8(ascii: "'"): replacement = "&#39;"
-                default: continue
-                }
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
-                buffer.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                start = i + 1
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<u.count]))
+        // The bytes where they are (a `var` copy to call `withUTF8` was a retain and a release
+        // a value); a string that is not contiguous UTF-8 (bridged) is copied once.
+        if s.utf8.withContiguousStorageIfAvailable({ escape($0, to: &buffer) }) == nil {
+            var copy = s
+            copy.withUTF8 { escape($0, to: &buffer) }
         }
+    }
+
+    private static func escape(_ u: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var start = 0
+        for i in 0..<u.count {
+            let replacement: StaticString
+            switch u[i] {
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case UInt8(ascii: "'"): replacement = "&#39;"
+            default: continue
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
+            buffer.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            start = i + 1
+        }
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<u.count]))
     }
 
     /// Text the project writes itself (SVG labels).

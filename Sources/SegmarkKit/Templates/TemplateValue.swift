@@ -61,10 +61,20 @@ public struct TemplateObject: Sendable, Equatable {
     @inline(__always)
     func withField<R>(_ key: String, _ body: (borrowing TemplateValue) -> R) -> R? {
         // Comparing lengths first skips most keys without a string comparison.
+        // Through pointers: an element read from an array is a copy (a retain and a release).
         let count = key.utf8.count
-        for i in fields.indices where fields[i].key.utf8.count == count && fields[i].key == key { return body(fields[i].value) }
+        let own: R?? = fields.withUnsafeBufferPointer { fields in
+            for i in fields.indices where fields[i].key.utf8.count == count && fields[i].key == key { return .some(body(fields[i].value)) }
+            return .none
+        }
+        if let own { return own }
         if let shared {
-            for i in shared.keys.indices where shared.keys[i].utf8.count == count && shared.keys[i] == key { return body(shared.values[i]) }
+            return shared.keys.withUnsafeBufferPointer { keys in
+                for i in keys.indices where keys[i].utf8.count == count && keys[i] == key {
+                    return shared.values.withUnsafeBufferPointer { body($0[i]) }
+                }
+                return nil
+            }
         }
         return nil
     }
