@@ -15,7 +15,7 @@ struct Segmark: AsyncParsableCommand {
     static func main() async {
         // glibc gives each thread that allocates an arena of its own, up to eight per core;
         // a build's worker threads then hold memory the others freed. One arena per core:
-        // a cold build at L peaked at 961 MB instead of 1,014–1,056 MB, in the same time.
+        // a cold build at L peaked at 941 MiB instead of 990–1,032 MiB, in the same time.
         limitMallocArenas(to: max(2, ProcessInfo.processInfo.activeProcessorCount))
         do {
             var command = try parseAsRoot()
