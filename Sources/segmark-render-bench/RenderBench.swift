@@ -32,6 +32,7 @@ struct RenderBench {
         let oraclePage: [String: Any] = ["members": oracleMembers]
         var ours = TemplateSet(contentType: .html)
         try ours.add("sheet", source: source)
+        _ = ours.resolvePartials()  // assembled, as a build's templates are at load
         let theirs = try MustacheTemplate(string: source)
 
         func median(_ runs: Int, _ body: () -> Int) -> Double {

@@ -32,6 +32,10 @@ struct TemplateName: Sendable, Equatable {
 
 indirect enum TemplateNode: Sendable {
     case text([UInt8])
+    /// Text kept in the set's byte arena (`TemplateSet.arena`), from `start`, `count` bytes:
+    /// what `.text` becomes when the set is assembled. A plain pair of numbers, so the
+    /// renderer copies no reference-counted bytes out of the node, row after row.
+    case span(start: Int, count: Int)
     /// The start of a source line: an indented partial writes its indentation here.
     case lineStart
     case variable(TemplateName, escaped: Bool)

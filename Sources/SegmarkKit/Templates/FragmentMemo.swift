@@ -58,7 +58,12 @@ public final class FragmentMemo: @unchecked Sendable {
         func close(at end: Int) {
             guard end > start else { return }
             // A stretch of text alone is copied as it is: the memo would only add a look-up.
-            let readsAName = body[start..<end].contains { if case .text = $0 { return false } else if case .lineStart = $0 { return false } else { return true } }
+            let readsAName = body[start..<end].contains {
+                switch $0 {
+                case .text, .span, .lineStart: return false
+                default: return true
+                }
+            }
             if memoizable && readsAName {
                 steps.append(.memo(slot: tables.count, Array(body[start..<end])))
                 tables.append([])
@@ -84,7 +89,7 @@ public final class FragmentMemo: @unchecked Sendable {
 
     private static func memoizable(_ node: TemplateNode, sharedOnly: Set<String>, nested: Bool) -> Bool {
         switch node {
-        case .text, .lineStart:
+        case .text, .span, .lineStart:
             return true
         case .variable(let name, _):
             if name.isImplicit { return nested }

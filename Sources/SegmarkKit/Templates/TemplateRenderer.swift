@@ -11,11 +11,14 @@ struct TemplateRenderer {
         var type = type
         // Walked through a pointer: an element read from the array would be a copy, with a
         // retain and a release of everything it holds, node after node, row after row.
+        set.arena.withUnsafeBufferPointer { arena in
         nodes.withUnsafeBufferPointer { nodes in
         for n in nodes.indices {
             switch nodes[n] {
             case .text(let bytes):
                 buffer.append(contentsOf: bytes)
+            case .span(let start, let count):
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
             case .lineStart:
                 if !indent.isEmpty { buffer.append(contentsOf: indent) }
             case .variable(let name, let escaped):
@@ -61,6 +64,7 @@ struct TemplateRenderer {
             case .contentType(let newType):
                 type = newType
             }
+        }
         }
         }
     }
@@ -118,7 +122,7 @@ struct TemplateRenderer {
                     if n.first == word || walk(body) { return true }
                 case .partial(_, let slot, _, _):
                     if slot >= 0, seen.insert(slot).inserted, walk(set.templates[slot].nodes) { return true }
-                case .text, .lineStart, .contentType:
+                case .text, .span, .lineStart, .contentType:
                     break
                 }
             }

@@ -6,6 +6,8 @@ public struct TemplateSet: Sendable {
     /// How `{{name}}` writes values unless a template's pragma says otherwise.
     public let contentType: TemplateContentType
     private(set) var templates: [CompiledTemplate] = []
+    /// The text of every assembled template, end to end (`TemplateNode.span`).
+    private(set) var arena: [UInt8] = []
     private var slots: [String: Int] = [:]
     private var references: [[(name: String, line: Int, column: Int)]] = []
     private var names: [[(name: String, line: Int, column: Int)]] = []
@@ -54,11 +56,13 @@ public struct TemplateSet: Sendable {
             }
         }
         var sections = 0
-        for slot in templates.indices { templates[slot].nodes = bind(templates[slot].nodes, sections: &sections) }
+        for slot in templates.indices {
+            templates[slot].nodes = Self.bind(templates[slot].nodes, slots: slots, sections: &sections, arena: &arena)
+        }
         return unknown
     }
 
-    private func bind(_ nodes: [TemplateNode], sections: inout Int) -> [TemplateNode] {
+    private static func bind(_ nodes: [TemplateNode], slots: [String: Int], sections: inout Int, arena: inout [UInt8]) -> [TemplateNode] {
         nodes.map { node in
             switch node {
             case .partial(let name, _, let indentation, let standalone):
@@ -66,7 +70,10 @@ public struct TemplateSet: Sendable {
             case .section(let name, let inverted, let body, _):
                 let id = sections
                 sections += 1
-                return .section(name, inverted: inverted, body: bind(body, sections: &sections), id: id)
+                return .section(name, inverted: inverted, body: bind(body, slots: slots, sections: &sections, arena: &arena), id: id)
+            case .text(let bytes):
+                arena.append(contentsOf: bytes)
+                return .span(start: arena.count - bytes.count, count: bytes.count)
             default:
                 return node
             }
