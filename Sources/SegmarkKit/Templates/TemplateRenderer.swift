@@ -12,60 +12,61 @@ struct TemplateRenderer {
         // Walked through a pointer: an element read from the array would be a copy, with a
         // retain and a release of everything it holds, node after node, row after row.
         set.arena.withUnsafeBufferPointer { arena in
-        nodes.withUnsafeBufferPointer { nodes in
-        for n in nodes.indices {
-            switch nodes[n] {
-            case .text(let bytes):
-                buffer.append(contentsOf: bytes)
-            case .span(let start, let count):
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
-            case .lineStart:
-                if !indent.isEmpty { buffer.append(contentsOf: indent) }
-            case .variable(let name, let escaped):
-                if name.isSimple {
-                    // One word: written from where it is found.
-                    let escaped = escaped && type == .html
-                    var i = stack.count - 1
-                    while i >= 0, stack[i].withField(name.first, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
-                    continue
-                }
-                guard let value = lookup(name, in: stack) else { continue }
-                write(value, escaped: escaped && type == .html, into: &buffer)
-            case .section(let name, let inverted, let body, let id):
-                let value = lookup(name, in: stack) ?? .null
-                if inverted {
-                    if value.isFalsey { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
-                    continue
-                }
-                switch value {
-                case .null: break
-                case .bool(let on):
-                    if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
-                case .list(let items):
-                    renderList(items.count, { items[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
-                case .rows(let rows):
-                    if let splice, let rowKey = rows.key, name.isSimple, !mentions(body, name.first),
-                       splice.claim(section: id, start: buffer.count) {
-                        renderSpliced(rows, key: rowKey, splice: splice, id: id, body: body, stack: &stack, indent: indent, type: type,
-                                      depth: depth, into: &buffer)
-                    } else {
-                        renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth,
-                                   into: &buffer)
+            nodes.withUnsafeBufferPointer { nodes in
+                for n in nodes.indices {
+                    switch nodes[n] {
+                    case .text(let bytes):
+                        buffer.append(contentsOf: bytes)
+                    case .span(let start, let count):
+                        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
+                    case .lineStart:
+                        if !indent.isEmpty { buffer.append(contentsOf: indent) }
+                    case .variable(let name, let escaped):
+                        if name.isSimple {
+                            // One word: written from where it is found.
+                            let escaped = escaped && type == .html
+                            var i = stack.count - 1
+                            while i >= 0, stack[i].withField(name.first, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+                            continue
+                        }
+                        guard let value = lookup(name, in: stack) else { continue }
+                        write(value, escaped: escaped && type == .html, into: &buffer)
+                    case .section(let name, let inverted, let body, let id):
+                        let value = lookup(name, in: stack) ?? .null
+                        if inverted {
+                            if value.isFalsey { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
+                            continue
+                        }
+                        switch value {
+                        case .null: break
+                        case .bool(let on):
+                            if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
+                        case .list(let items):
+                            renderList(items.count, { items[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type,
+                                       depth: depth, into: &buffer)
+                        case .rows(let rows):
+                            if let splice, let rowKey = rows.key, name.isSimple, !mentions(body, name.first),
+                               splice.claim(section: id, start: buffer.count) {
+                                renderSpliced(rows, key: rowKey, splice: splice, id: id, body: body, stack: &stack, indent: indent, type: type,
+                                              depth: depth, into: &buffer)
+                            } else {
+                                renderList(rows.count, { rows[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type, depth: depth,
+                                           into: &buffer)
+                            }
+                        default:
+                            stack.append(value)
+                            render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+                            stack.removeLast()
+                        }
+                    case .partial(_, let slot, let indentation, let standalone):
+                        guard slot >= 0, depth < TemplateSet.maxPartialDepth else { continue }
+                        let inner = standalone ? indent + indentation : []
+                        render(set.templates[slot].nodes, stack: &stack, indent: inner, type: type, depth: depth + 1, into: &buffer)
+                    case .contentType(let newType):
+                        type = newType
                     }
-                default:
-                    stack.append(value)
-                    render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
-                    stack.removeLast()
                 }
-            case .partial(_, let slot, let indentation, let standalone):
-                guard slot >= 0, depth < TemplateSet.maxPartialDepth else { continue }
-                let inner = standalone ? indent + indentation : []
-                render(set.templates[slot].nodes, stack: &stack, indent: inner, type: type, depth: depth + 1, into: &buffer)
-            case .contentType(let newType):
-                type = newType
             }
-        }
-        }
         }
     }
 
