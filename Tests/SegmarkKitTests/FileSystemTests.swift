@@ -50,4 +50,46 @@ struct FileSystemTests {
         #expect(fs.statuses(in: dir + "/linked", names: ["a.html"]) == [nil], "a linked folder is not opened")
         #expect(fs.statuses(in: dir + "/nowhere", names: ["a.html", "b"]) == [nil, nil])
     }
+
+    /// A temporary file is made beside the file it becomes (a rename never crosses folders),
+    /// hidden, and for a bare name in the current folder.
+    @Test func aTemporaryFileIsMadeInTheSameFolder() {
+        let fs = LocalFileSystem()
+        for (path, folder, name) in [("/w/Content/contacts/CT1.md", "/w/Content/contacts/", "CT1.md"),
+                                     ("rel/øre.md", "rel/", "øre.md"), ("bare.md", "./", "bare.md"), ("/top.md", "/", "top.md")] {
+            let tmp = fs.temporaryPath(for: path)
+            #expect(tmp.hasPrefix(folder + "." + name + "."), "\(path) → \(tmp)")
+            #expect(tmp.hasSuffix(".tmp") && !tmp.dropFirst(folder.count).contains("/"), "\(path) → \(tmp)")
+        }
+    }
+}
+
+/// The text helpers an import runs on every field, against what Foundation answers.
+@Suite("Text helpers")
+struct TextHelperTests {
+    @Test func blanksAreWhatFoundationCallsWhitespace() {
+        let pieces = ["", " ", "\t", "\u{A0}", "\u{3000}", "\u{2003}", "\n", "\r", "\u{2028}", "\u{85}", "\u{200B}", "\u{1680}", "\u{202F}", "\u{205F}", "\u{180E}", "\u{FEFF}", "a", "é", "e\u{301}", "0150", "\"", "🙂"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let s = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(Text.trimmingBlanks(s) == s.trimmingCharacters(in: .whitespaces), "\(Array(s.unicodeScalars))")
+            #expect(Text.isBlank(s) == s.trimmingCharacters(in: .whitespaces).isEmpty, "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    @Test func aPlainValueIsQuotedAsAnEscapedOneWouldBe() {
+        #expect(YAMLWriting.quote("Nordvik AS") == "\"Nordvik AS\"")
+        #expect(YAMLWriting.quote("0150") == "\"0150\"")
+        #expect(YAMLWriting.quote("") == "\"\"")
+        #expect(YAMLWriting.quote("say \"hi\" \\ bye") == #""say \"hi\" \\ bye""#)
+        #expect(YAMLWriting.quote("a\nb\tc\u{7F}\u{1B}") == #""a\nb\tc\x7f\x1b""#)
+        #expect(YAMLWriting.quote("Ærlig Øl") == "\"Ærlig Øl\"")
+    }
+
+    @Test func anEmailAddressLooksLikeOne() {
+        for good in ["a@b.no", "ola.nordmann@firma.example.com", "æ@ø.no"] { #expect(ContactImporter.looksLikeEmail(good), "\(good)") }
+        for bad in ["", "@b.no", "a@", "a@b", "a@.no", "a@b.", "a@b@c.no", "a b@c.no", "a@b.no,", "<a@b.no>", "a;b@c.no"] {
+            #expect(!ContactImporter.looksLikeEmail(bad), "\(bad)")
+        }
+    }
 }

@@ -85,7 +85,7 @@ public struct CSVReader: Sendable {
         }
         if !field.isEmpty || !record.isEmpty { endRecord() }
         guard let header = records.first else { throw Failure(message: "the file is empty; expected a header row", row: 1, column: 1) }
-        return Table(delimiter: delimiter, header: header.map { $0.trimmingCharacters(in: .whitespaces) },
+        return Table(delimiter: delimiter, header: header.map(Text.trimmingBlanks),
                      rows: records.dropFirst().enumerated().map { (row: $0.offset + 2, fields: $0.element) })
     }
 

@@ -39,14 +39,14 @@ public struct CodeImporter: Sendable {
         var errors: [Diagnostic] = []
         var additions: [Int: [String: [String]]] = [:]  // contact index → key → codes
         for (row, fields) in table.rows {
-            let id = contactColumn < fields.count ? fields[contactColumn].trimmingCharacters(in: .whitespaces) : ""
+            let id = contactColumn < fields.count ? Text.trimmingBlanks(fields[contactColumn]) : ""
             guard let ci = model.contactIndex[Text.fold(id)] else {
                 errors.append(.error("'\(table.header[contactColumn])' \(Text.line(id)) is not a contact in the workspace",
                                      at: SourceLocation(path: file, line: row, column: contactColumn + 1)))
                 continue
             }
             for (column, target) in codeColumns {
-                let code = column < fields.count ? fields[column].trimmingCharacters(in: .whitespaces) : ""
+                let code = column < fields.count ? Text.trimmingBlanks(fields[column]) : ""
                 if code.isEmpty { continue }
                 additions[ci, default: [:]][target.key, default: []].append(code)
             }
@@ -80,7 +80,7 @@ public struct CodeImporter: Sendable {
     /// before the closing fence when the key is not there.
     static func replacingList(_ key: String, with codes: [String], in text: String) -> String {
         var lines = text.components(separatedBy: "\n")
-        guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else { return text }
+        guard let close = lines.indices.dropFirst().first(where: { Text.trimmingBlanks(lines[$0]) == "---" }) else { return text }
         let line = "\(key): [" + codes.map(YAMLWriting.quote).joined(separator: ", ") + "]"
         if let i = lines[1..<close].firstIndex(where: { $0.hasPrefix(key + ":") }) {
             var end = i + 1

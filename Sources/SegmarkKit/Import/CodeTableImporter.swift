@@ -37,7 +37,7 @@ public struct CodeTableImporter: Sendable {
         do { parsed = try CSVReader().read(text) } catch {
             throw ContentErrors([.error(error.message, at: SourceLocation(path: file, line: error.row, column: error.column))])
         }
-        let header = parsed.header.map { $0.lowercased().trimmingCharacters(in: .whitespaces) }
+        let header = parsed.header.map { Text.trimmingBlanks($0.lowercased()) }
         guard let codeColumn = header.firstIndex(of: "code") ?? header.firstIndex(of: "kode") else {
             throw ContentErrors([.error("no 'Code' column; the header has: \(parsed.header.joined(separator: ", "))", at: SourceLocation(path: file, line: 1, column: 1))])
         }
@@ -47,7 +47,7 @@ public struct CodeTableImporter: Sendable {
         var rows: [(code: String, description: String)] = []
         var seen = Set<String>()
         for (row, fields) in parsed.rows {
-            let code = codeColumn < fields.count ? fields[codeColumn].trimmingCharacters(in: .whitespaces) : ""
+            let code = codeColumn < fields.count ? Text.trimmingBlanks(fields[codeColumn]) : ""
             if code.isEmpty { continue }
             guard Text.isValidID(code) else {
                 errors.append(.error("'\(parsed.header[codeColumn])' \(Text.line(code)) is not a valid code (letters, digits, '.', '_' or '-', at most 64)",

@@ -85,9 +85,9 @@ public struct ContactImporter: Sendable {
             var values: [String: String] = [:]
             for (key, index) in column where index < fields.count {
                 let v = fields[index]
-                if !v.trimmingCharacters(in: .whitespaces).isEmpty { values[key] = v }
+                if !Text.isBlank(v) { values[key] = v }
             }
-            let id = values["id"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let id = values["id"].map(Text.trimmingBlanks) ?? ""
             guard Text.isValidID(id) else {
                 errors.append(.error("'\(caption("id"))' must be an id (letters, digits, '.', '_' and '-', at most 64), found '\(Text.line(id))'", at: at("id")))
                 continue
@@ -106,7 +106,7 @@ public struct ContactImporter: Sendable {
             }
             if values["type"] == "company" { values["company"] = nil }  // BC gives a company its own number there
             if let channel = values["correspondence_type"] {
-                switch channel.lowercased().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "_", with: "") {
+                switch String(channel.lowercased().unicodeScalars.filter { $0 != " " && $0 != "_" }) {
                 case "e-mail", "email", "e-post", "epost": values["correspondence_type"] = "email"
                 case "hardcopy", "papirkopi", "papir": values["correspondence_type"] = "hard_copy"
                 default:
@@ -159,9 +159,12 @@ public struct ContactImporter: Sendable {
     }
 
     static func looksLikeEmail(_ s: String) -> Bool {
-        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-            && !s.contains(where: { $0 == " " || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+        // On bytes: every byte tested is ASCII, and ASCII bytes never occur inside a longer character.
+        let u = Array(s.utf8)
+        guard let at = u.firstIndex(of: UInt8(ascii: "@")), at > 0, !u[(at + 1)...].contains(UInt8(ascii: "@")) else { return false }
+        let domain = u[(at + 1)...]
+        return domain.contains(UInt8(ascii: ".")) && domain.first != UInt8(ascii: ".") && domain.last != UInt8(ascii: ".")
+            && !u.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
     }
 
     /// A value as the file holds it: text quoted, the fixed values plain.
@@ -187,8 +190,8 @@ public struct ContactImporter: Sendable {
         let path = contact.path
         let original = String(decoding: try fileSystem.read(model.root + "/" + path), as: UTF8.self)
         var lines = original.components(separatedBy: "\n")
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
-              let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
+        guard lines.first.map(Text.trimmingBlanks) == "---",
+              let close = lines.indices.dropFirst().first(where: { Text.trimmingBlanks(lines[$0]) == "---" }) else {
             throw ContentErrors([.error("cannot update: no front matter", at: SourceLocation(path: path, line: 1, column: 1))])
         }
         var current: [String: String] = [:]

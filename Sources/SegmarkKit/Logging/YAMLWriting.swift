@@ -2,6 +2,10 @@
 /// `NO`, `0150`, `yes` or `1e3` are never retyped.
 public enum YAMLWriting {
     public static func quote(_ s: String) -> String {
+        // Most values are printable ASCII with nothing to escape: quoted as they are.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for ch in s.unicodeScalars {
             switch ch {

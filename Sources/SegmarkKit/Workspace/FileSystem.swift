@@ -194,9 +194,12 @@ public struct LocalFileSystem: FileSystem {
     }
 
     func temporaryPath(for path: String) -> String {
-        let dir = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
-        return (dir.isEmpty ? "." : dir) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        // Split at the last "/" by hand: NSString's path methods copy through UTF-16, and an
+        // import makes 100,000 of these.
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let dir = slash.map { String(path[..<$0]) } ?? ""
+        let name = slash.map { String(path[path.utf8.index(after: $0)...]) } ?? path
+        return (dir.isEmpty ? (slash == nil ? "." : "") : dir) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
     func writeNew(_ bytes: [UInt8], to path: String) throws {
