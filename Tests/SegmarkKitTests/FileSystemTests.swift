@@ -93,3 +93,21 @@ struct TextHelperTests {
         }
     }
 }
+
+/// A value in a Markdown table cell stays one cell of plain text, whatever it holds.
+@Suite("Markdown table cells")
+struct MarkdownCellTests {
+    @Test func specialCharactersAreEscapedAndLineBreaksBecomeOneSpace() {
+        #expect(MarkdownEscaping.cell("Nordvik AS") == "Nordvik AS")
+        #expect(MarkdownEscaping.cell("Ærlig Øl 0150") == "Ærlig Øl 0150")
+        #expect(MarkdownEscaping.cell("a|b*c_d[e]f`g\\h<i>j#k~l") == ##"a\|b\*c\_d\[e\]f\`g\\h\<i\>j\#k\~l"##)
+        #expect(MarkdownEscaping.cell("one\r\ntwo\nthree\rfour\r\r\nfive") == "one two three four  five")
+    }
+
+    /// A combining mark after `|` does not make it something else: GFM splits a row at
+    /// every unescaped `|` byte, so it is escaped like any other.
+    @Test func aSpecialCharacterFollowedByACombiningMarkIsEscapedToo() {
+        #expect(MarkdownEscaping.cell("x |\u{301} y") == "x \\|\u{301} y")
+        #expect(MarkdownEscaping.cell("[\u{301}link](javascript:x)") == "\\[\u{301}link\\](javascript:x)")
+    }
+}

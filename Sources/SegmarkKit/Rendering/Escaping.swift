@@ -1,21 +1,32 @@
 /// Escaping for the Markdown reports: characters that would break a table cell or
 /// start Markdown syntax are backslash-escaped, line breaks become spaces.
 public enum MarkdownEscaping {
+    /// A value in a Markdown table cell: `| * _ [ ] ` \\ < > # ~` backslash-escaped, line breaks
+    /// (CRLF, LF, CR) made one space each. On UTF-8 bytes: an ASCII byte is never part of a longer
+    /// character, so a special character followed by a combining mark is escaped too (GFM splits
+    /// a row at every unescaped `|` byte, whatever follows it).
     public static func cell(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s {
-            switch ch {
-            case "|", "*", "_", "[", "]", "`", "\\", "<", ">", "#", "~":
-                out.append("\\"); out.append(ch)
-            case "\n", "\r\n", "\r":
-                out.append(" ")
-            default:
-                out.append(ch)
+        let u = s.utf8
+        // Most cells (names, ids, dates) hold nothing to escape: returned as they are.
+        if !u.contains(where: { $0 < 0x80 && cellSpecial[Int($0)] }) { return s }
+        var out: [UInt8] = []
+        out.reserveCapacity(u.count + 8)
+        var previousCR = false
+        for b in u {
+            if b == UInt8(ascii: "\n") && previousCR { previousCR = false; continue }  // CRLF: one space, written at the CR
+            previousCR = b == UInt8(ascii: "\r")
+            if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                out.append(UInt8(ascii: " "))
+            } else {
+                if b < 0x80 && cellSpecial[Int(b)] { out.append(UInt8(ascii: "\\")) }
+                out.append(b)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    /// ASCII bytes `cell` escapes or replaces.
+    static let cellSpecial: [Bool] = (0..<128).map { b in "|*_[]`\\<>#~\n\r".utf8.contains(UInt8(b)) }
 }
 
 extension MarkdownEscaping {
