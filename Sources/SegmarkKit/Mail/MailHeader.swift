@@ -14,7 +14,7 @@ enum MailHeader {
             if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 { continue }
             out.append(scalar)
         }
-        return String(out).trimmingCharacters(in: .whitespaces)
+        return Text.trimmingBlanks(String(out))
     }
 
     static func isPlainASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
@@ -60,16 +60,33 @@ enum MailHeader {
     }
 
     /// `Name: value` folded at spaces to lines of at most 78 octets where it can, CRLF ended.
+    /// On bytes: the values are printable ASCII by now (`clean`, then encoded words).
     static func line(_ name: String, _ value: String) -> String {
-        var out = ""
-        var current = name + ":"
-        for word in value.split(separator: " ", omittingEmptySubsequences: false) {
-            if current.utf8.count + 1 + word.utf8.count > 78, current.utf8.count > name.utf8.count + 1 {
-                out += current + "\r\n"
-                current = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count + value.utf8.count + 8)
+        var lineStart = 0
+        out.append(contentsOf: name.utf8)
+        out.append(UInt8(ascii: ":"))
+        let nameEnd = out.count
+        let v = value.utf8
+        var wordStart = v.startIndex
+        while true {
+            let wordEnd = v[wordStart...].firstIndex(of: UInt8(ascii: " ")) ?? v.endIndex
+            let word = v[wordStart..<wordEnd]
+            // As the folding has always been: a line no longer than "Name:" is not folded.
+            let current = out.count - lineStart
+            if current + 1 + word.count > 78, current > nameEnd {
+                out.append(13)
+                out.append(10)
+                lineStart = out.count
             }
-            current += " " + word
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: word)
+            guard wordEnd < v.endIndex else { break }
+            wordStart = v.index(after: wordEnd)
         }
-        return out + current + "\r\n"
+        out.append(13)
+        out.append(10)
+        return String(decoding: out, as: UTF8.self)
     }
 }

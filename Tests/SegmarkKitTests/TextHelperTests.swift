@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import SegmarkKit
+
+/// The text helpers an import runs on every field, against what Foundation answers.
+@Suite("Text helpers")
+struct TextHelperTests {
+    @Test func blanksAreWhatFoundationCallsWhitespace() {
+        let pieces = ["", " ", "\t", "\u{A0}", "\u{3000}", "\u{2003}", "\n", "\r", "\u{2028}", "\u{85}", "\u{200B}", "\u{1680}", "\u{202F}", "\u{205F}", "\u{180E}", "\u{FEFF}", "a", "é", "e\u{301}", "0150", "\"", "🙂"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let s = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(Text.trimmingBlanks(s) == s.trimmingCharacters(in: .whitespaces), "\(Array(s.unicodeScalars))")
+            #expect(Text.isBlank(s) == s.trimmingCharacters(in: .whitespaces).isEmpty, "\(Array(s.unicodeScalars))")
+        }
+    }
+
+    @Test func aPlainValueIsQuotedAsAnEscapedOneWouldBe() {
+        #expect(YAMLWriting.quote("Nordvik AS") == "\"Nordvik AS\"")
+        #expect(YAMLWriting.quote("0150") == "\"0150\"")
+        #expect(YAMLWriting.quote("") == "\"\"")
+        #expect(YAMLWriting.quote("say \"hi\" \\ bye") == #""say \"hi\" \\ bye""#)
+        #expect(YAMLWriting.quote("a\nb\tc\u{7F}\u{1B}") == #""a\nb\tc\x7f\x1b""#)
+        #expect(YAMLWriting.quote("Ærlig Øl") == "\"Ærlig Øl\"")
+    }
+
+    @Test func anEmailAddressLooksLikeOne() {
+        for good in ["a@b.no", "ola.nordmann@firma.example.com", "æ@ø.no"] { #expect(ContactImporter.looksLikeEmail(good), "\(good)") }
+        for bad in ["", "@b.no", "a@", "a@b", "a@.no", "a@b.", "a@b@c.no", "a b@c.no", "a@b.no,", "<a@b.no>", "a;b@c.no"] {
+            #expect(!ContactImporter.looksLikeEmail(bad), "\(bad)")
+        }
+    }
+}
+
+/// A value in a Markdown table cell stays one cell of plain text, whatever it holds.
+@Suite("Markdown table cells")
+struct MarkdownCellTests {
+    @Test func specialCharactersAreEscapedAndLineBreaksBecomeOneSpace() {
+        #expect(MarkdownEscaping.cell("Nordvik AS") == "Nordvik AS")
+        #expect(MarkdownEscaping.cell("Ærlig Øl 0150") == "Ærlig Øl 0150")
+        #expect(MarkdownEscaping.cell("a|b*c_d[e]f`g\\h<i>j#k~l") == ##"a\|b\*c\_d\[e\]f\`g\\h\<i\>j\#k\~l"##)
+        #expect(MarkdownEscaping.cell("one\r\ntwo\nthree\rfour\r\r\nfive") == "one two three four  five")
+    }
+
+    /// A combining mark after `|` does not make it something else: GFM splits a row at
+    /// every unescaped `|` byte, so it is escaped like any other.
+    @Test func aSpecialCharacterFollowedByACombiningMarkIsEscapedToo() {
+        #expect(MarkdownEscaping.cell("x |\u{301} y") == "x \\|\u{301} y")
+        #expect(MarkdownEscaping.cell("[\u{301}link](javascript:x)") == "\\[\u{301}link\\](javascript:x)")
+    }
+}
+
+/// Header folding on bytes against the Character-based folding it replaced: the same lines.
+@Suite("E-mail header lines")
+struct MailHeaderLineTests {
+    static func reference(_ name: String, _ value: String) -> String {
+        var out = ""
+        var current = name + ":"
+        for word in value.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.utf8.count + 1 + word.utf8.count > 78, current.utf8.count > name.utf8.count + 1 {
+                out += current + "\r\n"
+                current = ""
+            }
+            current += " " + word
+        }
+        return out + current + "\r\n"
+    }
+
+    @Test func foldsAsBefore() {
+        let words = ["", "a", "Nordvik", "=?utf-8?B?w4ZybGlnIMOYbCBvZyBCcsO4ZA==?=", String(repeating: "x", count: 70), String(repeating: "y", count: 90), "<ola@nordvik.no>"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let value = (0..<Int.random(in: 0...8, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ")
+            for name in ["To", "Subject", "Content-Type"] {
+                #expect(MailHeader.line(name, value) == Self.reference(name, value), "\(name): \(value)")
+            }
+        }
+        #expect(MailHeader.line("X-Unsent", "1") == "X-Unsent: 1\r\n")
+        #expect(MailHeader.clean(" \tHello\u{2028} World\r\n \u{A0}") == "Hello World")
+    }
+}
