@@ -328,7 +328,9 @@ private final class Stager: @unchecked Sendable {
             }
             if folders.insert(parent).inserted { try fileSystem.createDirectory(parent) }
         }
-        try fileSystem.writeAtomically(bytes, to: staged)
+        // Written in place: the staging folder is this build's own, and a file cut short
+        // there is never moved into Output/ (one name and one rename a file fewer).
+        try fileSystem.writeNew(bytes, to: staged)
     }
 
     /// Forgets the folder (true when it was made).

@@ -17,6 +17,10 @@ public protocol FileSystem: Sendable {
     /// Creates a new file; fails with `FileSystemError.exists` when the path exists. Atomic (a
     /// temporary file, then a rename that refuses to replace, or a link).
     func createExclusively(_ bytes: [UInt8], at path: String) throws
+    /// Creates a new file and writes it in place, with no temporary name: only for a folder no
+    /// reader looks at (a build's staging folder, made afresh by each build), where a file cut
+    /// short is thrown away with the folder. Fails when the path exists (a link too).
+    func writeNew(_ bytes: [UInt8], to path: String) throws
     func createDirectory(_ path: String) throws
     func remove(_ path: String) throws
     func rename(_ from: String, to: String) throws
@@ -45,6 +49,8 @@ public struct FileStatus: Sendable, Equatable {
 
 extension FileSystem {
     public func fileSize(_ path: String) -> Int? { nil }
+
+    public func writeNew(_ bytes: [UInt8], to path: String) throws { try createExclusively(bytes, at: path) }
 
     /// Kind, size and modification time in one look (one system call on the real file system).
     public func status(_ path: String) -> FileStatus? {
@@ -202,8 +208,8 @@ public struct LocalFileSystem: FileSystem {
         return (dir.isEmpty ? (slash == nil ? "." : "") : dir) + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
     }
 
-    func writeNew(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    public func writeNew(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileSystemError.io(path, Self.errnoMessage()) }
         var written = 0
         while written < bytes.count {
