@@ -62,4 +62,21 @@ struct FileSystemTests {
             #expect(tmp.hasSuffix(".tmp") && !tmp.dropFirst(folder.count).contains("/"), "\(path) → \(tmp)")
         }
     }
+
+    /// A staged page is written in place, but never over a file or through a link that is there.
+    @Test func writeNewCreatesOnlyAndFollowsNoLink() throws {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let fs = LocalFileSystem()
+        try fs.writeNew(Array("page\n".utf8), to: dir + "/a.html")
+        #expect(try fs.read(dir + "/a.html") == Array("page\n".utf8))
+        #expect(throws: FileSystemError.self) { try fs.writeNew(Array("again\n".utf8), to: dir + "/a.html") }
+        #expect(try fs.read(dir + "/a.html") == Array("page\n".utf8))
+        try fm.createSymbolicLink(atPath: dir + "/b.html", withDestinationPath: dir + "/target.html")
+        #expect(throws: FileSystemError.self) { try fs.writeNew(Array("x\n".utf8), to: dir + "/b.html") }
+        #expect(!fm.fileExists(atPath: dir + "/target.html"), "a dangling link is not followed")
+        #expect(listing(dir) == ["a.html", "b.html"], "no temporary file is left")
+    }
 }
