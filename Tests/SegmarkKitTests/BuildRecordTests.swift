@@ -46,6 +46,30 @@ struct BuildRecordTests {
         #expect(try fm.contentsOfDirectory(atPath: out) == ["segments"])
     }
 
+    /// A folder Output/ lacks moves into place whole; files in folders it has move one by one,
+    /// next to the files already there, which stay untouched; nothing is left in staging.
+    @Test func aNewFolderMovesWholeAndAnExistingOneFileByFile() throws {
+        let fm = FileManager.default, fs = LocalFileSystem()
+        let out = NSTemporaryDirectory() + "segmark-move-" + UUID().uuidString
+        try fm.createDirectory(atPath: out + "/interactions/B1-mail", withIntermediateDirectories: true)
+        try fs.writeAtomically(Array("mine\n".utf8), to: out + "/interactions/B1-mail/C1.eml")
+        try fs.writeAtomically(Array("keep\n".utf8), to: out + "/interactions/other.txt")
+        defer { try? fm.removeItem(atPath: out) }
+        let writer = OutputWriter(fileSystem: fs, directory: out)
+        let files = ["index.html", "interactions/B1.html", "interactions/B1-mail/C2.eml", "interactions/B2-mail/C1.eml",
+                     "interactions/B2.html", "interactions/B2-mail/C2.eml", "segments/S1.html", "segments/deep/S2.html", "index.md"]
+        for path in files { try writer.add(try writer.prepare(path, Array("\(path)\n".utf8), intactHash: nil)) }
+        let summary = try writer.commit()
+        #expect(summary.changed == files.count)
+        for path in files { #expect(try fs.read(out + "/" + path) == Array("\(path)\n".utf8), "\(path)") }
+        #expect(try fs.read(out + "/interactions/B1-mail/C1.eml") == Array("mine\n".utf8))
+        #expect(try fs.read(out + "/interactions/other.txt") == Array("keep\n".utf8))
+        #expect(!fm.fileExists(atPath: out + "/" + OutputWriter.stagingName))
+        #expect(try fm.contentsOfDirectory(atPath: out + "/interactions/B2-mail").sorted() == ["C1.eml", "C2.eml"])
+        #expect(try fm.contentsOfDirectory(atPath: out + "/segments").sorted() == ["S1.html", "deep"])
+        #expect(writer.readManifest().map(\.path) == files)
+    }
+
     @Test func damagedStateLinesProveNothing() {
         let text = "page zz 1 2 a.html\npage 1 x 2 b.html\npage 1 2 99999999999999999999 c.html\npage 1 2 3\npage 1 2 3 d.html\nstat\n"
         let state = BuildState(Array(text.utf8))

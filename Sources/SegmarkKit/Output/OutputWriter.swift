@@ -156,12 +156,7 @@ public final class OutputWriter {
             try fileSystem.writeAtomically(Self.manifestBytes(recorded), to: manifestPath)
         }
         newFiles = []
-        for path in staged {
-            let target = directory + "/" + path
-            try checkFolders(of: path)
-            if let slash = target.lastIndex(of: "/") { try fileSystem.createDirectory(String(target[..<slash])) }
-            try fileSystem.rename(staging + "/" + path, to: target)
-        }
+        try moveStagedIntoPlace()
         var removed = 0
         var leftAlone: [String] = []
         var emptied = Set<String>()
@@ -195,6 +190,47 @@ public final class OutputWriter {
         }
         abort()
         return Summary(pages: produced.count, changed: staged.count, removed: removed, leftAlone: leftAlone.sorted(by: Text.codePointLess))
+    }
+
+    /// Moves every staged file into place. A staged folder that Output/ does not have yet moves
+    /// whole, in one rename (a cold build's `interactions/` holds 583,000 files at L; a new
+    /// batch's e-mail drafts are a folder of their own): everything in the staging folder is a
+    /// file this build staged, so the folder holds nothing else. Other files move one by one.
+    func moveStagedIntoPlace() throws {
+        var movedWhole = Set<String>()
+        // Whether Output/ had each folder (a relative path) when the commit began.
+        var existed: [String: Bool] = [:]
+        // Per folder of a staged file: whether the file moved with a folder moved whole.
+        var movedWith: [String: Bool] = ["": false]
+        func decide(_ parent: String) throws -> Bool {
+            if let known = movedWith[parent] { return known }
+            var folder = ""
+            var moved = false
+            for part in parent.split(separator: "/") {
+                folder = folder.isEmpty ? String(part) : folder + "/" + part
+                if movedWhole.contains(folder) { moved = true; break }
+                let there = existed[folder] ?? (fileSystem.kind(of: directory + "/" + folder) != nil)
+                existed[folder] = there
+                if !there {
+                    try fileSystem.rename(staging + "/" + folder, to: directory + "/" + folder)
+                    movedWhole.insert(folder)
+                    moved = true
+                    break
+                }
+            }
+            movedWith[parent] = moved
+            return moved
+        }
+        var lastParent = "", lastMoved = false
+        for path in staged {
+            try checkFolders(of: path)
+            let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? ""
+            if parent != lastParent {
+                lastParent = parent
+                lastMoved = try decide(parent)
+            }
+            if !lastMoved { try fileSystem.rename(staging + "/" + path, to: directory + "/" + path) }
+        }
     }
 
     /// One line per file, in the order given (a build produces its files in a fixed order).
