@@ -40,6 +40,18 @@ struct TemplateEngineTests {
         #expect(try render("{{x}}", ["x": "<\u{338}"]) == "&lt;\u{338}")
     }
 
+    /// A table row (text and one-word names only) renders in its flat form: a name the row
+    /// lacks is found in the context around the list, items that are not objects read only
+    /// that context, and an indented partial's rows are indented.
+    @Test func tableRowsReadTheRowThenTheContextAround() throws {
+        let data: TemplateValue = ["site": "S&P", "rows": [["id": "1", "name": "<a>"], ["id": "2", "site": "own"], "plain", 7]]
+        #expect(try render("{{#rows}}[{{id}}|{{name}}|{{{name}}}|{{site}}]{{/rows}}", data)
+                == "[1|&lt;a&gt;|<a>|S&amp;P][2|||own][|||S&amp;P][|||S&amp;P]")
+        #expect(try render("  {{> row}}\n", data, partials: ["row": "{{#rows}}\n<{{id}}>\n{{/rows}}\n"])
+                == "  <1>\n  <2>\n  <>\n  <>\n")
+        #expect(try render("{{#rows}}{{id}}{{/rows}}", data, type: .text) == "12")
+    }
+
     @Test func numbersBooleansAndMissingValues() throws {
         #expect(try render("{{n}} {{m}} {{t}} {{f}} [{{missing}}] [{{{missing}}}]", ["n": 42, "m": -7, "t": true, "f": false]) == "42 -7 true false [] []")
         #expect(try render("{{n}}", ["n": .int(Int.max)]) == "\(Int.max)")

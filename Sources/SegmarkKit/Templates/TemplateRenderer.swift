@@ -145,11 +145,46 @@ struct TemplateRenderer {
                          into: &buffer, ended: ended)
             return
         }
+        if id >= 0, id < set.flatBodies.count, let flat = set.flatBodies[id] {
+            for i in 0..<count {
+                renderFlat(flat, i == 0 ? first : item(i), stack: &stack, indent: indent, type: type, into: &buffer)
+                ended?(i, buffer.count)
+            }
+            return
+        }
         for i in 0..<count {
             stack.append(i == 0 ? first : item(i))
             render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
             stack.removeLast()
             ended?(i, buffer.count)
+        }
+    }
+
+    /// One row of a flat body: each variable is looked up in the row's own object first (read
+    /// once for the row), then down the stack as usual; the same bytes as walking the nodes.
+    /// The row is not pushed: nothing in a flat body reads the stack but these lookups.
+    private func renderFlat(_ flat: FlatBody, _ item: TemplateValue, stack: inout [TemplateValue], indent: [UInt8],
+                            type: TemplateContentType, into buffer: inout [UInt8]) {
+        let object: TemplateObject? = if case .object(let o) = item { o } else { nil }
+        set.arena.withUnsafeBufferPointer { arena in
+            flat.keys.withUnsafeBufferPointer { keys in
+                flat.steps.withUnsafeBufferPointer { steps in
+                    for step in steps {
+                        switch step {
+                        case .bytes(let start, let count):
+                            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
+                        case .lineStart:
+                            if !indent.isEmpty { buffer.append(contentsOf: indent) }
+                        case .variable(let k, let escaped):
+                            let escaped = escaped && type == .html
+                            if let object, object.withField(keys[k], { write($0, escaped: escaped, into: &buffer) }) != nil { continue }
+                            // Not the row's: the enclosing context, from the top down.
+                            var i = stack.count - 1
+                            while i >= 0, stack[i].withField(keys[k], { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+                        }
+                    }
+                }
+            }
         }
     }
 

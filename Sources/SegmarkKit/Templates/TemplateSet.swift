@@ -8,6 +8,8 @@ public struct TemplateSet: Sendable {
     private(set) var templates: [CompiledTemplate] = []
     /// The text of every assembled template, end to end (`TemplateNode.span`).
     private(set) var arena: [UInt8] = []
+    /// Each section's body in flat form, by section id, where it has one (`FlatBody`).
+    private(set) var flatBodies: [FlatBody?] = []
     private var slots: [String: Int] = [:]
     private var references: [[(name: String, line: Int, column: Int)]] = []
     private var names: [[(name: String, line: Int, column: Int)]] = []
@@ -59,6 +61,15 @@ public struct TemplateSet: Sendable {
         for slot in templates.indices {
             templates[slot].nodes = Self.bind(templates[slot].nodes, slots: slots, sections: &sections, arena: &arena)
         }
+        flatBodies = [FlatBody?](repeating: nil, count: sections)
+        func collect(_ nodes: [TemplateNode]) {
+            for node in nodes {
+                guard case .section(_, _, let body, let id) = node else { continue }
+                if id >= 0 && id < flatBodies.count { flatBodies[id] = FlatBody(body) }
+                collect(body)
+            }
+        }
+        for template in templates { collect(template.nodes) }
         return unknown
     }
 
