@@ -7,8 +7,9 @@ public enum MarkdownEscaping {
     /// a row at every unescaped `|` byte, whatever follows it).
     public static func cell(_ s: String) -> String {
         let u = s.utf8
+        let special = cellSpecial
         // Most cells (names, ids, dates) hold nothing to escape: returned as they are.
-        if !u.contains(where: { $0 < 0x80 && cellSpecial[Int($0)] }) { return s }
+        if !u.contains(where: { $0 < 0x80 && special[Int($0)] }) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(u.count + 8)
         var previousCR = false
@@ -18,7 +19,7 @@ public enum MarkdownEscaping {
             if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
                 out.append(UInt8(ascii: " "))
             } else {
-                if b < 0x80 && cellSpecial[Int(b)] { out.append(UInt8(ascii: "\\")) }
+                if b < 0x80 && special[Int(b)] { out.append(UInt8(ascii: "\\")) }
                 out.append(b)
             }
         }
