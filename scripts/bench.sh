@@ -50,6 +50,13 @@ measure() {
   echo "$median" > "$WORK/.last"
 }
 
+# aside PATH: moves PATH out of the way (to PATH.used-N), for a run that must start without
+# it; everything moved aside is deleted once nothing more is measured. A cold build, Hugo and
+# an import each write into a new, empty folder so: creating files on ext4 right after
+# deleting as many makes the kernel search the freed inodes for each new one (a cold build
+# at S took 20.3 s right after `rm -rf Output`, 8.0 s without; BENCHMARKS.md, round 10).
+aside() { [ ! -e "$1" ] || mv "$1" "$1.used-$RANDOM$RANDOM"; }
+
 for size in $SIZES; do
   case $size in
     XS) N=1000; SEG=10; ENT=10000 ;;
@@ -77,11 +84,7 @@ for size in $SIZES; do
   CONTACT=$(cd "$WS/Content/contacts" && printf '%s\n' * | sed -n 2p)
   measure "segmark check" "true" -- "$BIN" check --root "$WS"
   measure "segmark members SM10001" "true" -- "$BIN" members SM10001 --root "$WS"
-  # A cold build writes into a new, empty Output/: the last one is moved aside, and deleted
-  # when every size is done (so are Hugo's public/ and the imports). Creating files on ext4
-  # right after deleting as many makes the kernel search the freed inodes for each new one:
-  # a cold build at S took 20.3 s right after `rm -rf Output`, 8.0 s without (BENCHMARKS.md).
-  aside() { [ ! -e "$1" ] || mv "$1" "$1.used-$RANDOM$RANDOM"; }
+  # A cold build writes into a new, empty Output/ (see `aside`).
   measure "segmark build --format html (cold)" "aside $WS/Output" -- "$BIN" build --root "$WS" --format html
   html=$(cat "$WORK/.last")
   measure "segmark build (cold, html+md)" "aside $WS/Output" -- "$BIN" build --root "$WS"
@@ -93,10 +96,8 @@ for size in $SIZES; do
   measure "segmark build (one segment's description changed)" \
     "sed -i \"s/^description: .*/description: Changed-\$RANDOM/\" $WS/Content/segments/$SEGFILE" -- "$BIN" build --root "$WS"
   IMP=$WORK/import-$size
-  # Each run imports into a new, empty workspace. The previous run's is moved aside and only
-  # deleted at the end: on ext4, creating files just after deleting 100,000 makes
-  # the kernel look through the recently freed inodes for each new one (measured: 5 s
-  # became 9-25 s, all of it system time), which is the benchmark's doing, not the import's.
+  # Each run imports into a new, empty workspace (see `aside`; after `rm -rf` of the last
+  # one, 5 s became 9-25 s, all of it system time).
   measure "segmark import contacts (every contact, empty workspace)" \
     "aside $IMP && mkdir -p $IMP/Content && $BIN export contacts $IMP.csv --root $WS >/dev/null" -- "$BIN" import contacts "$IMP.csv" --root "$IMP"
   # serve (issue #18): from the file written to the changed page served, median of 5 saves.
