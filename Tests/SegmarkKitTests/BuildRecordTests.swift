@@ -69,6 +69,23 @@ struct BuildRecordTests {
         #expect(writer.readManifest().map(\.path) == files)
     }
 
+    /// A folder that appears as a link between staging and moving into place is refused:
+    /// nothing reaches the folder it points to.
+    @Test func aFolderLinkedAfterStagingIsRefusedWhenMoving() throws {
+        let fm = FileManager.default, fs = LocalFileSystem()
+        let base = NSTemporaryDirectory() + "segmark-late-link-" + UUID().uuidString
+        let out = base + "/Output", away = base + "/away"
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: away, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: base) }
+        let writer = OutputWriter(fileSystem: fs, directory: out)
+        try writer.add(try writer.prepare("segments/S.html", Array("sheet\n".utf8), intactHash: nil))
+        try fm.createSymbolicLink(atPath: out + "/segments", withDestinationPath: away)
+        #expect(throws: Confinement.Violation.self) { _ = try writer.commit() }
+        writer.abort()
+        #expect(try fm.contentsOfDirectory(atPath: away) == [])
+    }
+
     @Test func damagedStateLinesProveNothing() {
         let text = "page zz 1 2 a.html\npage 1 x 2 b.html\npage 1 2 99999999999999999999 c.html\npage 1 2 3\npage 1 2 3 d.html\nstat\n"
         let state = BuildState(Array(text.utf8))

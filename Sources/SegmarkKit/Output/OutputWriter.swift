@@ -200,8 +200,20 @@ public final class OutputWriter {
             for part in parent.split(separator: "/") {
                 folder = folder.isEmpty ? String(part) : folder + "/" + part
                 if movedWhole.contains(folder) { moved = true; break }
-                let there = existed[folder] ?? (fileSystem.kind(of: directory + "/" + folder) != nil)
-                existed[folder] = there
+                let there: Bool
+                if let known = existed[folder] {
+                    there = known
+                } else {
+                    // Looked at again, not taken from `checkFolders`' memory: a folder that was
+                    // not there when its first page was staged may be a link by now.
+                    switch fileSystem.kind(of: directory + "/" + folder) {
+                    case nil: there = false
+                    case .directory?: there = true
+                    case .symlink?, .file?:
+                        throw Confinement.Violation(message: "\(Self.display(directory))/\(folder) is no longer a real folder; a build never writes through a link (remove it)")
+                    }
+                    existed[folder] = there
+                }
                 if !there {
                     try fileSystem.rename(staging + "/" + folder, to: directory + "/" + folder)
                     movedWhole.insert(folder)
