@@ -24,9 +24,7 @@ struct TemplateRenderer {
                     case .variable(let name, let escaped):
                         if name.isSimple {
                             // One word: written from where it is found.
-                            let escaped = escaped && type == .html
-                            var i = stack.count - 1
-                            while i >= 0, stack[i].withField(name.first, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+                            writeField(name.first, from: stack.count - 1, of: stack, escaped: escaped && type == .html, into: &buffer)
                             continue
                         }
                         guard let value = lookup(name, in: stack) else { continue }
@@ -101,9 +99,7 @@ struct TemplateRenderer {
             if splice.copy(k, into: &buffer) {
                 copied += 1
             } else {
-                stack.append(rows[i])
-                render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
-                stack.removeLast()
+                renderItem(rows[i], flat: flatBody(id), body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
             }
             keys.append(k)
             ends.append(buffer.count)
@@ -145,19 +141,37 @@ struct TemplateRenderer {
                          into: &buffer, ended: ended)
             return
         }
-        if id >= 0, id < set.flatBodies.count, let flat = set.flatBodies[id] {
-            for i in 0..<count {
-                renderFlat(flat, i == 0 ? first : item(i), stack: &stack, indent: indent, type: type, into: &buffer)
-                ended?(i, buffer.count)
-            }
-            return
-        }
+        let flat = flatBody(id)
         for i in 0..<count {
-            stack.append(i == 0 ? first : item(i))
-            render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
-            stack.removeLast()
+            renderItem(i == 0 ? first : item(i), flat: flat, body: body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
             ended?(i, buffer.count)
         }
+    }
+
+    /// The flat form of section `id`'s body, when it has one.
+    private func flatBody(_ id: Int) -> FlatBody? { id >= 0 && id < set.flatBodies.count ? set.flatBodies[id] : nil }
+
+    /// One item of a list: from the body's flat form when it has one, else the body's nodes
+    /// with the item on top of the stack.
+    @inline(__always)
+    private func renderItem(_ item: TemplateValue, flat: FlatBody?, body: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8],
+                            type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+        if let flat {
+            renderFlat(flat, item, stack: &stack, indent: indent, type: type, into: &buffer)
+            return
+        }
+        stack.append(item)
+        render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer)
+        stack.removeLast()
+    }
+
+    /// Writes the field `key` of the topmost value of `stack[...top]` that has it; false when none has.
+    @inline(__always)
+    @discardableResult
+    private func writeField(_ key: String, from top: Int, of stack: [TemplateValue], escaped: Bool, into buffer: inout [UInt8]) -> Bool {
+        var i = top
+        while i >= 0, stack[i].withField(key, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+        return i >= 0
     }
 
     /// One row of a flat body: each variable is looked up in the row's own object first (read
@@ -179,8 +193,7 @@ struct TemplateRenderer {
                             let escaped = escaped && type == .html
                             if let object, object.withField(keys[k], { write($0, escaped: escaped, into: &buffer) }) != nil { continue }
                             // Not the row's: the enclosing context, from the top down.
-                            var i = stack.count - 1
-                            while i >= 0, stack[i].withField(keys[k], { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
+                            writeField(keys[k], from: stack.count - 1, of: stack, escaped: escaped, into: &buffer)
                         }
                     }
                 }
