@@ -16,12 +16,14 @@ struct BuildRecordTests {
             ("segments/A B.md", .init(signature: 1, size: 0, modified: -5)),
             ("index.html", .init(signature: 0x0123_4567_89AB_CDEF, size: 9, modified: Int64.max)),
         ]
-        state.setPages(pages)
+        var paths = PathTable()
+        for (path, _) in pages { paths.insert(path) }
+        state.setPages(paths, pages.map(\.page))
         let back = BuildState(state.bytes)
         #expect(back.inputs == "00ff")
         #expect(back.stat == "abcd")
         #expect(back.pageOrder == ["contacts/CT2.html", "segments/A B.md", "index.html"])
-        for (path, page) in pages { #expect(back.pages[path] == page, "\(path)") }
+        for (path, page) in pages { #expect(back.page(path) == page, "\(path)") }
         #expect(back.bytes == state.bytes)
     }
 
@@ -66,7 +68,7 @@ struct BuildRecordTests {
         #expect(!fm.fileExists(atPath: out + "/" + OutputWriter.stagingName))
         #expect(try fm.contentsOfDirectory(atPath: out + "/interactions/B2-mail").sorted() == ["C1.eml", "C2.eml"])
         #expect(try fm.contentsOfDirectory(atPath: out + "/segments").sorted() == ["S1.html", "deep"])
-        #expect(writer.readManifest().map(\.path) == files)
+        #expect(writer.readManifest().list.map(\.path) == files)
     }
 
     /// A folder that appears as a link between staging and moving into place is refused:
@@ -93,6 +95,46 @@ struct BuildRecordTests {
         #expect(state.stat == nil)
     }
 
+    /// A damaged state listing a page twice: the page keeps its first place and its last record.
+    @Test func aPageListedTwiceKeepsItsFirstPlaceAndItsLastRecord() {
+        let text = "page 1 2 3 a.html\npage 4 5 6 b.html\npage 7 8 9 a.html\n"
+        let state = BuildState(Array(text.utf8))
+        #expect(state.pageOrder == ["a.html", "b.html"])
+        #expect(state.page("a.html") == BuildState.Page(signature: 7, size: 8, modified: 9))
+        #expect(String(decoding: state.bytes, as: UTF8.self) == "page 7 8 9 a.html\npage 4 5 6 b.html\n")
+    }
+
+    /// The table of paths answers as a dictionary and an array would, through its growth, for
+    /// paths that differ in their last byte, in length only, or in bytes beyond ASCII.
+    @Test func pathTableAnswersAsADictionaryWould() {
+        var table = PathTable()
+        var order: [String] = [], places: [String: Int] = [:]
+        var generator = SystemRandomNumberGenerator()
+        let parts = ["a", "b", "ab", "æ", "ø/", "contacts/", "interactions/B1-mail/", "CT0", "CT00", ".html", ".eml", "\u{301}"]
+        for _ in 0..<20_000 {
+            let path = (0..<Int.random(in: 0...6, using: &generator)).map { _ in parts.randomElement(using: &generator)! }.joined()
+            let (index, inserted) = table.insert(path)
+            if let known = places[path] {
+                #expect(!inserted && index == known, "\(path)")
+            } else {
+                #expect(inserted && index == order.count, "\(path)")
+                places[path] = order.count
+                order.append(path)
+            }
+        }
+        #expect(table.count == order.count)
+        for (i, path) in order.enumerated() {
+            #expect(table[i] == path)
+            #expect(table.index(of: path) == i)
+        }
+        #expect(table.index(of: "not/there.html") == nil || order.contains("not/there.html"))
+        var copy = PathTable()
+        for path in order { copy.insert(path) }
+        #expect(copy == table)
+        copy.insert("one more")
+        #expect(copy != table)
+    }
+
     @Test func manifestReadsBackInItsOrderAndDropsForgedHashes() throws {
         let fs = LocalFileSystem()
         let out = NSTemporaryDirectory() + "segmark-record-" + UUID().uuidString
@@ -101,7 +143,7 @@ struct BuildRecordTests {
         let entries: [(path: String, hash: UInt64?)] = [("segments/B.html", 0xAB), ("index.html", nil), ("a b.md", 0xFFFF_FFFF_FFFF_FFFF)]
         try fs.writeAtomically(OutputWriter.manifestBytes(entries) + Array("xyz\n0123456789abcdeg c.html\nsegments/B.html\n".utf8),
                                to: out + "/" + OutputWriter.manifestName)
-        let read = OutputWriter(fileSystem: fs, directory: out).readManifest()
+        let read = OutputWriter(fileSystem: fs, directory: out).readManifest().list
         #expect(read.map(\.path) == ["segments/B.html", "index.html", "a b.md", "xyz", "0123456789abcdeg c.html"])
         #expect(read.map(\.hash) == [0xAB, nil, 0xFFFF_FFFF_FFFF_FFFF, nil, nil])
     }
@@ -148,12 +190,14 @@ struct BuildRecordTests {
 }
 
 extension BuildState {
-    /// Each page's record by path (the last one where a path is listed twice), as `KeptPages` reads them.
-    var pages: [String: Page] { Dictionary(records.map { ($0.path, $0.page) }, uniquingKeysWith: { _, last in last }) }
+    /// The record of the page at `path`.
+    func page(_ path: String) -> Page? { paths.index(of: path).flatMap { pages[$0] } }
 
     /// The paths in the order the file lists them, each once.
-    var pageOrder: [String] {
-        var seen = Set<String>()
-        return records.map(\.path).filter { seen.insert($0).inserted }
-    }
+    var pageOrder: [String] { paths.indices.filter { pages[$0] != nil }.map { paths[$0] } }
+}
+
+extension OutputWriter.Record {
+    /// Each file with its hash, in the record's order.
+    var list: [(path: String, hash: UInt64?)] { paths.indices.map { (paths[$0], hashes[$0]) } }
 }

@@ -269,3 +269,29 @@ struct ParseCacheTests {
         #expect(try aged.read(elsewhere + "/" + ParseCache.fileName) == before)
     }
 }
+
+/// A contact's field locations are held compactly; they answer as a table by key would.
+@Suite("Field locations")
+struct FieldLocationTests {
+    @Test func locationsAnswerAsATableWould() {
+        var held = FieldLocations(), table: [String: SegmarkKit.SourceLocation] = [:]
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["city", "name", "industry_groups.0", "industry_groups.10", "industry_groups.2", "profile.æ", "profile.a.answers", "", "Z"]
+        for _ in 0..<2_000 {
+            let key = keys.randomElement(using: &generator)!
+            let path = ["Content/contacts/CT1.md", "elsewhere.md"].randomElement(using: &generator)!
+            let line = [1, 7, Int(Int32.max) + 1].randomElement(using: &generator)!
+            let value: SegmarkKit.SourceLocation? = Int.random(in: 0..<5, using: &generator) == 0 ? nil
+                : SegmarkKit.SourceLocation(path: path, line: line, column: 3)
+            held[key] = value
+            table[key] = value
+            #expect(held[key] == table[key], "\(key)")
+        }
+        #expect(held.keys == table.keys.sorted(by: Text.codePointLess))
+        for key in keys { #expect(held[key] == table[key], "\(key)") }
+        var same = FieldLocations()
+        for key in table.keys.sorted().reversed() { same[key] = table[key] }
+        #expect(same == held)
+        #expect(held.isEmpty == table.isEmpty)
+    }
+}

@@ -11,7 +11,7 @@ public struct Contact: Sendable {
         var name: String
         var company: Located<String>?
         var values: ContactValues
-        var locations: [String: SourceLocation]
+        var locations: FieldLocations
         var correspondenceType: CorrespondenceType?
         var industryGroups: [String]
         var businessRelations: [String]
@@ -31,7 +31,7 @@ public struct Contact: Sendable {
             self.name = name
             self.company = nil
             self.values = ContactValues()
-            self.locations = [:]
+            self.locations = FieldLocations()
             self.correspondenceType = nil
             self.industryGroups = []
             self.businessRelations = []
@@ -107,7 +107,7 @@ public struct Contact: Sendable {
         _modify { yield &unique().values }
         set { unique().values = newValue }
     }
-    public var locations: [String: SourceLocation] {
+    public var locations: FieldLocations {
         get { storage.locations }
         _modify { yield &unique().locations }
         set { unique().locations = newValue }

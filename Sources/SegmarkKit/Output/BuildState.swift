@@ -6,10 +6,11 @@
 struct BuildState: Sendable {
     var inputs: String?
     var stat: String?
-    /// Per page, in the order the file lists them (the build's page order). Kept as a list, not
-    /// a table by path: at L it has 784,692 entries, and a build looks each up once at most.
-    /// A path listed twice (a damaged file) is listed twice; `KeptPages` takes the last record.
-    private(set) var records: [(path: String, page: Page)] = []
+    /// Each page once, in the order the file lists them (the build's page order), and its
+    /// record (the last one, where a damaged file lists a path twice; nil: none, the page is
+    /// not listed). Paths in one buffer, not a `String` each: at L the file lists 784,692 pages.
+    private(set) var paths = PathTable()
+    private(set) var pages: [Page?] = []
 
     struct Page: Sendable, Equatable {
         var signature: UInt64
@@ -20,6 +21,8 @@ struct BuildState: Sendable {
     init() {}
 
     init(_ bytes: [UInt8]) {
+        paths = PathTable(capacity: bytes.count / 80)
+        pages.reserveCapacity(bytes.count / 80)
         RecordLines.forEach(bytes) { line in
             let (key, rest) = RecordLines.field(line)
             guard let rest else { return }
@@ -34,7 +37,9 @@ struct BuildState: Sendable {
                 let (modified, path) = RecordLines.field(r2)
                 guard let path, !path.isEmpty, let signature = RecordLines.hex(sig), let size = RecordLines.integer(size),
                       let modified = RecordLines.integer(modified) else { return }
-                records.append((RecordLines.text(path), Page(signature: signature, size: Int(size), modified: modified)))
+                let page = Page(signature: signature, size: Int(size), modified: modified)
+                let (index, inserted) = paths.insert(path)
+                if inserted { pages.append(page) } else { pages[index] = page }
             default: return
             }
         }
@@ -45,8 +50,11 @@ struct BuildState: Sendable {
         if let inputs { text += "inputs \(inputs)\n" }
         if let stat { text += "stat \(stat)\n" }
         var out = Array(text.utf8)
-        out.reserveCapacity(out.count + records.count * 72)
-        for (path, p) in records {
+        // A line is at most 60 bytes besides its path; room reserved and not used costs nothing
+        // (a buffer this large is mapped page by page as it is written), room lacking a copy.
+        out.reserveCapacity(out.count + paths.bytes.count + pages.count * 60)
+        for (i, p) in pages.enumerated() {
+            guard let p else { continue }
             out.append(contentsOf: "page ".utf8)
             RecordLines.appendHex(p.signature, to: &out)
             out.append(0x20)
@@ -54,13 +62,17 @@ struct BuildState: Sendable {
             out.append(0x20)
             RecordLines.appendInteger(p.modified, to: &out)
             out.append(0x20)
-            out.append(contentsOf: path.utf8)
+            paths.append(i, to: &out)
             out.append(0x0A)
         }
         return out
     }
 
     /// Replaces the pages with these, listed in this order (the order pages are built in is
-    /// fixed, so the file needs no sorting).
-    mutating func setPages(_ list: [(path: String, page: Page)]) { records = list }
+    /// fixed, so the file needs no sorting): `pages[i]` is the record of `paths[i]`, if any.
+    mutating func setPages(_ paths: PathTable, _ pages: [Page?]) {
+        precondition(paths.count == pages.count)
+        self.paths = paths
+        self.pages = pages
+    }
 }

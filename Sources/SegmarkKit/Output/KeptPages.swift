@@ -13,36 +13,47 @@ struct KeptPages {
         var hash: UInt64
     }
 
-    private let intact: [String: Intact]
-    /// Each page in build order with its signature, and its record when it was kept.
-    private var made: [(path: String, signature: UInt64, kept: BuildState.Page?)] = []
+    /// The last build's pages, and for each the record when its file is as that build left it.
+    private let last: PathTable
+    private let intact: [Intact?]
+    /// Each page of this build in build order: its signature, and its record when it was kept.
+    private var signatures: [UInt64] = []
+    private var keptPages: [BuildState.Page?] = []
     private(set) var rendered = 0
 
     /// Nothing is kept (`build --force`, or no earlier build).
-    init() { intact = [:] }
+    init() {
+        last = PathTable()
+        intact = []
+    }
 
     /// - Parameters:
-    ///   - recorded: path → hash of the files the output record lists (only those can be kept:
-    ///     their paths are plain relative paths).
-    init(previous: BuildState, recorded: [String: UInt64], directory: String, fileSystem: FileSystem) {
+    ///   - recorded: the hash the output record lists for a path (only files it lists with a
+    ///     hash, at plain relative paths, can be kept).
+    init(previous: BuildState, recorded: (String) -> UInt64?, directory: String, fileSystem: FileSystem) {
         // The record lists pages in build order, so a folder's pages come in runs: each folder
         // is opened once for a run of its pages.
-        let records = previous.records.compactMap { path, page in recorded[path].map { (path: path, page: page, hash: $0) } }
-        let statuses = fileSystem.statuses(of: records.map(\.path), under: directory)
-        var out: [String: Intact] = Dictionary(minimumCapacity: records.count)
-        for (record, status) in zip(records, statuses) {
-            guard let status, status.kind == .file, status.size == record.page.size, status.modified == record.page.modified else { continue }
-            out[record.path] = Intact(page: record.page, hash: record.hash)
+        let paths = previous.paths
+        let hashes = paths.indices.map { recorded(paths[$0]) }
+        let looked = paths.indices.filter { hashes[$0] != nil }
+        let statuses = fileSystem.statuses(of: looked.lazy.map { paths[$0] }, under: directory)
+        var intact = [Intact?](repeating: nil, count: paths.count)
+        for (i, status) in zip(looked, statuses) {
+            guard let page = previous.pages[i], let status, status.kind == .file, status.size == page.size, status.modified == page.modified else { continue }
+            intact[i] = Intact(page: page, hash: hashes[i]!)
         }
-        intact = out
+        last = paths
+        self.intact = intact
+        signatures.reserveCapacity(paths.count)
+        keptPages.reserveCapacity(paths.count)
     }
 
     /// The record of the page at `path` when, made from inputs with this signature, it is on
     /// disk as made from the same inputs (the renderer then does not render it).
     var keep: @Sendable (String, UInt64) -> Intact? {
-        let intact = self.intact
+        let last = self.last, intact = self.intact
         return { path, signature in
-            guard let page = intact[path], page.page.signature == signature else { return nil }
+            guard let i = last.index(of: path), let page = intact[i], page.page.signature == signature else { return nil }
             return page
         }
     }
@@ -50,35 +61,34 @@ struct KeptPages {
     /// The hash on record for the page at a path when its file is as the last build left it
     /// (for any thread: the table is never changed).
     var intactHashes: @Sendable (String) -> UInt64? {
-        let intact = self.intact
-        return { intact[$0]?.hash }
+        let last = self.last, intact = self.intact
+        return { path in last.index(of: path).flatMap { intact[$0]?.hash } }
     }
 
     /// A page rendered (and handed to the writer).
-    mutating func rendered(_ path: String, signature: UInt64) {
+    mutating func rendered(signature: UInt64) {
         rendered += 1
-        made.append((path, signature, nil))
+        signatures.append(signature)
+        keptPages.append(nil)
     }
 
     /// A page kept (`keep` gave its record).
-    mutating func kept(_ path: String, signature: UInt64, record: Intact) {
-        made.append((path, signature, record.page))
+    mutating func kept(signature: UInt64, record: Intact) {
+        signatures.append(signature)
+        keptPages.append(record.page)
     }
 
-    /// The records of this build's pages, in build order, once they are in place: a kept page
-    /// keeps its record; a rendered one is looked at for its size and modification time.
-    /// Pages without a signature (the overview, which is always rendered) have none.
-    func records(in directory: String, fileSystem: FileSystem) -> [(path: String, page: BuildState.Page)] {
-        var pages: [(path: String, page: BuildState.Page)] = []
-        pages.reserveCapacity(made.count)
-        for (path, signature, kept) in made where signature != 0 {
-            if let kept {
-                pages.append((path, kept))
-                continue
-            }
-            guard let status = fileSystem.status(directory + "/" + path), status.kind == .file else { continue }
-            pages.append((path, BuildState.Page(signature: signature, size: status.size, modified: status.modified)))
+    /// The records of this build's pages once they are in place, for the state: `paths` are
+    /// this build's pages in build order (the writer's list, told in the same order as here).
+    /// A kept page keeps its record; a rendered one is looked at for its size and modification
+    /// time. Pages without a signature (the overview, which is always rendered) have none.
+    func records(of paths: PathTable, in directory: String, fileSystem: FileSystem) -> [BuildState.Page?] {
+        precondition(paths.count == signatures.count)
+        return paths.indices.map { i in
+            guard signatures[i] != 0 else { return nil }
+            if let kept = keptPages[i] { return kept }
+            guard let status = fileSystem.status(directory + "/" + paths[i]), status.kind == .file else { return nil }
+            return BuildState.Page(signature: signatures[i], size: status.size, modified: status.modified)
         }
-        return pages
     }
 }

@@ -14,8 +14,11 @@ public final class OutputWriter {
 
     let fileSystem: FileSystem
     let directory: String
-    var produced: [(path: String, hash: UInt64)] = []
-    var staged: [String] = []
+    /// Every file this build produces, in build order, and its hash.
+    var produced = PathTable()
+    var producedHashes: [UInt64] = []
+    /// The produced files that were staged (places in `produced`, in order).
+    var staged: [Int] = []
     private let stager: Stager
     /// Folders inside the output folder already proven real.
     var realFolders: Set<String> = [""]
@@ -81,8 +84,7 @@ public final class OutputWriter {
 
     /// Adds a file `prepare` made ready, in build order.
     public func add(_ file: Prepared) throws {
-        produced.append((file.path, file.hash))
-        try checkFolders(of: file.path)
+        let index = try produce(file.path, hash: file.hash)
         switch file.step {
         case .none:
             return
@@ -93,67 +95,80 @@ public final class OutputWriter {
             if fileSystem.kind(of: target) == .file, let existing = try? fileSystem.read(target), existing == bytes { return }
             try stager.stage(bytes, file.path)
         }
-        staged.append(file.path)
+        staged.append(index)
     }
 
     /// Keeps a file the last build wrote, unchanged (its inputs did not change), with the hash
-    /// `recordedHashes()` gives for it.
+    /// `recordedHash(_:)` gives for it.
     public func keep(_ path: String, hash: UInt64) throws {
-        try checkFolders(of: path)
-        produced.append((path, hash))
+        try produce(path, hash: hash)
     }
 
-    /// Path → hash of every file the output record lists with a valid hash.
-    public func recordedHashes() -> [String: UInt64] { previousIndex.hashes }
+    /// Makes room for this many files (the last build's count: most builds make as many).
+    public func reserve(files: Int) {
+        guard produced.isEmpty else { return }
+        produced = PathTable(capacity: files)
+        producedHashes.reserveCapacity(files)
+    }
 
-    /// The record by path: its hashes, and the paths that have no valid hash or are not plain
-    /// relative paths (rare), made once from the record.
-    private lazy var previousIndex: (hashes: [String: UInt64], unhashed: Set<String>) = {
-        var hashes: [String: UInt64] = Dictionary(minimumCapacity: previousRecord.count)
-        var unhashed = Set<String>()
-        for (path, hash) in previousRecord {
-            if let hash, Self.isSafeRelative(path) { hashes[path] = hash } else { unhashed.insert(path) }
-        }
-        return (hashes, unhashed)
-    }()
+    @discardableResult
+    private func produce(_ path: String, hash: UInt64) throws -> Int {
+        try checkFolders(of: path)
+        let (index, inserted) = produced.insert(path)
+        // Output paths never collide (validation refuses it); a page handed on twice is a fault.
+        guard inserted else { throw FileSystemError.exists(Self.display(directory) + "/" + path) }
+        producedHashes.append(hash)
+        return index
+    }
+
+    /// The hash the output record lists for the file at `path`, when it has a valid one and the
+    /// path is a plain relative path (only such a file can be as the last build left it).
+    public func recordedHash(_ path: String) -> UInt64? {
+        guard let i = previousRecord.paths.index(of: path), let hash = previousRecord.hashes[i], Self.isSafeRelative(path) else { return nil }
+        return hash
+    }
+
+    /// The output record: each file once, in the order listed, and its hash (nil when the
+    /// line has no valid one: an older record, or a forged one, proves nothing).
+    struct Record: Sendable {
+        var paths = PathTable()
+        var hashes: [UInt64?] = []
+    }
 
     /// The record as the last build left it, read once.
-    private lazy var previousRecord: [(path: String, hash: UInt64?)] = readManifest()
+    private lazy var previousRecord: Record = readManifest()
+
+    /// Reads the record before the build needs it (on any thread, before the render begins).
+    func readRecord() { _ = previousRecord }
 
     /// Moves staged files into place, removes stale files, writes the manifest.
     public func commit() throws -> Summary {
         let previous = previousRecord
         let manifestPath = directory + "/" + Self.manifestName
         // The common case: the same files in the same order as last time (a build's order is
-        // fixed). Then no file is new and none is to be removed, and no table of 784,692
-        // paths is needed to find out.
-        let samePaths = previous.count == produced.count && zip(previous, produced).allSatisfy { $0.path == $1.path }
-        // Only needed to find the files no longer produced (none when the record is empty, as
-        // after a cold build: then no table of 784,692 paths is made).
-        let hashes = samePaths || previous.isEmpty ? [:] : Dictionary(produced.map { ($0.path, $0.hash) }, uniquingKeysWith: { a, _ in a })
+        // fixed). Then no file is new and none is to be removed.
+        let samePaths = previous.paths == produced
         // Before any file moves, record both the old and the new files: a build killed in the
-        // middle leaves nothing the next build does not know it may remove. The staged files
-        // are the produced files that were written, in the same order: one walk finds them.
-        var newFiles: [(path: String, hash: UInt64?)] = []
-        var next = 0
-        for (path, hash) in produced where next < staged.count && staged[next] == path {
-            next += 1
-            if previousIndex.hashes[path] == nil && !previousIndex.unhashed.contains(path) { newFiles.append((path, hash)) }
+        // middle leaves nothing the next build does not know it may remove.
+        if !samePaths {
+            var recorded = previous
+            for i in staged {
+                let path = produced[i]
+                if recorded.paths.insert(path).inserted { recorded.hashes.append(producedHashes[i]) }
+            }
+            if recorded.paths.count != previous.paths.count {
+                try fileSystem.writeAtomically(Self.manifestBytes(recorded.paths, recorded.hashes), to: manifestPath)
+            }
         }
-        // What the record on disk lists once the files are in place (compared in memory, not read back).
-        var recorded = previous
-        if !newFiles.isEmpty {
-            recorded = previous.isEmpty ? newFiles : previous + newFiles
-            try fileSystem.writeAtomically(Self.manifestBytes(recorded), to: manifestPath)
-        }
-        newFiles = []
         try moveStagedIntoPlace()
         var removed = 0
         var leftAlone: [String] = []
         var emptied = Set<String>()
-        for (path, hash) in previous where !samePaths && hashes[path] == nil {
+        for i in previous.paths.indices where !samePaths {
+            let path = previous.paths[i]
+            guard produced.index(of: path) == nil else { continue }
             guard fileSystem.kind(of: directory + "/" + path) != nil || !Self.isSafeRelative(path) else { continue }  // already gone
-            if let hash, Self.isSafeRelative(path), (try? checkFolders(of: path)) != nil,
+            if let hash = previous.hashes[i], Self.isSafeRelative(path), (try? checkFolders(of: path)) != nil,
                fileSystem.kind(of: directory + "/" + path) == .file,
                let bytes = try? fileSystem.read(directory + "/" + path), Fingerprint.ofFile(bytes) == hash {
                 try fileSystem.remove(directory + "/" + path)
@@ -173,11 +188,10 @@ public final class OutputWriter {
             let full = directory + "/" + folder
             if fileSystem.kind(of: full) == .directory, (try? fileSystem.entries(in: full))?.isEmpty == true { try? fileSystem.remove(full) }
         }
-        let unchanged = recorded.count == produced.count && fileSystem.kind(of: manifestPath) == .file
-            && zip(recorded, produced).allSatisfy { $0.path == $1.path && $0.hash == $1.hash }
-        recorded = []
+        let unchanged = samePaths && fileSystem.kind(of: manifestPath) == .file
+            && previous.hashes.elementsEqual(producedHashes) { $0 == $1 }
         if !unchanged {
-            try fileSystem.writeAtomically(Self.manifestBytes(produced.map { ($0.path, Optional($0.hash)) }), to: manifestPath)
+            try fileSystem.writeAtomically(Self.manifestBytes(produced, producedHashes.map(Optional.some)), to: manifestPath)
         }
         abort()
         return Summary(pages: produced.count, changed: staged.count, removed: removed, leftAlone: leftAlone.sorted(by: Text.codePointLess))
@@ -225,7 +239,8 @@ public final class OutputWriter {
             return moved
         }
         var lastParent = "", lastMoved = false
-        for path in staged {
+        for i in staged {
+            let path = produced[i]
             try checkFolders(of: path)
             let parent = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(path[..<$0]) } ?? ""
             if parent != lastParent {
@@ -238,12 +253,19 @@ public final class OutputWriter {
 
     /// One line per file, in the order given (a build produces its files in a fixed order).
     static func manifestBytes(_ entries: [(path: String, hash: UInt64?)]) -> [UInt8] {
+        var paths = PathTable()
+        for (path, _) in entries { paths.insert(path) }
+        return manifestBytes(paths, entries.map(\.hash))
+    }
+
+    /// One line per file: `hashes[i]` is that of `paths[i]`.
+    static func manifestBytes(_ paths: PathTable, _ hashes: [UInt64?]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(entries.count * 48)
-        for (path, hash) in entries {
+        out.reserveCapacity(paths.bytes.count + hashes.count * 18)
+        for (i, hash) in hashes.enumerated() {
             if let hash { RecordLines.appendHex(hash, width: 16, to: &out) } else { out.append(contentsOf: repeatElement(0x2D, count: 16)) }
             out.append(0x20)
-            out.append(contentsOf: path.utf8)
+            paths.append(i, to: &out)
             out.append(0x0A)
         }
         return out
@@ -294,29 +316,31 @@ public final class OutputWriter {
     /// The number of files the manifest lists when every one of them is present, else nil.
     public func ownedFilesIfComplete() -> Int? {
         guard fileSystem.kind(of: directory + "/" + Self.manifestName) == .file else { return nil }
-        let owned = readManifest()
-        for (path, _) in owned where !Self.isSafeRelative(path) || fileSystem.kind(of: directory + "/" + path) != .file { return nil }
+        let owned = readManifest().paths
+        for i in owned.indices {
+            let path = owned[i]
+            guard Self.isSafeRelative(path), fileSystem.kind(of: directory + "/" + path) == .file else { return nil }
+        }
         return owned.count
     }
 
-    /// The record of the last build: (path, hash) per line; a line without a valid hash (an
-    /// older record, or a forged one) proves nothing.
-    func readManifest() -> [(path: String, hash: UInt64?)] {
+    /// The record of the last build: (hash, path) per line, each path once (its first line).
+    func readManifest() -> Record {
         let path = directory + "/" + Self.manifestName
-        guard fileSystem.kind(of: path) == .file, let bytes = try? fileSystem.read(path) else { return [] }
-        var seen = Set<String>(minimumCapacity: bytes.count / 48)
-        var out: [(String, UInt64?)] = []
+        guard fileSystem.kind(of: path) == .file, let bytes = try? fileSystem.read(path) else { return Record() }
+        var record = Record(paths: PathTable(capacity: bytes.count / 48), hashes: [])
+        record.hashes.reserveCapacity(bytes.count / 48)
         RecordLines.forEach(bytes) { line in
             let (first, rest) = RecordLines.field(line)
-            let entry: (String, UInt64?)
-            if let rest, first.count == 16, let hash = RecordLines.hex(first) {
-                entry = (RecordLines.text(rest), hash)
+            let (path, hash): (ArraySlice<UInt8>, UInt64?)
+            if let rest, first.count == 16, let h = RecordLines.hex(first) {
+                (path, hash) = (rest, h)
             } else {
-                entry = (rest != nil && first.allSatisfy({ $0 == 0x2D }) ? RecordLines.text(rest!) : RecordLines.text(line), nil)
+                (path, hash) = (rest != nil && first.allSatisfy({ $0 == 0x2D }) ? rest! : line, nil)
             }
-            if seen.insert(entry.0).inserted { out.append(entry) }
+            if record.paths.insert(path).inserted { record.hashes.append(hash) }
         }
-        return out
+        return record
     }
 
     /// A plain relative path: no leading `/`, no empty, `.` or `..` part, no control characters.

@@ -136,7 +136,7 @@ public struct SiteBuilder {
         let writerBox = UncheckedBox(writer)  // only this task touches it until the render
         let looking = Pending { [fileSystem] in
             options.force ? KeptPages()
-                : KeptPages(previous: previous, recorded: writerBox.value.recordedHashes(), directory: outputDirectory, fileSystem: fileSystem)
+                : KeptPages(previous: previous, recorded: writerBox.value.recordedHash, directory: outputDirectory, fileSystem: fileSystem)
         }
         defer { _ = looking.wait() }
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)
@@ -160,6 +160,7 @@ public struct SiteBuilder {
         try fileSystem.createDirectory(outputDirectory)
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
         var pages = looking.wait()
+        writer.reserve(files: previous.paths.count)
         lap("look at the last build's pages")
         do {
             let intact = pages.intactHashes
@@ -182,10 +183,10 @@ public struct SiteBuilder {
                 switch outcome {
                 case .made(let prepared):
                     try writer.add(prepared.get())
-                    pages.rendered(path, signature: signature)
+                    pages.rendered(signature: signature)
                 case .kept(let record):
                     try writer.keep(path, hash: record.hash)
-                    pages.kept(path, signature: signature, record: record)
+                    pages.kept(signature: signature, record: record)
                 }
             }
             lap("render")
@@ -199,7 +200,7 @@ public struct SiteBuilder {
             // Output/ is about to change: the old fingerprint no longer describes it.
             try fileSystem.remove(statePath)
             let summary = try writer.commit()
-            state.setPages(pages.records(in: outputDirectory, fileSystem: fileSystem))
+            state.setPages(writer.produced, pages.records(of: writer.produced, in: outputDirectory, fileSystem: fileSystem))
             try fileSystem.writeAtomically(state.bytes, to: statePath)
             lap("write")
             let counts: [(String, Int)] = [("files read", filesRead)] + sizes

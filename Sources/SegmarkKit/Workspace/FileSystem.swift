@@ -69,7 +69,7 @@ extension FileSystem {
     /// (`statuses(in:names:)`: each folder opened once, never through a link) across cores.
     /// Paths whose folders come in runs (a listing, a build's page order) make few pieces; a
     /// run is cut every 2,048 names so that one big folder still spreads across cores.
-    public func statuses(of paths: [String], under root: String) -> [FileStatus?] {
+    public func statuses<Paths: Sequence<String>>(of paths: Paths, under root: String) -> [FileStatus?] {
         var pieces: [(folder: String, names: [String])] = []
         for path in paths {
             let slash = path.lastIndex(of: "/")
