@@ -172,6 +172,15 @@ struct NumberFormatTests {
             if rng.next() % 4 == 0 { text = "-" + text }
             values.append(Decimal(string: text)!)
         }
+        // Values made by arithmetic (sums keep their exponents; products grow them), beyond 64
+        // bits, with positive exponents, and at the edges of the fast path.
+        let tenth = Decimal(string: "0.1")!
+        values += [tenth + Decimal(string: "0.2")!, Decimal(string: "40.00")! * 3, Decimal(string: "1.5")! * Decimal(string: "1.5")!,
+                   Decimal(sign: .plus, exponent: 3, significand: 5), Decimal(sign: .minus, exponent: 2, significand: 7),
+                   Decimal(string: "18446744073709551615")!, Decimal(string: "18446744073709551616")!,
+                   Decimal(string: "123456789012345678901234567890")!, Decimal(string: "-0.000")!, Decimal(string: "0.0001")!,
+                   Decimal(sign: .plus, exponent: 17, significand: 999), Decimal(string: "-99999.9999")!]
+        values += (0..<200).map { _ in Decimal(Int(rng.next() % 1000)) * tenth * tenth + Decimal(Int(rng.next() % 10_000)) }
         for value in values {
             for scale in 0...3 {
                 #expect(Number.format(value, scale: scale) == Number.formatSlow(value, scale: scale), "\(value) at scale \(scale)")
@@ -212,5 +221,39 @@ struct WildcardTests {
             return
         }
         #expect(d.message == "a pattern with wildcards may be at most 1024 characters long")
+    }
+}
+
+@Suite("Sums of entry values")
+struct EntrySumTests {
+    /// Summed by runs of shared values, a total is the same decimal as added entry by entry:
+    /// equal, and written the same at every scale a page uses.
+    @Test func aSumByRunsIsTheSumEntryByEntry() {
+        let rng = Random(seed: 7)
+        for _ in 0..<300 {
+            let values = (0..<Int(rng.next() % 6 + 1)).map { _ -> InteractionEntry.Values in
+                var text = String(rng.next() % 100_000)
+                let places = Int(rng.next() % 4)
+                if places > 0, places < text.count { text.insert(".", at: text.index(text.endIndex, offsetBy: -places)) }
+                if rng.next() % 5 == 0 { text = "-" + text }
+                return .init(batchID: "B", date: Day("2025-01-01")!, template: "T", group: "", segment: nil, campaign: nil, campaignTarget: false,
+                             campaignResponse: false, description: nil, subject: nil, evaluation: nil, informationFlow: nil, initiatedBy: nil,
+                             correspondenceType: nil, language: nil, cost: Decimal(string: text)!, duration: Decimal(Int(rng.next() % 90)),
+                             attemptFailed: false, canceled: false)
+            }
+            var entries: [InteractionEntry] = []
+            for _ in 0..<Int(rng.next() % 400) {
+                entries.append(InteractionEntry(contact: 0, batch: 0, shared: values[Int(rng.next() % UInt64(values.count))], salesperson: nil))
+                // Long runs, as a batch's listed contacts make them.
+                for _ in 0..<Int(rng.next() % 50) { entries.append(entries[entries.count - 1]) }
+            }
+            let byEntry = entries.reduce(Decimal(0)) { $0 + $1.cost }
+            let byRuns = InteractionEntry.sum(entries, \.cost)
+            #expect(byRuns == byEntry)
+            for scale in 0...2 { #expect(Number.format(byRuns, scale: scale) == Number.format(byEntry, scale: scale)) }
+            #expect(byRuns.description == byEntry.description)
+            let responders = Decimal(Int(rng.next() % 7 + 1))
+            #expect(Number.format(byRuns / responders, scale: 2) == Number.format(byEntry / responders, scale: 2))
+        }
     }
 }

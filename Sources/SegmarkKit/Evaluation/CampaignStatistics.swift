@@ -19,9 +19,10 @@ public struct CampaignStatistics: Sendable {
             entries += 1
             if e.campaignTarget { contacted += 1; contactedSet.insert(e.contact) }
             if e.campaignResponse { responded += 1; respondedSet.insert(e.contact) }
-            cost += e.cost
-            duration += e.duration
         }
+        let counted = all.lazy.filter { !$0.canceled }
+        cost = InteractionEntry.sum(counted, \.cost)
+        duration = InteractionEntry.sum(counted, \.duration)
         contactedDistinct = contactedSet.count
         respondedDistinct = respondedSet.count
     }

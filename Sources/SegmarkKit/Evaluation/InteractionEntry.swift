@@ -60,6 +60,25 @@ public struct InteractionEntry: Sendable {
         }
     }
 
+    /// The sum of a value over entries, a run of entries that share their values (those a batch
+    /// lists without values of their own) as one product: a million decimal additions took 3%
+    /// of a cold build at L. The same decimal as adding entry by entry (tested).
+    static func sum(_ entries: some Sequence<InteractionEntry>, _ value: (Values) -> Decimal) -> Decimal {
+        var total: Decimal = 0
+        var run: Values?, count = 0
+        for e in entries {
+            if e.shared === run {
+                count += 1
+                continue
+            }
+            if let run { total += count == 1 ? value(run) : value(run) * Decimal(count) }
+            run = e.shared
+            count = 1
+        }
+        if let run { total += count == 1 ? value(run) : value(run) * Decimal(count) }
+        return total
+    }
+
     public var batchID: String { shared.batchID }
     public var date: Day { shared.date }
     public var template: String { shared.template }

@@ -76,7 +76,7 @@ final class BatchPages {
         for format in formats {
             out.append(("interactions/\(b.id).\(format.rawValue)", nil, { [self] in templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
         }
-        out.append(("interactions/\(b.id).csv", nil, { [self] in Array(csv(items).utf8) }))
+        out.append(("interactions/\(b.id).csv", nil, { [self] in csv(items) }))
         if !paper.isEmpty {
             if formats.contains(.html) { out.append(("interactions/\(b.id)-labels.html", nil, { [self] in templates.html.render("labels", labels(bi, paper)) ?? [] })) }
             for format in formats {
@@ -118,7 +118,7 @@ final class BatchPages {
         let template = b.template.flatMap { model.template($0.value) }
         let segment = b.segment.flatMap { model.segment($0.value) }
         let campaign = (b.values.campaign?.value ?? template?.campaign?.value).flatMap { model.campaign($0) }
-        let total = items.reduce(Decimal(0)) { $0 + $1.cost }
+        let total = InteractionEntry.sum(items, \.cost)
         ctx["id"] = .text(e(b.id))
         ctx["canceled"] = .bool(b.canceled)
         ctx["inbound"] = .bool(!items.isEmpty && items.allSatisfy { $0.informationFlow == .inbound })
@@ -137,12 +137,17 @@ final class BatchPages {
         ctx["entryCount"] = .int(items.count)
         ctx["totalCost"] = .text(e(contexts.money(total) + currency))
         let mailed = Set(mails.map(\.contact))
+        var lastValues: InteractionEntry.Values?, costText = ""  // entries sharing their values share the cost's text
         ctx["entries"] = .list(items.map { x -> TemplateValue in
             let c = model.contacts[x.contact]
+            if lastValues !== x.shared {
+                lastValues = x.shared
+                costText = contexts.money(x.cost)
+            }
             var row: TemplateValue = [
                 "contact": .text(e(c.id)), "link": .text("../contacts/\(c.id).\(ext)"), "name": .text(e(c.name)),
                 "channel": .text(Self.channel(x).rawValue), "salesperson": .text(e(x.salesperson ?? "")),
-                "cost": .text(contexts.money(x.cost)), "evaluation": .text(x.evaluation?.label ?? ""),
+                "cost": .text(costText), "evaluation": .text(x.evaluation?.label ?? ""),
             ]
             if mailed.contains(x.contact) { row["mail"] = .text(Self.mailPath(b.id, c.id).dropFirst("interactions/".count).description) }
             if !b.canceled, x.informationFlow != .inbound, Self.channel(x) == .email, mailAddress(x) == nil {
@@ -169,13 +174,33 @@ final class BatchPages {
 
     // MARK: CSV, letters, e-mails
 
-    func csv(_ items: [InteractionEntry]) -> String {
-        var out = CSV.encode([SheetRows.csvHeader + ["salesperson", "correspondence_type", "cost", "evaluation"]])
+    /// The batch's mail-merge CSV: the sheets' columns (their cells as the sheets made them, when
+    /// a sheet did), then the entry's own. Entries that share their values (those the batch
+    /// lists without values of their own) share the cost's text too: a decimal is slow to write.
+    func csv(_ items: [InteractionEntry]) -> [UInt8] {
+        var out = Array(CSV.encode([SheetRows.csvHeader + ["salesperson", "correspondence_type", "cost", "evaluation"]]).utf8)
+        out.reserveCapacity(out.count + items.count * 200)
+        let rows = contexts.rowsIfMade
+        var lastValues: InteractionEntry.Values?, costText: [UInt8] = []
         for x in items {
-            let c = model.contacts[x.contact], company = company(of: x.contact)
-            out += SheetRows.csvPrefix(c, company: company, post: PostalAddress(of: c, company: company))
-            out += [x.salesperson ?? "", Self.channel(x).rawValue, contexts.money(x.cost), x.evaluation?.rawValue ?? ""].map(CSV.cell).joined(separator: ",")
-            out += "\r\n"
+            if let prefix = rows?.madeCSVPrefix(x.contact) {
+                out += prefix
+            } else {
+                let c = model.contacts[x.contact], company = company(of: x.contact)
+                out += SheetRows.csvPrefix(c, company: company, post: PostalAddress(of: c, company: company)).utf8
+            }
+            if lastValues !== x.shared {
+                lastValues = x.shared
+                costText = Array(CSV.cell(contexts.money(x.cost)).utf8)
+            }
+            out += CSV.cell(x.salesperson ?? "").utf8
+            out.append(UInt8(ascii: ","))
+            out += Self.channel(x).rawValue.utf8
+            out.append(UInt8(ascii: ","))
+            out += costText
+            out.append(UInt8(ascii: ","))
+            out += CSV.cell(x.evaluation?.rawValue ?? "").utf8
+            out += [0x0D, 0x0A]
         }
         return out
     }

@@ -19,6 +19,9 @@ public struct PageContexts {
     /// when the first sheet is rendered.
     private let sharedRows: Lazy<SheetRows>
     var rows: SheetRows { sharedRows.get() }
+    /// The sheets' rows when a sheet made them already (a batch's CSV reads their CSV cells
+    /// then, and does not make every contact's rows for itself).
+    var rowsIfMade: SheetRows? { sharedRows.ifMade }
     /// The dated batches logged from each segment (by folded segment id), ascending, found
     /// once: a sheet looked through all 11,000 batches of L for its own.
     private let datedBatches: Lazy<[String: [Int]]>
@@ -276,8 +279,8 @@ public struct PageContexts {
             let b = model.batches[bi]
             let entries = entries(ofBatch: bi)
             var logged = ContactSet(capacity: model.contacts.count)
-            var cost: Decimal = 0
-            for e in entries { logged.insert(e.contact); cost += e.cost }
+            for e in entries { logged.insert(e.contact) }
+            let cost = InteractionEntry.sum(entries, \.cost)
             let current = result?.members ?? ContactSet(capacity: model.contacts.count)
             return ["id": .text(e(b.id)), "link": .text("../interactions/\(b.id).\(ext)"),
                     "date": .text(b.date?.description ?? ""), "entries": .int(entries.count), "cost": .text(e(money(cost) + currency)),

@@ -61,6 +61,9 @@ struct SheetRows: Sendable {
 
     func csv(_ ci: Int) -> CSVCells { csvCells?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).csv }
 
+    /// The contact's `csvPrefix` bytes when the rows were made up front.
+    func madeCSVPrefix(_ ci: Int) -> [UInt8]? { csvCells?[ci].prefix }
+
     func label(_ ci: Int) -> TemplateValue { labels?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).label }
 
     /// A segment's channel for each correspondence type a contact can have (nil, then each case):

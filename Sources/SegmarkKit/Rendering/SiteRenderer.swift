@@ -80,7 +80,7 @@ public struct SiteRenderer {
             return site.formats.map { page(.directory(n + 1, $0), signature) }
         }
         // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
-        try renderKind("segments", count: model.segments.count, chunk: 4, progress: progress, sink: sink) { si in
+        try renderKind("segments", count: model.segments.count, chunk: 16, progress: progress, sink: sink) { si in
             let signature = signatures.segmentPages(si, model: model, evaluation: evaluation)
             // A sheet's four files render side by side: after one contact changed, a few big
             // sheets are all there is to render, and one sheet at a time would leave a core idle.

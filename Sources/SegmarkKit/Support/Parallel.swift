@@ -73,6 +73,9 @@ final class Lazy<T>: @unchecked Sendable {
 
     init(_ make: @escaping () -> T) { self.make = make }
 
+    /// The value when it was made already (nothing is made).
+    var ifMade: T? { lock.withLock { value } }
+
     func get() -> T {
         lock.lock()
         defer { lock.unlock() }
