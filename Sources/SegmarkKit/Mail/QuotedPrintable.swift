@@ -7,9 +7,15 @@ enum QuotedPrintable {
     static let hex = Array("0123456789ABCDEF".utf8)
 
     static func encode(_ text: String) -> String {
-        let bytes = Array(text.utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+        encode(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the encoded text to `out`.
+    static func encode(_ text: String, into out: inout [UInt8]) {
+        let bytes = Array(text.utf8)
+        out.reserveCapacity(out.count + bytes.count + bytes.count / 8 + 16)
         var lineStart = 0
         while true {
             var end = lineStart
@@ -41,6 +47,5 @@ enum QuotedPrintable {
             out.append(10)
             lineStart = end + 1
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }
