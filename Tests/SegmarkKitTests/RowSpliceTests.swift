@@ -67,6 +67,11 @@ struct RowSpliceTests {
         let damaged = RowSplice(salt: 7, last: wrong)
         _ = after.pages.bytes(.sheet(si, .html), splice: damaged)
         #expect(damaged.copied == 0)
+        // Bytes the caller proved (`RowRecords`: the page is as the last build left it) are
+        // not hashed again: the rows are copied from them as they are.
+        let proven = RowSplice(salt: 7, last: wrong, proven: true)
+        _ = after.pages.bytes(.sheet(si, .html), splice: proven)
+        #expect(proven.copied > 0)
     }
 
     @Test func aRecordReadsBackWholeOrNotAtAll() throws {

@@ -38,7 +38,8 @@ struct RowRecords: Sendable {
     }
 
     /// The last build's record of the page at `path` and the page's bytes, when both can be
-    /// trusted. A build writes a page's record before the page itself, so a record newer than
+    /// trusted: the page is as the last build left it (its size and time on record) and the
+    /// output record lists the record's hash for it, so the bytes are the page recorded. A build writes a page's record before the page itself, so a record newer than
     /// its page was not written by a build (one committed in a pull request gets the time of
     /// the checkout) and is not used.
     func last(_ path: String) -> (record: RowSplice.Record, bytes: [UInt8])? {

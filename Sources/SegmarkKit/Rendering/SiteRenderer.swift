@@ -51,7 +51,7 @@ public struct SiteRenderer {
                 var salt = Fingerprint()
                 salt.combine(signatures.global)
                 salt.combine(signatures.segmentFile[si])
-                let splice = RowSplice(salt: salt.value, last: rows.last(path))
+                let splice = RowSplice(salt: salt.value, last: rows.last(path), proven: true)
                 let bytes = site.bytes(ref, splice: splice)
                 let record = splice.record(of: bytes)
                 rows.save(path, record)
