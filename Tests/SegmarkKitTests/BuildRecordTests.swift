@@ -25,6 +25,9 @@ struct BuildRecordTests {
         #expect(back.pageOrder == ["contacts/CT2.html", "segments/A B.md", "index.html"])
         for (path, page) in pages { #expect(back.page(path) == page, "\(path)") }
         #expect(back.bytes == state.bytes)
+        // Read for its fingerprints only: those, and no page.
+        let header = BuildState(state.bytes, pages: false)
+        #expect(header.inputs == "00ff" && header.stat == "abcd" && header.pageOrder.isEmpty)
     }
 
     /// A page is staged by the thread that rendered it, before the build's thread checks

@@ -20,7 +20,25 @@ struct BuildState: Sendable {
 
     init() {}
 
-    init(_ bytes: [UInt8]) {
+    /// - Parameter pages: false to read the fingerprints only (they come first), not the pages.
+    init(_ bytes: [UInt8], pages readPages: Bool = true) {
+        guard readPages else {
+            // The fingerprints are written before the pages: read up to the first page.
+            var start = 0
+            while start < bytes.count, !bytes[start...].starts(with: "page ".utf8) {
+                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+                let (key, rest) = RecordLines.field(bytes[start..<end])
+                if let rest {
+                    switch RecordLines.text(key) {
+                    case "inputs": inputs = RecordLines.text(rest)
+                    case "stat": stat = RecordLines.text(rest)
+                    default: break
+                    }
+                }
+                start = end + 1
+            }
+            return
+        }
         paths = PathTable(capacity: bytes.count / 80)
         pages.reserveCapacity(bytes.count / 80)
         RecordLines.forEach(bytes) { line in

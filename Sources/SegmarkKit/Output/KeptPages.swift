@@ -20,6 +20,8 @@ struct KeptPages {
     private var signatures: [UInt64] = []
     private var keptPages: [BuildState.Page?] = []
     private(set) var rendered = 0
+    /// How many pages the last build recorded.
+    var lastCount: Int { last.count }
 
     /// Nothing is kept (`build --force`, or no earlier build).
     init() {
