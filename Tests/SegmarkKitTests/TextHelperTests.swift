@@ -79,3 +79,20 @@ struct MailHeaderLineTests {
         #expect(MailHeader.clean(" \tHello\u{2028} World\r\n \u{A0}") == "Hello World")
     }
 }
+
+@Suite("Code point order")
+struct CodePointOrderTests {
+    /// Compared with memcmp on UTF-8, strings order as their code points do: as the UTF-8
+    /// views compare element by element, prefixes first.
+    @Test func bytesOrderAsCodePointsDo() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["", "a", "b", "A", "ab", "æ", "\u{301}", "e\u{301}", "é", "😀", "\u{FFFF}", "0", " ", "z"]
+        var texts = pieces
+        for _ in 0..<300 { texts.append((0..<Int.random(in: 0...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()) }
+        for a in texts.prefix(120) {
+            for b in texts.suffix(120) {
+                #expect(Text.codePointLess(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8), "\(a.debugDescription) < \(b.debugDescription)")
+            }
+        }
+    }
+}

@@ -35,15 +35,18 @@ public struct FieldLocations: Sendable, Equatable, ExpressibleByDictionaryLitera
         }
         set {
             let at = place(of: key)
-            if case .found(let i) = at { entries.remove(at: i) }
-            others[key] = nil
-            guard let location = newValue else { return }
+            if !others.isEmpty { others[key] = nil }
+            guard let location = newValue else {
+                if case .found(let i) = at { entries.remove(at: i) }
+                return
+            }
             if path == nil { path = location.path }
             guard location.path == path, let line = Int32(exactly: location.line), let column = Int32(exactly: location.column) else {
+                if case .found(let i) = at { entries.remove(at: i) }
                 others[key] = location
                 return
             }
-            switch place(of: key) {
+            switch at {
             case .found(let i): entries[i] = Entry(key: key, line: line, column: column)
             case .missing(let i): entries.insert(Entry(key: key, line: line, column: column), at: i)
             }

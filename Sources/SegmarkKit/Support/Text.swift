@@ -20,7 +20,16 @@ public enum Text {
     /// Bytewise order on UTF-8, the same as Unicode code point order.
     @inline(__always)
     public static func codePointLess(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        // UTF-8 byte order is code point order; compared with memcmp (the generic
+        // `lexicographicallyPrecedes` was 4% of a `check` at L, sorting and finding keys).
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                let c = n == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, n)
+                return c != 0 ? c < 0 : x.count < y.count
+            }
+        }
     }
 
     /// Edit distance counting a swap of two neighbours as one edit, for "did you mean".
