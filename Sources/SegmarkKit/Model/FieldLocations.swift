@@ -68,8 +68,8 @@ public struct FieldLocations: Sendable, Equatable, ExpressibleByDictionaryLitera
 
     private enum Place { case found(Int), missing(Int) }
 
-    /// Binary search by code point order; keys are appended in that order when decoding, so the
-    /// common case is one comparison with the last key.
+    /// Binary search by code point order; the parse cache lists a contact's keys in that order,
+    /// so reading it compares each key with the last one only.
     private func place(of key: String) -> Place {
         if let last = entries.last, Text.codePointLess(last.key, key) { return .missing(entries.count) }
         var lo = 0, hi = entries.count

@@ -138,9 +138,6 @@ public final class OutputWriter {
     /// The record as the last build left it, read once.
     private lazy var previousRecord: Record = readManifest()
 
-    /// Reads the record before the build needs it (on any thread, before the render begins).
-    func readRecord() { _ = previousRecord }
-
     /// Moves staged files into place, removes stale files, writes the manifest.
     public func commit() throws -> Summary {
         let previous = previousRecord
@@ -253,22 +250,25 @@ public final class OutputWriter {
 
     /// One line per file, in the order given (a build produces its files in a fixed order).
     static func manifestBytes(_ entries: [(path: String, hash: UInt64?)]) -> [UInt8] {
-        var paths = PathTable()
-        for (path, _) in entries { paths.insert(path) }
-        return manifestBytes(paths, entries.map(\.hash))
+        var out: [UInt8] = []
+        for (path, hash) in entries { appendLine(hash, to: &out) { $0.append(contentsOf: path.utf8) } }
+        return out
     }
 
     /// One line per file: `hashes[i]` is that of `paths[i]`.
     static func manifestBytes(_ paths: PathTable, _ hashes: [UInt64?]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(paths.bytes.count + hashes.count * 18)
-        for (i, hash) in hashes.enumerated() {
-            if let hash { RecordLines.appendHex(hash, width: 16, to: &out) } else { out.append(contentsOf: repeatElement(0x2D, count: 16)) }
-            out.append(0x20)
-            paths.append(i, to: &out)
-            out.append(0x0A)
-        }
+        for (i, hash) in hashes.enumerated() { appendLine(hash, to: &out) { paths.append(i, to: &$0) } }
         return out
+    }
+
+    /// `HASH PATH\n`, sixteen dashes for a file without a hash.
+    private static func appendLine(_ hash: UInt64?, to out: inout [UInt8], path: (inout [UInt8]) -> Void) {
+        if let hash { RecordLines.appendHex(hash, width: 16, to: &out) } else { out.append(contentsOf: repeatElement(0x2D, count: 16)) }
+        out.append(0x20)
+        path(&out)
+        out.append(0x0A)
     }
 
     /// Every folder between the output folder and `path` is a real folder (or does not exist yet).

@@ -79,7 +79,9 @@ public struct SiteRenderer {
             let signature = signatures.directoryPage(contacts: lo..<min(model.contacts.count, lo + PageContexts.directoryPageSize), pages: directoryPages)
             return site.formats.map { page(.directory(n + 1, $0), signature) }
         }
-        // A segment sheet can hold 100,000 members: render a core's worth at a time to bound memory.
+        // Sixteen segments a chunk: a page is staged by the thread that rendered it, so a chunk
+        // holds paths and hashes, not bytes, and larger chunks leave the cores idle less often
+        // at their ends (a sheet can hold 100,000 members; four a chunk left a core idle).
         try renderKind("segments", count: model.segments.count, chunk: 16, progress: progress, sink: sink) { si in
             let signature = signatures.segmentPages(si, model: model, evaluation: evaluation)
             // A sheet's four files render side by side: after one contact changed, a few big
@@ -93,13 +95,14 @@ public struct SiteRenderer {
             let signature = signatures.campaignPage(ci, model: model, evaluation: evaluation, entries: site.contexts.entryIndices(campaign: ci))
             return site.formats.map { page(.campaign(ci, $0), signature) }
         }
-        // Each logged batch: its page, CSV, labels, letters and e-mail drafts.
+        // Each logged batch: its page, CSV, labels, letters and e-mail drafts; 64 batches a chunk
+        // (four a chunk used 1.3 of 2 cores during a cold build's batches at S: see segments).
         try renderKind("batches", count: model.batches.count, chunk: 64, progress: progress, sink: sink) { bi in
             let entries = site.batches.entries(bi)
             let signature = signatures.batchPages(bi, model: model, entries: entries)
-            // A batch's files render side by side too: one batch can hold most of the e-mail
-            // drafts of a chunk, and rendered in turn they kept one core busy and the other
-            // idle (1.3 cores used of 2 during a cold build's batches at S).
+            // A batch's files render side by side too: one batch can hold thousands of e-mail
+            // drafts, which in turn would keep one core busy while the other waits at the
+            // chunk's end.
             let files = UncheckedBox(site.batches.outputs(bi, entries: entries))
             return parallelMap(files.value.count, itemsPerWorker: 32) { i in
                 let file = files.value[i]
