@@ -35,10 +35,7 @@ struct BuildRecordTests {
     /// the folder the link points to, and the staged copy goes with the staging folder.
     @Test func aPageStagedEarlyStillNeverGoesThroughALinkedFolder() throws {
         let fm = FileManager.default, fs = LocalFileSystem()
-        let base = NSTemporaryDirectory() + "segmark-stage-" + UUID().uuidString
-        let out = base + "/Output", away = base + "/away"
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: away, withIntermediateDirectories: true)
+        let (base, out, away) = try outputAndElsewhere("stage")
         try fm.createSymbolicLink(atPath: out + "/segments", withDestinationPath: away)
         defer { try? fm.removeItem(atPath: base) }
         let writer = OutputWriter(fileSystem: fs, directory: out)
@@ -78,10 +75,7 @@ struct BuildRecordTests {
     /// nothing reaches the folder it points to.
     @Test func aFolderLinkedAfterStagingIsRefusedWhenMoving() throws {
         let fm = FileManager.default, fs = LocalFileSystem()
-        let base = NSTemporaryDirectory() + "segmark-late-link-" + UUID().uuidString
-        let out = base + "/Output", away = base + "/away"
-        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-        try fm.createDirectory(atPath: away, withIntermediateDirectories: true)
+        let (base, out, away) = try outputAndElsewhere("late-link")
         defer { try? fm.removeItem(atPath: base) }
         let writer = OutputWriter(fileSystem: fs, directory: out)
         try writer.add(try writer.prepare("segments/S.html", Array("sheet\n".utf8), intactHash: nil))
@@ -89,6 +83,40 @@ struct BuildRecordTests {
         #expect(throws: Confinement.Violation.self) { _ = try writer.commit() }
         writer.abort()
         #expect(try fm.contentsOfDirectory(atPath: away) == [])
+    }
+
+    /// A temporary folder holding an `Output` folder and a folder beside it (`away`).
+    func outputAndElsewhere(_ name: String) throws -> (base: String, out: String, away: String) {
+        let base = NSTemporaryDirectory() + "segmark-\(name)-" + UUID().uuidString
+        let out = base + "/Output", away = base + "/away"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: away, withIntermediateDirectories: true)
+        return (base, out, away)
+    }
+
+    /// A forged state and output record naming a file outside Output/ (`../away/x.html`) with
+    /// its true size, time and hash: the page is never kept, and a build that does not make
+    /// it leaves the file alone.
+    @Test func forgedRecordsOfAFileOutsideOutputProveNothing() throws {
+        let fm = FileManager.default, fs = LocalFileSystem()
+        let (base, out, away) = try outputAndElsewhere("forged")
+        defer { try? fm.removeItem(atPath: base) }
+        let bytes = Array("not Segmark's\n".utf8)
+        try fs.writeAtomically(bytes, to: away + "/x.html")
+        let status = try #require(fs.status(away + "/x.html"))
+        let hash = Fingerprint.ofFile(bytes)
+        try fs.writeAtomically(OutputWriter.manifestBytes([("../away/x.html", hash), ("index.html", hash)]), to: out + "/" + OutputWriter.manifestName)
+        let state = BuildState(Array("page 1 \(status.size) \(status.modified) ../away/x.html\npage 1 \(status.size) \(status.modified) index.html\n".utf8))
+        #expect(state.pageOrder == ["../away/x.html", "index.html"])
+        let writer = OutputWriter(fileSystem: fs, directory: out)
+        #expect(writer.recordedHash("../away/x.html") == nil)
+        #expect(writer.recordedHash("index.html") == hash)
+        let kept = KeptPages(previous: state, recorded: writer.recordedHash, directory: out, fileSystem: fs)
+        #expect(kept.keep("../away/x.html", 1) == nil)
+        try writer.add(try writer.prepare("segments/S.html", Array("sheet\n".utf8), intactHash: nil))
+        let summary = try writer.commit()
+        #expect(summary.removed == 0 && summary.leftAlone == ["../away/x.html"])
+        #expect(try fs.read(away + "/x.html") == bytes)
     }
 
     @Test func damagedStateLinesProveNothing() {
