@@ -71,6 +71,17 @@ struct ImportTests {
         #expect(try CLI.run(["members", "S", "--root", root]).stdout == "K1\nK2\n")
     }
 
+    @Test(arguments: ["Lands-/regionkode", "LANDS-/OMRÅDEKODE"])
+    func theCountryColumnUnderItsOtherNorwegianCaptions(_ caption: String) throws {
+        let root = try empty()
+        defer { try? fm.removeItem(atPath: root) }
+        try "\u{FEFF}Nr.;Navn;Type;\(caption)\r\nK1;Blåbær AS;Firma;NO\r\n".write(toFile: root + "/k.csv", atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "contacts", root + "/k.csv", "--root", root])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "added 1, changed 0, unchanged 0\n")
+        #expect(read(root + "/Content/contacts/K1.md") == "---\nid: \"K1\"\ntype: company\nname: \"Blåbær AS\"\ncountry: \"NO\"\n---\n")
+    }
+
     @Test func anyErrorWritesNothing() throws {
         let root = try empty()
         defer { try? fm.removeItem(atPath: root) }

@@ -24,6 +24,12 @@ public struct ContactImporter: Sendable {
         ("exclude_from_segments", "Exclude from Segment", "Utelat fra segment"),
     ]
 
+    /// Other Norwegian captions BC versions use for the same field (its Norwegian help spells
+    /// the country field three ways).
+    public static let otherNorwegian: [(key: String, caption: String)] = [
+        ("country", "Lands-/regionkode"), ("country", "Lands-/områdekode"),
+    ]
+
     public struct Change: Sendable, Equatable {
         public enum Kind: String, Sendable { case added, changed, unchanged }
         public var id: String
@@ -63,6 +69,7 @@ public struct ContactImporter: Sendable {
             let folded = caption.lowercased()
             let key = map.first { $0.key.lowercased() == folded }?.value
                 ?? Self.captions.first { $0.english.lowercased() == folded || $0.norwegian.lowercased() == folded }?.key
+                ?? Self.otherNorwegian.first { $0.caption.lowercased() == folded }?.key
             guard let key, Self.keys.contains(key) else { ignored.append(caption); continue }
             if column[key] != nil {
                 errors.append(.error("column '\(caption)' gives '\(key)' a second time", at: SourceLocation(path: file, line: 1, column: i + 1)))
