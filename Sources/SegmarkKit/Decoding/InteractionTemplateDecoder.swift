@@ -27,7 +27,7 @@ public struct InteractionTemplateDecoder: Sendable {
         return (t, r.diagnostics)
     }
 
-    /// A language variant `ID.LANG.md` (R82): only `description` and `subject` may be set.
+    /// A language variant `ID.LANG.md`: only `description` and `subject` may be set.
     public func decodeVariant(_ document: SourceDocument, language: String) -> (InteractionTemplate.Variant, [Diagnostic]) {
         var r = FieldReader(document.frontMatter, path: document.path, known: ["description", "subject"],
                             what: "a language variant's front matter", unknownIsError: true)

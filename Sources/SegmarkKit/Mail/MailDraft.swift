@@ -1,9 +1,9 @@
 import Foundation
 
-/// One e-mail draft as an RFC 5322 message (R81): `X-Unsent: 1` so Outlook opens it ready to
+/// One e-mail draft as an RFC 5322 message: `X-Unsent: 1` so Outlook opens it ready to
 /// send, From the settings' sender, To the contact, the batch date, a Message-ID made from the
 /// batch and contact ids, and a `multipart/alternative` body with the Markdown as text/plain
-/// and its HTML. Every header value from content goes through `MailHeader` (R83).
+/// and its HTML. Every header value from content goes through `MailHeader`.
 struct MailDraft {
     var fromName: String?
     var fromAddress: String?

@@ -20,7 +20,7 @@ public struct InteractionTemplate: Sendable {
     public var body: String
     /// The 1-based line of the file where the body starts (template errors point into it).
     public var bodyLine: Int = 1
-    /// Language variants from sibling files `ID.LANG.md` (R82), sorted by language.
+    /// Language variants from sibling files `ID.LANG.md`, sorted by language.
     public var variants: [Variant] = []
 
     /// A language variant: its own body, and optionally its own description and subject.

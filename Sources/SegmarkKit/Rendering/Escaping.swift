@@ -34,7 +34,7 @@ extension MarkdownEscaping {
     /// ASCII bytes `inline` escapes.
     static let inlineSpecial: [Bool] = (0..<128).map { b in "\\`*_{}[]()<>#+-.!|~&=\"".utf8.contains(UInt8(b)) }
 
-    /// A value merged into running Markdown (letter bodies, R83): every ASCII punctuation
+    /// A value merged into running Markdown (letter bodies): every ASCII punctuation
     /// character that can start Markdown syntax is backslash-escaped (links, images, HTML,
     /// emphasis, code, headings, lists, setext and thematic breaks, entities), line breaks and
     /// other control characters become spaces, so the value stays one run of plain text.

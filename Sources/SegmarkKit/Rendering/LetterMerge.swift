@@ -1,9 +1,9 @@
 import Foundation
 
 /// BC's merge (§10): the body of an interaction template — or of the contact's language
-/// variant (R82) — rendered as a Mustache template over one interaction entry's merge fields:
-/// the contact, its postal address (R79), its company, the salesperson, the batch's subject
-/// and date, and `fields.*`. Every merged value is escaped for Markdown (R83), so a contact's
+/// variant — rendered as a Mustache template over one interaction entry's merge fields:
+/// the contact, its postal address, its company, the salesperson, the batch's subject
+/// and date, and `fields.*`. Every merged value is escaped for Markdown, so a contact's
 /// name cannot add a link, HTML or a heading; a missing value renders empty.
 public struct LetterMerge: Sendable {
     /// Compiled bodies by template or variant file path, with the names each one uses (only
@@ -105,7 +105,7 @@ public struct LetterMerge: Sendable {
         return .object(TemplateObject(pairs))
     }
 
-    /// The variant a contact gets, and the letter's subject (R82): the variant's subject, else
+    /// The variant a contact gets, and the letter's subject: the variant's subject, else
     /// the entry's (batch's), else the description of the variant, else of the template.
     func resolve(_ entry: InteractionEntry) -> (path: String, subject: String)? {
         guard let t = model.template(entry.template) else { return nil }

@@ -1,4 +1,4 @@
-/// Where post to a contact goes (R79): its own address, or — for a person with no address of
+/// Where post to a contact goes: its own address, or — for a person with no address of
 /// their own (address, address_2, post_code, city, county and country all empty) — its
 /// company's. Labels, letters and the mail-merge CSV all use it.
 public struct PostalAddress: Sendable, Equatable {

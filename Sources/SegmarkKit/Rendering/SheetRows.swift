@@ -112,7 +112,7 @@ struct SheetRows: Sendable {
     static let csvHeader = ["id", "type", "name", "company_id", "company_name", "address", "address_2", "post_code", "city",
                             "county", "country", "email", "phone", "mobile", "language"]
 
-    /// The `csvHeader` cells of a contact, encoded and joined, ending in a comma; the address is R79's.
+    /// The `csvHeader` cells of a contact, encoded and joined, ending in a comma; a person without an address of its own gets its company's.
     static func csvPrefix(_ c: Contact, company: Contact?, post: PostalAddress) -> String {
         let v = { (f: ContactField) in c.values[f] ?? "" }
         let cells = [c.id, c.type.rawValue, c.name, company?.id ?? "", company?.name ?? "",
@@ -122,7 +122,7 @@ struct SheetRows: Sendable {
     }
 
     /// An address label's (and a letter's address block's) lines: the name, a person's
-    /// company, then the postal address (R79).
+    /// company, then the postal address.
     static func labelLines(_ c: Contact, company: Contact?, post: PostalAddress, codes: Codes) -> [String] {
         var lines = [c.name]
         if let company { lines.append(company.name) }

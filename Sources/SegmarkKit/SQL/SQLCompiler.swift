@@ -1,13 +1,13 @@
 import Foundation
 
-/// Compiles a segment's criteria into one standalone `SELECT` over the tables of `SQLSchema`
-/// (R90): each step is a CTE over the one before (add = union, reduce and refine keep or drop
+/// Compiles a segment's criteria into one standalone `SELECT` over the tables of `SQLSchema`,
+/// whose rows are the segment's members: each step is a CTE over the one before (add = union, reduce and refine keep or drop
 /// members by their groups); a single-valued field is a predicate on its record's row, the
 /// codes, custom fields and profile answers `EXISTS` over `contact_values`; `segment:` groups
 /// read the CTEs of the segments they name (compiled first, in dependency order). Every join
 /// and `EXISTS` is on the integer `contact_no` (text keys made the hash joins three times
 /// slower on DuckDB at 1M contacts); the rows come out by `contact_key`. Every filter keeps
-/// BC's semantics as Segmark's own matcher has them (R40–R42): relative dates are resolved
+/// BC's semantics as Segmark's own matcher has them: relative dates are resolved
 /// here and written as literals, codes compare folded, wildcards escape `%` and `_`, a
 /// missing value matches `''` and `<>A`.
 public struct SQLCompiler {
@@ -65,7 +65,7 @@ public struct SQLCompiler {
         }
     }
 
-    /// `last_interaction_date` and `last_attempt_date` as of the as-of date (R32, R48), in the
+    /// `last_interaction_date` and `last_attempt_date` as of the as-of date, in the
     /// value tables' shape.
     func computedDates() -> String {
         let d = dialect.literal(asOf.description)
@@ -96,7 +96,7 @@ public struct SQLCompiler {
                 let excludeWidening = !step.ignoreExclusion && step.expandCompanies && !step.allowRelatedCompanies
                 if step.expandCompanies {
                     // The matches widened to their companies, in one pass: every contact whose
-                    // company group has a contact that matches (R35).
+                    // company group has a contact that matches.
                     current = "\(this)_expanded"
                     out.append((current, companiesWith(groups) + (excludeWidening ? "\n  AND w.exclude_from_segments = 0" : "")))
                 } else {
@@ -115,7 +115,7 @@ public struct SQLCompiler {
             case .reduce, .refine:
                 let keep = step.action == .refine
                 if step.entireCompanies {
-                    // R37: a member is in X when a contact of its company group matches (that
+                    // entire companies: a member is in X when a contact of its company group matches (that
                     // contact is in T, since the member is): one read of the members.
                     out.append((this, "SELECT p.contact_no FROM \(prev) p JOIN contacts w ON w.contact_no = p.contact_no\nWHERE \(keep ? "" : "NOT ")EXISTS (SELECT 1 FROM contacts c WHERE c.company_group = w.company_group AND (\(groups)))"))
                 } else {
@@ -129,7 +129,7 @@ public struct SQLCompiler {
 
     /// Every contact (alias `w`) sharing a company group with a contact (alias `c`) that meets
     /// `condition`: the company and all its persons for a match with a company number, the
-    /// contact alone for one without (R35, R37). `company_group` is the company's `contact_no`
+    /// contact alone for one without. `company_group` is the company's `contact_no`
     /// or the contact's own, so this is one semi-join on a plain column in every engine; it
     /// reads no step, so no step is read twice (Spark copies a CTE into every reader).
     func companiesWith(_ condition: String) -> String {
@@ -138,7 +138,7 @@ public struct SQLCompiler {
 
     // MARK: groups
 
-    /// Every group of a step must hold (R31); no groups hold for every contact (R30).
+    /// Every group of a step must hold; no groups hold for every contact.
     func conditions(_ groups: [FilterGroup]) -> String {
         let parts = groups.map(group)
         return parts.isEmpty ? "1 = 1" : parts.map { "(\($0))" }.joined(separator: "\n  AND ")
@@ -171,7 +171,7 @@ public struct SQLCompiler {
             return valueCondition(table: "contact_values", key: "contact_no", owner: "c.contact_no", field: g.kind.rawValue,
                                   filter: g.conditions[0].filter, missingMatters: false)
         case .industryGroups, .businessRelations:
-            // Read from the company number: a person inherits its company's codes (R12).
+            // Read from the company number: a person inherits its company's codes.
             return valueCondition(table: "contact_values", key: "contact_no", owner: "c.company_no", field: g.kind.rawValue,
                                   filter: g.conditions[0].filter, missingMatters: false)
         case .interactions:
@@ -293,7 +293,7 @@ public struct SQLCompiler {
     }
 
     /// A custom field compares as a number when both sides are numbers, as a date when both
-    /// are dates, else as text (R32).
+    /// are dates, else as text.
     func typedCustom(_ v: FilterValue, op: String, text: String, _ c: Columns) -> String {
         var branches: [String] = []
         if let n = v.number { branches.append("WHEN \(c.number) IS NOT NULL THEN \(c.number) \(op) \(number(n))") }

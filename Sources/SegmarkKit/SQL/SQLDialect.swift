@@ -40,7 +40,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     var textType: String {
         switch self {
         case .sqlite, .duckdb: return "TEXT"
-        case .postgres: return "TEXT COLLATE \"C\""  // ranges and order by code point (R40, R46)
+        case .postgres: return "TEXT COLLATE \"C\""  // ranges and order by code point
         case .spark: return "STRING"
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `segmark export sql DIR` (R91): the workspace as tables — schema.sql, one CSV per table
+/// `segmark export sql DIR`: the workspace as tables — schema.sql, one CSV per table
 /// (RFC 4180, UTF-8, header row; an empty cell is NULL), load.sql for the dialect,
 /// segments.sql with one view per segment, and README.md describing every table.
 public struct SQLExporter {

@@ -1,6 +1,6 @@
-/// The tables `segmark export sql` writes and the queries of `segmark sql` read (R91, R92),
+/// The tables `segmark export sql` writes and the queries of `segmark sql` read,
 /// each column with what it holds. Keys are ids folded to lower case (`contact_key`), so
-/// every engine compares ids as Segmark does; values keep the text as written (R4). A
+/// every engine compares ids as Segmark does; values keep the text as written. A
 /// single-valued field a filter reads is a column of its record's row (`city__folded`), so a
 /// condition on it is a predicate, not a join; only the many-valued ones (codes, profile
 /// answers) and custom fields are rows of `contact_values`.
