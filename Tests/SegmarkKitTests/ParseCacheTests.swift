@@ -200,6 +200,54 @@ struct ParseCacheTests {
         #expect(second.warnings.contains { $0.message.contains("industry_groups on a person is ignored") && $0.location.path.hasSuffix(person) })
     }
 
+    /// A build that parsed a few files beside the cache does not write the whole cache again:
+    /// the next build parses those files again, and makes what a cold build makes. Past
+    /// `reparsedBeforeRewrite` files parsed again, or with a file added, the cache is rewritten.
+    @Test func aFewEditedFilesAreParsedAgainRatherThanTheCacheRewritten() throws {
+        let root = try TestWorkspace.generated(contacts: 90, segments: 4, entries: 120, seed: 24)
+        let out = NSTemporaryDirectory() + "segmark-pc-" + UUID().uuidString
+        let cold = NSTemporaryDirectory() + "segmark-pc-cold-" + UUID().uuidString
+        defer { for d in [root, out, cold] { try? fm.removeItem(atPath: d) } }
+        let contacts = try fm.contentsOfDirectory(atPath: root + "/Content/contacts").sorted().map { root + "/Content/contacts/" + $0 }
+        let aged = AgedFileSystem()
+        aged.fresh = [root + "/Content/segments/" + (try fm.contentsOfDirectory(atPath: root + "/Content/segments")).sorted()[0]]
+        let cachePath = root + "/" + ParseCache.folderName + "/" + ParseCache.fileName
+        let uncached = ["segments", "campaigns", "interaction-templates"].reduce(0) { n, folder in
+            n + ((try? fm.subpathsOfDirectory(atPath: root + "/Content/" + folder)) ?? []).filter { $0.hasSuffix(".md") }.count
+        }
+        func build() throws -> Int {
+            let report = try SiteBuilder(fileSystem: aged).build(root: root, options: .init(today: today, output: out))
+            return report.counts.first { $0.what == "files read" }!.count - uncached
+        }
+        func rename(_ path: String, _ name: String) throws {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            try RandomEdits.replaceLine(text, key: "name", with: "\"\(name)\"").write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        _ = try build()
+        let written = try aged.read(cachePath)
+        let records = try ParseCache(fileSystem: aged, root: root, toolIdentity: "").decode(written).entries.count
+        #expect(ParseCache.reparsedBeforeRewrite(records: records) == 64)
+
+        try rename(contacts[3], "First Edit")
+        #expect(try build() == 1)
+        #expect(try aged.read(cachePath) == written, "one file parsed again: the cache stays as it was")
+        try rename(contacts[7], "Second Edit")
+        #expect(try build() == 2, "the first edited file is parsed again, beside the second")
+        #expect(try aged.read(cachePath) == written)
+
+        // 65 files parsed again: the cache is written anew, and the next build reads one file.
+        for n in 10..<73 { try rename(contacts[n], "Edit \(n)") }
+        #expect(try build() == 65)
+        #expect(try aged.read(cachePath) != written)
+        try rename(contacts[80], "After The Rewrite")
+        #expect(try build() == 1)
+        // (A cold build writes the cache too: it comes last.)
+        _ = try SiteBuilder().build(root: root, options: .init(today: today, output: cold, force: true))
+        let a = GoldenTests().files(out), b = GoldenTests().files(cold)
+        #expect(a.keys.sorted() == b.keys.sorted())
+        #expect(a.keys.filter { a[$0] != b[$0] }.sorted().isEmpty)
+    }
+
     /// A cache that does not read back whole, or was made by another program, is not used.
     @Test func aDamagedOrForeignCacheIsIgnored() throws {
         let root = try TestWorkspace.generated(contacts: 30, segments: 4, entries: 100, seed: 22)

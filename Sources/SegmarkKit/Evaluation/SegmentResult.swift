@@ -38,6 +38,15 @@ public struct StepNumbers: Sendable {
         steps.append(UInt16(clamping: step))
     }
 
+    /// Each of `members` (ascending) with its step, 0 for a member without one: one walk, no searches.
+    func forEachStep(of members: ContactSet, _ body: (_ contact: Int, _ step: Int) -> Void) {
+        var k = 0
+        members.forEach { ci in
+            while k < contacts.count, Int(contacts[k]) < ci { k += 1 }
+            body(ci, k < contacts.count && Int(contacts[k]) == ci ? Int(steps[k]) : 0)
+        }
+    }
+
     public subscript(_ contact: Int) -> Int? {
         var lo = 0, hi = contacts.count
         let key = Int32(contact)

@@ -153,7 +153,8 @@ public struct SiteBuilder {
         let order = raw.files.map(\.path)
         raw.files = []  // the bytes are parsed; free them before rendering
         decodeCache.listing = nil
-        let changedRecords = decodeCache.parsed > 0 || ParseCache.keptCount(decodeCache) != cachedRecords
+        let changedRecords = ParseCache.keptCount(decodeCache) != cachedRecords
+            || decodeCache.parsed > ParseCache.reparsedBeforeRewrite(records: cachedRecords)
         let saving = Pending {
             if changedRecords { parseCache.save(decodeCache, order: order) }
             decodeCache.entries = [:]  // the model holds the records; the cache's tables go

@@ -8,7 +8,7 @@ public struct PageContexts {
     public let evaluation: Evaluation
     /// Each contact's segments, when the caller had them (a build); else each contact's are
     /// found when its page needs them (`serve` renders a few contacts' pages after a change).
-    private let memberships: [[Int]]?
+    private let memberships: Memberships?
     /// The evaluation's entries per folded campaign id and per batch, found when first needed.
     private let entryLists: Lazy<(byCampaign: [String: [Int]], byBatch: [[Int]])>
     /// Last git change per workspace-relative path; empty unless history is switched on.
@@ -30,20 +30,26 @@ public struct PageContexts {
     /// a build copies the unchanged ones from the page the last build wrote (`RowSplice`).
     var contactKeys: [UInt64]?
 
-    /// The segments contact `ci` is a member of, ascending.
-    func segments(of ci: Int) -> [Int] {
-        if let memberships { return memberships[ci] }
-        var out: [Int] = []
-        for (si, r) in evaluation.results.enumerated() where r?.members.contains(ci) ?? false { out.append(si) }
+    /// The segments contact `ci` is a member of, ascending, each with the step that added it.
+    func segments(of ci: Int) -> [(segment: Int, step: Int)] {
+        var out: [(segment: Int, step: Int)] = []
+        if let memberships {
+            memberships.forEach(ci) { out.append(($0, $1)) }
+            return out
+        }
+        for (si, r) in evaluation.results.enumerated() where r?.members.contains(ci) ?? false { out.append((si, r?.addedBy[ci] ?? 0)) }
         return out
     }
+
+    /// How many segments contact `ci` is a member of.
+    func segmentCount(of ci: Int) -> Int { memberships?.count(ci) ?? segments(of: ci).count }
 
     /// - Parameters:
     ///   - memberships: each contact's segments, when the caller has them already.
     ///   - onRequest: pages are rendered one at a time as they are asked for (`serve`): what
     ///     a sheet shows of a contact is made for the sheet's members, not for every contact.
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:],
-                formats: [Settings.Format] = Settings.Format.allCases, memberships: [[Int]]? = nil, onRequest: Bool = false) {
+                formats: [Settings.Format] = Settings.Format.allCases, memberships: Memberships? = nil, onRequest: Bool = false) {
         self.formats = formats
         self.model = model
         self.evaluation = evaluation
@@ -163,7 +169,7 @@ public struct PageContexts {
             let c = model.contacts[ci]
             let company = c.type == .person ? evaluation.facts.companyNumber[ci].map { model.contacts[$0] } : nil
             var row: TemplateValue = ["id": .text(e(c.id)), "name": .text(e(c.name)), "type": .text(c.type.rawValue),
-                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(segments(of: ci).count)]
+                                      "country": .text(e(c.values[.country] ?? "")), "segments": .int(segmentCount(of: ci))]
             if let company { row["company"] = .text(e(company.name)); row["companyId"] = .text(company.id) }
             return row
         })
@@ -459,9 +465,9 @@ public struct PageContexts {
         for (name, value) in c.fields { fields.append(row(name, value, e)) }
         ctx["fields"] = .list(fields.compactMap { $0 })
         ctx["body"] = .text(body(c.body, format))
-        ctx["segments"] = .list(segments(of: ci).map { si -> TemplateValue in
+        ctx["segments"] = .list(segments(of: ci).map { si, step -> TemplateValue in
             let s = model.segments[si]
-            return ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")), "addedBy": .int(evaluation.results[si]?.addedBy[ci] ?? 0)]
+            return ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")), "addedBy": .int(step)]
         })
         let history = evaluation.facts.entriesByContact[ci].sorted { a, b in
             let ea = evaluation.entries[a], eb = evaluation.entries[b]

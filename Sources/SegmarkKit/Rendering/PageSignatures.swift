@@ -10,7 +10,7 @@ struct PageSignatures: Sendable {
     let contact: [UInt64]
     let segmentFile: [UInt64]
     let batchFile: [UInt64]
-    let memberships: [[Int]]
+    let memberships: Memberships
     /// Per segment, the batches logged from it (found once, not once a segment and batch).
     let batchesOfSegment: [[Int]]
 
@@ -55,7 +55,7 @@ struct PageSignatures: Sendable {
         f.combine(UInt64(pages))
         for ci in contacts {
             f.combine(contact[ci])
-            f.combine(UInt64(memberships[ci].count))
+            f.combine(UInt64(memberships.count(ci)))
         }
         return f.value
     }
@@ -64,9 +64,9 @@ struct PageSignatures: Sendable {
         var f = Fingerprint()
         f.combine(global)
         f.combine(contact[ci])
-        for si in memberships[ci] {
+        memberships.forEach(ci) { si, step in
             f.combine(segmentFile[si])
-            f.combine(UInt64(evaluation.results[si]?.addedBy[ci] ?? 0))
+            f.combine(UInt64(step))
         }
         f.combine(0xFFFF)
         for ei in evaluation.facts.entriesByContact[ci] { f.combine(batchFile[evaluation.entries[ei].batch]) }
@@ -83,10 +83,10 @@ struct PageSignatures: Sendable {
             f.combine(UInt64(step.before))
             f.combine(UInt64(step.after))
         }
-        result.members.forEach { ci in
+        result.addedBy.forEachStep(of: result.members) { ci, step in
             f.combine(UInt64(ci))
             f.combine(contact[ci])
-            f.combine(UInt64(result.addedBy[ci] ?? 0))
+            f.combine(UInt64(step))
         }
         f.combine(0xFFFF)
         result.droppedByExclusion.forEach { ci in f.combine(contact[ci]) }

@@ -28,7 +28,7 @@ public struct SitePages {
     let memos = (html: FragmentMemo(), md: FragmentMemo())
 
     public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
-                history: [String: FileChange] = [:], memberships: [[Int]]? = nil, onRequest: Bool = false, contactKeys: [UInt64]? = nil) {
+                history: [String: FileChange] = [:], memberships: Memberships? = nil, onRequest: Bool = false, contactKeys: [UInt64]? = nil) {
         self.model = model
         self.evaluation = evaluation
         self.templates = templates
