@@ -85,6 +85,121 @@ struct BatchDocumentsTests {
         #expect(count("<div class=\"label\">", in: read(CLI.repo + "/Output/segments/SM10001-labels.html")) == hardCopy)
     }
 
+    static let mergeFieldFiles: [String: String] = [
+        "Content/campaigns/CP1.md": """
+            ---
+            description: Winter campaign
+            ---
+
+            """,
+        "Content/codes.yml": """
+            countries: { "NO": Norway }
+            salespeople:
+              HR: { description: Hanne Rye, email: hr@cronus.example }
+
+            """,
+        "Content/contacts/K1.md": """
+            ---
+            name: Fjord AS
+            type: company
+            address: Storgata 1
+            address_2: Bakgården
+            post_code: "0155"
+            city: Oslo
+            county: Viken
+            country: "NO"
+            email: post@fjord.example
+            phone: "+47 22 00 00 00"
+            website: fjord.example
+            territory: OSL
+            ---
+
+            """,
+        "Content/contacts/P1.md": """
+            ---
+            name: Kari Nordmann
+            type: person
+            company: K1
+            mobile: "+47 900 00 000"
+            language: NOR
+            salesperson: HR
+            fields: { name: CUSTOM, city: CUSTOM, first_name: Kari, empty: "" }
+            ---
+
+            """,
+        "Content/interaction-templates/LTR.md": """
+            ---
+            description: Letter
+            group: POST
+            correspondence_type: hard_copy
+            ---
+            id={{id}} name={{name}} type={{type}} company={{company}} company_name={{company_name}}
+            address={{address}} address_2={{address_2}} post_code={{post_code}} city={{city}} county={{county}}
+            country={{country}} country_name={{country_name}} lines={{#address_lines}}[{{.}}]{{/address_lines}}
+            email={{email}} phone={{phone}} mobile={{mobile}} website={{website}} territory={{territory}} language={{language}}
+            salesperson={{salesperson}} salesperson_name={{salesperson_name}} salesperson_email={{salesperson_email}}
+            subject={{subject}} date={{date}} batch={{batch}} campaign={{campaign}} campaign_description={{campaign_description}}
+            segment={{segment}} sender_name={{sender_name}} fields.name={{fields.name}} first_name={{first_name}} fields.first_name={{fields.first_name}}
+
+            """,
+        "Content/interactions/B1.md": """
+            ---
+            date: 2026-11-20
+            template: LTR
+            segment: S1
+            campaign: CP1
+            subject: Winter offer
+            contacts: [K1, P1]
+            ---
+
+            """,
+        "Content/segments/S1.md": """
+            ---
+            description: Everyone
+            criteria:
+              - add: {}
+            ---
+
+            """,
+        "segmark.yml": """
+            as_of: 2026-12-01
+            sender:
+              name: Cronus Norge
+              email: post@cronus.example
+              address: [Karl Johans gate 1, 0154 Oslo]
+
+            """,
+    ]
+
+    /// Every merge field a letter body can name, from a company and from a person who takes the
+    /// company's address; a custom field named like a built-in one (`name`, `city`) is reached
+    /// only as `fields.NAME`, one of its own name (`first_name`) directly.
+    @Test func everyMergeFieldMergesItsValue() throws {
+        let root = try CLI.workspace(Self.mergeFieldFiles)
+        defer { try? fm.removeItem(atPath: root) }
+        let build = try CLI.run(["build", "--root", root])
+        #expect(build.status == 0, "\(build.stderr)")
+        let letters = read(root + "/Output/interactions/B1-letters.md")
+        #expect(letters.contains("""
+            id=K1 name=Fjord AS type=company company= company_name=
+            address=Storgata 1 address_2=Bakgården post_code=0155 city=Oslo county=Viken
+            country=NO country_name=Norway lines=[Storgata 1][Bakgården][0155 Oslo][Viken][Norway]
+            email=post@fjord\\.example phone=\\+47 22 00 00 00 mobile= website=fjord\\.example territory=OSL language=
+            salesperson= salesperson_name= salesperson_email=
+            subject=Winter offer date=2026\\-11\\-20 batch=B1 campaign=CP1 campaign_description=Winter campaign
+            segment=S1 sender_name=Cronus Norge fields.name= first_name= fields.first_name=
+            """), "\(letters)")
+        #expect(letters.contains("""
+            id=P1 name=Kari Nordmann type=person company=K1 company_name=Fjord AS
+            address=Storgata 1 address_2=Bakgården post_code=0155 city=Oslo county=Viken
+            country=NO country_name=Norway lines=[Storgata 1][Bakgården][0155 Oslo][Viken][Norway]
+            email= phone= mobile=\\+47 900 00 000 website= territory= language=NOR
+            salesperson=HR salesperson_name=Hanne Rye salesperson_email=hr@cronus\\.example
+            subject=Winter offer date=2026\\-11\\-20 batch=B1 campaign=CP1 campaign_description=Winter campaign
+            segment=S1 sender_name=Cronus Norge fields.name=CUSTOM first_name=Kari fields.first_name=Kari
+            """), "\(letters)")
+    }
+
     static let hostileFiles: [String: String] = [
         "segmark.yml": "as_of: 2026-12-01\nsender:\n  name: \"Cronus, Norge\"\n  email: post@cronus.example\n  address: [Karl Johans gate 1, 0154 Oslo]\n",
         "Content/interaction-templates/NEWS.md": """

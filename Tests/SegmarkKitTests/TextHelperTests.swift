@@ -78,6 +78,28 @@ struct MailHeaderLineTests {
         #expect(MailHeader.line("X-Unsent", "1") == "X-Unsent: 1\r\n")
         #expect(MailHeader.clean(" \tHello\u{2028} World\r\n \u{A0}") == "Hello World")
     }
+
+    /// The byte checks of header values say what the scalar-by-scalar ones said: `clean` as
+    /// removing controls then trimming blanks, `=?` as Foundation's `contains`.
+    @Test func cleaningAndEncodedWordStartsAsBefore() {
+        func reference(_ value: String) -> String {
+            var out = String.UnicodeScalarView()
+            for scalar in value.unicodeScalars {
+                let v = scalar.value
+                if v == 0x09 { out.append(" "); continue }
+                if v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 { continue }
+                out.append(scalar)
+            }
+            return String(out).trimmingCharacters(in: .whitespaces)
+        }
+        let pieces = ["", " ", "a", "Nordvik", "=", "?", "=?", "?=", "\t", "\r\n", "\u{7F}", "\u{85}", "\u{A0}", "Ø", "\u{2028}", "\u{3000}", "x y"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let value = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(MailHeader.clean(value) == reference(value), "\(value.debugDescription)")
+            #expect(MailHeader.hasEncodedWordStart(value) == value.contains("=?"), "\(value.debugDescription)")
+        }
+    }
 }
 
 @Suite("Code point order")

@@ -7,6 +7,9 @@ enum MailHeader {
     /// The value with CR, LF, NUL, every other C0/C1 control, U+2028/U+2029 and U+0085
     /// removed (a tab becomes a space); runs of spaces are kept as written.
     static func clean(_ value: String) -> String {
+        // Most values are printable ASCII with no blank at either end: nothing to remove.
+        let u = value.utf8
+        if let first = u.first, let last = u.last, first != 0x20, last != 0x20, isPlainASCII(value) { return value }
         var out = String.UnicodeScalarView()
         for scalar in value.unicodeScalars {
             let v = scalar.value
@@ -19,10 +22,21 @@ enum MailHeader {
 
     static func isPlainASCII(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
 
+    /// Whether the text holds `=?`, which a mail reader would take for the start of an encoded
+    /// word (on bytes: Foundation's `contains` went through NSString for every draft's headers).
+    static func hasEncodedWordStart(_ s: String) -> Bool {
+        var equals = false
+        for b in s.utf8 {
+            if equals && b == 0x3F { return true }
+            equals = b == 0x3D
+        }
+        return false
+    }
+
     /// Unstructured text (Subject): as it is when printable ASCII, else encoded words.
     static func unstructured(_ value: String) -> String {
         let v = clean(value)
-        if isPlainASCII(v) && !v.contains("=?") { return v }
+        if isPlainASCII(v) && !hasEncodedWordStart(v) { return v }
         return encodedWords(v)
     }
 
@@ -32,7 +46,7 @@ enum MailHeader {
     static func mailbox(name: String?, address: String) -> String {
         let n = clean(name ?? "")
         if n.isEmpty { return "<\(address)>" }
-        if isPlainASCII(n) && !n.contains("=?") {
+        if isPlainASCII(n) && !hasEncodedWordStart(n) {
             var quoted = "\""
             for ch in n { if ch == "\"" || ch == "\\" { quoted.append("\\") }; quoted.append(ch) }
             return quoted + "\" <\(address)>"

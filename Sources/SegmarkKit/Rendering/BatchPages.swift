@@ -230,11 +230,10 @@ final class BatchPages {
 
     func mail(_ x: InteractionEntry) -> [UInt8] {
         let c = model.contacts[x.contact], company = company(of: x.contact)
-        let plain = merge.markdown(x, company: company, escaped: false)
-        let marked = merge.markdown(x, company: company, escaped: true)
+        let merged = merge.markdownForMail(x, company: company)
         let sender = model.settings.sender
         return MailDraft(fromName: sender.name, fromAddress: sender.email, toName: c.name, toAddress: mailAddress(x) ?? "",
-                         subject: plain.subject, date: x.date, batchID: x.batchID, contactID: c.id,
-                         plain: plain.body, html: MarkdownRenderer().html(marked.body)).bytes()
+                         subject: merged.subject, date: x.date, batchID: x.batchID, contactID: c.id,
+                         plain: merged.plain, html: MarkdownRenderer().html(merged.marked)).bytes()
     }
 }
