@@ -111,7 +111,12 @@ struct BuildRecordTests {
         let writer = OutputWriter(fileSystem: fs, directory: out)
         #expect(writer.recordedHash("../away/x.html") == nil)
         #expect(writer.recordedHash("index.html") == hash)
-        let kept = KeptPages(previous: state, recorded: writer.recordedHash, directory: out, fileSystem: fs)
+        // By place (the record's paths in the state's order) and by path (another order).
+        #expect(writer.recordedHashes(state.paths) == [nil, hash])
+        var reversed = PathTable()
+        for path in ["index.html", "../away/x.html", "segments/S.html"] { reversed.insert(path) }
+        #expect(writer.recordedHashes(reversed) == [hash, nil, nil])
+        let kept = KeptPages(previous: state, recorded: writer.recordedHashes, directory: out, fileSystem: fs)
         #expect(kept.keep("../away/x.html", 1) == nil)
         try writer.add(try writer.prepare("segments/S.html", Array("sheet\n".utf8), intactHash: nil))
         let summary = try writer.commit()

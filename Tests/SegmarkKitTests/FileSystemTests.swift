@@ -51,6 +51,38 @@ struct FileSystemTests {
         #expect(fs.statuses(in: dir + "/nowhere", names: ["a.html", "b"]) == [nil, nil])
     }
 
+    /// The same look on a path table's bytes (an incremental build's) answers as the look by
+    /// `String`s: folders in runs and cut every 2,048 names, top-level paths, missing folders,
+    /// a linked folder, and paths no plain name can reach.
+    @Test func statusesOfATableAnswerAsTheLookByStrings() throws {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/pages/sub", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let fs = LocalFileSystem()
+        try fs.writeAtomically(Array("page\n".utf8), to: dir + "/pages/a.html")
+        try fs.writeAtomically(Array("x\n".utf8), to: dir + "/pages/sub/b.html")
+        try fs.writeAtomically(Array("top\n".utf8), to: dir + "/top.html")
+        try fm.createSymbolicLink(atPath: dir + "/pages/link.html", withDestinationPath: dir + "/pages/a.html")
+        try fm.createSymbolicLink(atPath: dir + "/linked", withDestinationPath: dir + "/pages")
+        var paths = ["pages/a.html", "pages/link.html", "pages/sub", "pages/gone.html", "pages/sub/b.html", "top.html", "linked/a.html",
+                     "nowhere/x.html", "pages/", "/top.html", "../x", "pages//a.html", "pages/sub/../a.html", "top.html/x", "sub/b.html"]
+        for n in 0..<2_100 { paths.append(n % 700 == 0 ? "pages/a.html" : "pages/p\(n).html") }
+        paths += ["pages/sub/b.html", "top.html"]
+        var table = PathTable()
+        var indices: [Int] = []
+        for (n, path) in paths.enumerated() {
+            let (i, inserted) = table.insert(path)
+            if inserted, n % 5 != 3 { indices.append(i) }  // some paths are not looked at
+        }
+        let expected = fs.statuses(of: indices.map { table[$0] }, under: dir)
+        let got = fs.statuses(of: table, at: indices, under: dir)
+        #expect(got == expected)
+        // a.html, the link, sub, sub/b.html and top.html; and a.html and top.html again through
+        // `//`, `..` and a leading `/` (the build asks only for plain relative paths).
+        #expect(got.compactMap { $0 }.count == 8)
+    }
+
     /// A temporary file is made beside the file it becomes (a rename never crosses folders),
     /// hidden, and for a bare name in the current folder.
     @Test func aTemporaryFileIsMadeInTheSameFolder() {

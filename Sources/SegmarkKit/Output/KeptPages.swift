@@ -30,15 +30,15 @@ struct KeptPages {
     }
 
     /// - Parameters:
-    ///   - recorded: the hash the output record lists for a path (only files it lists with a
-    ///     hash, at plain relative paths, can be kept).
-    init(previous: BuildState, recorded: (String) -> UInt64?, directory: String, fileSystem: FileSystem) {
+    ///   - recorded: the hash the output record lists for each of the paths (only files it
+    ///     lists with a hash, at plain relative paths, can be kept).
+    init(previous: BuildState, recorded: (PathTable) -> [UInt64?], directory: String, fileSystem: FileSystem) {
         // The record lists pages in build order, so a folder's pages come in runs: each folder
         // is opened once for a run of its pages.
         let paths = previous.paths
-        let hashes = paths.indices.map { recorded(paths[$0]) }
+        let hashes = recorded(paths)
         let looked = paths.indices.filter { hashes[$0] != nil }
-        let statuses = fileSystem.statuses(of: looked.lazy.map { paths[$0] }, under: directory)
+        let statuses = fileSystem.statuses(of: paths, at: looked, under: directory)
         var intact = [Intact?](repeating: nil, count: paths.count)
         for (i, status) in zip(looked, statuses) {
             guard let page = previous.pages[i], let status, status.kind == .file, status.size == page.size, status.modified == page.modified else { continue }

@@ -128,6 +128,20 @@ public final class OutputWriter {
         return hash
     }
 
+    /// `recordedHash(_:)` of each path of `paths`, in order. When the record lists the same
+    /// paths in the same order (a build's order is fixed, so most builds do), the hashes are
+    /// taken by place instead of looked up by path.
+    func recordedHashes(_ paths: PathTable) -> [UInt64?] {
+        let record = previousRecord
+        guard record.paths == paths else { return paths.indices.map { recordedHash(paths[$0]) } }
+        return paths.bytes.withUnsafeBufferPointer { bytes in
+            paths.indices.map { i in
+                guard let hash = record.hashes[i], Self.isSafeRelative(bytes: UnsafeBufferPointer(rebasing: bytes[paths.range(i)])) else { return nil }
+                return hash
+            }
+        }
+    }
+
     /// The output record: each file once, in the order listed, and its hash (nil when the
     /// line has no valid one: an older record, or a forged one, proves nothing).
     struct Record: Sendable {
@@ -344,11 +358,13 @@ public final class OutputWriter {
     }
 
     /// A plain relative path: no leading `/`, no empty, `.` or `..` part, no control characters.
-    static func isSafeRelative(_ path: String) -> Bool {
+    static func isSafeRelative(_ path: String) -> Bool { isSafeRelative(bytes: path.utf8) }
+
+    static func isSafeRelative<Bytes: Sequence<UInt8>>(bytes path: Bytes) -> Bool {
         // On the bytes, without splitting: the record lists every file of the site (784,000 at L).
         var part = 0  // bytes in the current part; -1 and -2 after a part "." or ".." so far
         var empty = true
-        for b in path.utf8 {
+        for b in path {
             if b < 0x20 || b == 0x7F { return false }
             if b == 0x2F {
                 if empty || part < 0 { return false }

@@ -144,7 +144,7 @@ public struct SiteBuilder {
         let writerBox = UncheckedBox(writer)  // only this task touches it until the render
         let looking = Pending { [fileSystem] in
             options.force ? KeptPages()
-                : KeptPages(previous: readState(true), recorded: writerBox.value.recordedHash, directory: outputDirectory, fileSystem: fileSystem)
+                : KeptPages(previous: readState(true), recorded: writerBox.value.recordedHashes, directory: outputDirectory, fileSystem: fileSystem)
         }
         defer { _ = looking.wait() }
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)

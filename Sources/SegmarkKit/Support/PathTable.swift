@@ -6,7 +6,7 @@ import Foundation
 /// a `String` a path in tables by path (the last build's state, the output record, this build's
 /// pages), they took about 280 MB at L beside the model (heaptrack); here a path costs its
 /// bytes, an end offset and two slots of the index.
-struct PathTable: Sendable, Equatable {
+public struct PathTable: Sendable, Equatable {
     /// The paths' bytes, one after the other.
     private(set) var bytes: [UInt8] = []
     /// Where each path ends in `bytes` (it starts where the one before ends).
@@ -25,7 +25,7 @@ struct PathTable: Sendable, Equatable {
     var indices: Range<Int> { 0..<ends.count }
 
     /// The same paths in the same order.
-    static func == (a: PathTable, b: PathTable) -> Bool { a.ends == b.ends && a.bytes == b.bytes }
+    public static func == (a: PathTable, b: PathTable) -> Bool { a.ends == b.ends && a.bytes == b.bytes }
 
     /// The bytes of the path at `i`.
     func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }

@@ -33,6 +33,9 @@ public protocol FileSystem: Sendable {
     /// The status of each name (a plain name, no `/`) in one folder, nil where there is none;
     /// all nil when the folder cannot be opened or is a symbolic link.
     func statuses(in directory: String, names: [String]) -> [FileStatus?]
+    /// The status of each listed path of `table` (relative to `root`), in order, as
+    /// `statuses(of:under:)` looks them up.
+    func statuses(of table: PathTable, at indices: [Int], under root: String) -> [FileStatus?]
 }
 
 /// What one `lstat` tells about a path (a symbolic link is reported as such, never followed).
@@ -65,6 +68,10 @@ extension FileSystem {
 }
 
 extension FileSystem {
+    public func statuses(of table: PathTable, at indices: [Int], under root: String) -> [FileStatus?] {
+        statuses(of: indices.lazy.map { table[$0] }, under: root)
+    }
+
     /// The status of each path (relative to `root`), in order, looked up folder by folder
     /// (`statuses(in:names:)`: each folder opened once, never through a link) across cores.
     /// Paths whose folders come in runs (a listing, a build's page order) make few pieces; a
@@ -316,6 +323,55 @@ public struct LocalFileSystem: FileSystem {
             guard !name.isEmpty, !name.utf8.contains(0x2F), fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
             return Self.status(st)
         }
+    }
+
+    /// As the generic look, on the table's bytes: no `String` a path, a folder or a name (an
+    /// incremental build looks at the 784,692 pages of L so).
+    public func statuses(of table: PathTable, at indices: [Int], under root: String) -> [FileStatus?] {
+        // Runs of paths in one folder, cut every 2,048 names (see `statuses(of:under:)`).
+        var pieces: [(folder: Range<Int>, from: Int, to: Int)] = []
+        table.bytes.withUnsafeBufferPointer { all in
+            for (n, i) in indices.enumerated() {
+                let r = table.range(i)
+                var slash = r.upperBound
+                while slash > r.lowerBound, all[slash - 1] != 0x2F { slash -= 1 }
+                let folder = r.lowerBound..<max(r.lowerBound, slash - 1)
+                if let last = pieces.last, last.to - last.from < 2048, last.folder.count == folder.count,
+                   folder.isEmpty || memcmp(all.baseAddress! + last.folder.lowerBound, all.baseAddress! + folder.lowerBound, folder.count) == 0 {
+                    pieces[pieces.count - 1].to = n + 1
+                } else {
+                    pieces.append((folder, n, n + 1))
+                }
+            }
+        }
+        let all = pieces
+        let looked = parallelMap(all.count, itemsPerWorker: 1) { p -> [FileStatus?] in
+            let piece = all[p]
+            let folder = piece.folder.isEmpty ? root : root + "/" + String(decoding: table.bytes[piece.folder], as: UTF8.self)
+            let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard fd >= 0 else { return Array(repeating: nil, count: piece.to - piece.from) }
+            defer { close(fd) }
+            var name: [CChar] = []
+            return table.bytes.withUnsafeBufferPointer { bytes in
+                (piece.from..<piece.to).map { n -> FileStatus? in
+                    let r = table.range(indices[n])
+                    // The name: after the last slash.
+                    var start = r.upperBound
+                    while start > r.lowerBound, bytes[start - 1] != 0x2F { start -= 1 }
+                    guard start < r.upperBound else { return nil }
+                    name.removeAll(keepingCapacity: true)
+                    for b in bytes[start..<r.upperBound] {
+                        if b == 0 || b == 0x2F { return nil }
+                        name.append(CChar(bitPattern: b))
+                    }
+                    name.append(0)
+                    var st = stat()
+                    guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+                    return Self.status(st)
+                }
+            }
+        }
+        return Array(looked.joined())
     }
 
     static func status(_ st: stat) -> FileStatus {
