@@ -27,19 +27,27 @@ struct FileSystemTests {
         #expect(listing(dir) == ["A.md", "B.md"])
     }
 
+    /// A folder with `pages/a.html`, `pages/sub/b.html`, `top.html`, a link `pages/link.html`
+    /// to a.html and a link `linked` to pages/.
+    func pagesFolder() throws -> String {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        let fm = FileManager.default, fs = LocalFileSystem()
+        try fm.createDirectory(atPath: dir + "/pages/sub", withIntermediateDirectories: true)
+        try fs.writeAtomically(Array("page\n".utf8), to: dir + "/pages/a.html")
+        try fs.writeAtomically(Array("x\n".utf8), to: dir + "/pages/sub/b.html")
+        try fs.writeAtomically(Array("top\n".utf8), to: dir + "/top.html")
+        try fm.createSymbolicLink(atPath: dir + "/pages/link.html", withDestinationPath: dir + "/pages/a.html")
+        try fm.createSymbolicLink(atPath: dir + "/linked", withDestinationPath: dir + "/pages")
+        return dir
+    }
+
     /// The looks an incremental build makes at the pages it keeps, a folder at a time: the
     /// same answers as one `lstat` a path, never through a symbolic link (not a linked folder,
     /// not a linked name, not a name with a `/` that would reach into another folder).
     @Test func statusesInAFolderAnswerAsLstatAndFollowNoLink() throws {
-        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: dir + "/pages/sub", withIntermediateDirectories: true)
-        defer { try? fm.removeItem(atPath: dir) }
+        let dir = try pagesFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let fs = LocalFileSystem()
-        try fs.writeAtomically(Array("page\n".utf8), to: dir + "/pages/a.html")
-        try fs.writeAtomically(Array("x\n".utf8), to: dir + "/pages/sub/b.html")
-        try fm.createSymbolicLink(atPath: dir + "/pages/link.html", withDestinationPath: dir + "/pages/a.html")
-        try fm.createSymbolicLink(atPath: dir + "/linked", withDestinationPath: dir + "/pages")
         let names = ["a.html", "link.html", "sub", "gone.html", "sub/b.html", "", "..", "."]
         let got = fs.statuses(in: dir + "/pages", names: names)
         #expect(got.count == names.count)
@@ -55,16 +63,9 @@ struct FileSystemTests {
     /// `String`s: folders in runs and cut every 2,048 names, top-level paths, missing folders,
     /// a linked folder, and paths no plain name can reach.
     @Test func statusesOfATableAnswerAsTheLookByStrings() throws {
-        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: dir + "/pages/sub", withIntermediateDirectories: true)
-        defer { try? fm.removeItem(atPath: dir) }
+        let dir = try pagesFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let fs = LocalFileSystem()
-        try fs.writeAtomically(Array("page\n".utf8), to: dir + "/pages/a.html")
-        try fs.writeAtomically(Array("x\n".utf8), to: dir + "/pages/sub/b.html")
-        try fs.writeAtomically(Array("top\n".utf8), to: dir + "/top.html")
-        try fm.createSymbolicLink(atPath: dir + "/pages/link.html", withDestinationPath: dir + "/pages/a.html")
-        try fm.createSymbolicLink(atPath: dir + "/linked", withDestinationPath: dir + "/pages")
         var paths = ["pages/a.html", "pages/link.html", "pages/sub", "pages/gone.html", "pages/sub/b.html", "top.html", "linked/a.html",
                      "nowhere/x.html", "pages/", "/top.html", "../x", "pages//a.html", "pages/sub/../a.html", "top.html/x", "sub/b.html"]
         for n in 0..<2_100 { paths.append(n % 700 == 0 ? "pages/a.html" : "pages/p\(n).html") }
