@@ -34,7 +34,4 @@ public struct Memberships: Sendable {
     public func forEach(_ ci: Int, _ body: (_ segment: Int, _ step: Int) -> Void) {
         for at in Int(starts[ci])..<Int(starts[ci + 1]) { body(Int(segments[at]), Int(steps[at])) }
     }
-
-    /// Contact `ci`'s segments, ascending.
-    public func segments(of ci: Int) -> [Int] { segments[Int(starts[ci])..<Int(starts[ci + 1])].map(Int.init) }
 }

@@ -40,10 +40,25 @@ public struct StepNumbers: Sendable {
 
     /// Each of `members` (ascending) with its step, 0 for a member without one: one walk, no searches.
     func forEachStep(of members: ContactSet, _ body: (_ contact: Int, _ step: Int) -> Void) {
+        var walk = Walk(self)
+        members.forEach { ci in body(ci, walk.step(ci)) }
+    }
+
+    /// The steps of `members` (ascending), 0 for a member without one.
+    func steps(of members: [Int]) -> [Int] {
+        var walk = Walk(self)
+        return members.map { walk.step($0) }
+    }
+
+    /// Steps looked up for ascending contacts in one pass over the list.
+    private struct Walk {
+        let contacts: [Int32], steps: [UInt16]
         var k = 0
-        members.forEach { ci in
+        init(_ numbers: StepNumbers) { (contacts, steps) = (numbers.contacts, numbers.steps) }
+
+        mutating func step(_ ci: Int) -> Int {
             while k < contacts.count, Int(contacts[k]) < ci { k += 1 }
-            body(ci, k < contacts.count && Int(contacts[k]) == ci ? Int(steps[k]) : 0)
+            return k < contacts.count && Int(contacts[k]) == ci ? Int(steps[k]) : 0
         }
     }
 

@@ -496,17 +496,7 @@ public struct PageContexts {
     /// The step that added each member, in member order (both lists ascend: one walk, not a
     /// search per member).
     static func steps(_ members: [Int], _ addedBy: StepNumbers?) -> [Int] {
-        guard let addedBy else { return [Int](repeating: 0, count: members.count) }
-        var out: [Int] = []
-        out.reserveCapacity(members.count)
-        var k = 0
-        addedBy.contacts.withUnsafeBufferPointer { contacts in
-            for ci in members {
-                while k < contacts.count, Int(contacts[k]) < ci { k += 1 }
-                out.append(k < contacts.count && Int(contacts[k]) == ci ? Int(addedBy.steps[k]) : 0)
-            }
-        }
-        return out
+        addedBy?.steps(of: members) ?? [Int](repeating: 0, count: members.count)
     }
 
     public func labels(_ si: Int) -> TemplateValue {
