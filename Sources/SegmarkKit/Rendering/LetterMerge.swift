@@ -55,14 +55,9 @@ public struct LetterMerge: Sendable {
                                     "territory", "language", "salesperson", "salesperson_name", "salesperson_email",
                                     "subject", "date", "batch", "campaign", "campaign_description", "segment", "sender_name", "fields"]
 
-    /// The merge fields of an entry that the body uses (`uses`: the first part of each name),
-    /// each value passed through `e`. Only the names used are looked at (a draft per e-mail
-    /// entry, 570,000 at L, asked a set for each of thirty names, twice).
-    func fields(_ entry: InteractionEntry, company: Contact?, subject: String, uses: Set<String>, _ e: (String) -> String) -> TemplateValue {
-        fields(entry, company: company, subject: subject, used: uses.sorted(), e)
-    }
-
-    /// - Parameter used: the names the body uses, each once.
+    /// The merge fields of an entry that the body uses (`used`: the first part of each name,
+    /// each once), each value passed through `e`. Only the names used are looked at (a draft
+    /// per e-mail entry, 570,000 at L, asked a set about each of thirty names, twice).
     func fields(_ entry: InteractionEntry, company: Contact?, subject: String, used: [String], _ e: (String) -> String) -> TemplateValue {
         let c = model.contacts[entry.contact]
         var postal: PostalAddress?
@@ -135,18 +130,20 @@ public struct LetterMerge: Sendable {
     /// or as written (`escaped: false`, the text/plain part of an e-mail, which nothing renders).
     func markdown(_ entry: InteractionEntry, company: Contact?, escaped: Bool) -> (subject: String, body: String) {
         guard let (path, subject) = resolve(entry), let body = bodies[path] else { return ("", "") }
-        let context = fields(entry, company: company, subject: subject, used: body.used, escaped ? MarkdownEscaping.inline : Self.plain)
-        return (subject, String(decoding: body.set.render("body", context) ?? [], as: UTF8.self))
+        return (subject, merged(body, entry, company: company, subject: subject, escaped ? MarkdownEscaping.inline : Self.plain))
     }
 
     /// Both merges of an e-mail draft (its text part as written, its HTML part escaped), the
     /// variant resolved once.
     func markdownForMail(_ entry: InteractionEntry, company: Contact?) -> (subject: String, plain: String, marked: String) {
         guard let (path, subject) = resolve(entry), let body = bodies[path] else { return ("", "", "") }
-        func merged(_ e: (String) -> String) -> String {
-            String(decoding: body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e)) ?? [], as: UTF8.self)
-        }
-        return (subject, merged(Self.plain), merged(MarkdownEscaping.inline))
+        return (subject, merged(body, entry, company: company, subject: subject, Self.plain),
+                merged(body, entry, company: company, subject: subject, MarkdownEscaping.inline))
+    }
+
+    private func merged(_ body: (set: TemplateSet, used: [String]), _ entry: InteractionEntry, company: Contact?, subject: String,
+                        _ e: (String) -> String) -> String {
+        String(decoding: body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e)) ?? [], as: UTF8.self)
     }
 
     /// Values in a plain-text body: one line each.
