@@ -524,7 +524,7 @@ public struct PageContexts {
         let header = SheetRows.csvHeader + ["salesperson", "correspondence_type", "added_by_step"]
         let result = evaluation.results[si]
         var out = Array(CSV.encode([header]).utf8)
-        out.reserveCapacity(out.count + (result?.members.count ?? 0) * 160)
+        out.reserveCapacity(max(out.count + (result?.members.count ?? 0) * 160, splice?.expectedSize ?? 0))
         let segmentSalesperson = s.salesperson.map { Array(CSV.cell($0.value).utf8) }
         let rows = self.rows
         let cells = CorrespondenceType.allCases.map { Array(",\($0.rawValue),".utf8) }

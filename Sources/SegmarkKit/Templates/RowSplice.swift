@@ -62,6 +62,11 @@ final class RowSplice {
 
     var canCopy: Bool { !table.isEmpty }
 
+    /// Room for this render's page: the last build's page and a little more (a page rendered
+    /// again is about as long; grown by doubling, a sheet of 16 MB was copied and faulted in
+    /// twice over).
+    var expectedSize: Int { old.isEmpty ? 0 : old.count + old.count / 64 + 4096 }
+
     /// Claims the list of section `id` when no list of the page was claimed yet.
     func claim(section id: Int, start: Int) -> Bool {
         guard section == -1, id >= 0 else { return false }

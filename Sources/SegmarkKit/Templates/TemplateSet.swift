@@ -101,7 +101,7 @@ public struct TemplateSet: Sendable {
     func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(sizes.size(slot))
+        buffer.reserveCapacity(max(sizes.size(slot), splice?.expectedSize ?? 0))
         render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
         sizes.saw(buffer.count, slot: slot)
         return buffer
