@@ -62,9 +62,7 @@ final class BatchPages {
 
     static let deviceNames: Set<String> = ["CON", "PRN", "AUX", "NUL"]
 
-    static func mailPath(_ batch: String, _ contact: String) -> String { mailFolder(batch) + safeName(contact) + ".eml" }
-
-    static func mailFolder(_ batch: String) -> String { "interactions/" + batch + "-mail/" }
+    static func mailPath(_ batch: String, _ contact: String) -> String { "interactions/" + batch + "-mail/" + safeName(contact) + ".eml" }
 
     /// Every file of a batch, in a fixed order: its path, the contact of an e-mail draft (whose
     /// signature is its own), and how to make its bytes.
@@ -87,10 +85,9 @@ final class BatchPages {
         }
         // A draft's closure holds the list and a place in it, not a copy of its entry (570,000
         // closures at L, each made by every build, though few drafts render after a change).
-        let folder = Self.mailFolder(b.id)
         out.reserveCapacity(out.count + mails.count)
         for (k, e) in mails.enumerated() {
-            out.append((folder + Self.safeName(model.contacts[e.contact].id) + ".eml", e.contact, { [self] in mail(mails[k]) }))
+            out.append((Self.mailPath(b.id, model.contacts[e.contact].id), e.contact, { [self] in mail(mails[k]) }))
         }
         return out
     }

@@ -319,9 +319,8 @@ public struct LocalFileSystem: FileSystem {
         guard fd >= 0 else { return names.map { _ in nil } }
         defer { close(fd) }
         return names.map { name in
-            var st = stat()
-            guard !name.isEmpty, !name.utf8.contains(0x2F), fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-            return Self.status(st)
+            guard !name.isEmpty, !name.utf8.contains(0x2F) else { return nil }
+            return Self.status(of: name, in: fd)
         }
     }
 
@@ -365,13 +364,18 @@ public struct LocalFileSystem: FileSystem {
                         name.append(CChar(bitPattern: b))
                     }
                     name.append(0)
-                    var st = stat()
-                    guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-                    return Self.status(st)
+                    return Self.status(of: name, in: fd)
                 }
             }
         }
         return Array(looked.joined())
+    }
+
+    /// The status of a plain name in the open folder `fd`, never through a link.
+    private static func status(of name: UnsafePointer<CChar>, in fd: Int32) -> FileStatus? {
+        var st = stat()
+        guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return status(st)
     }
 
     static func status(_ st: stat) -> FileStatus {
