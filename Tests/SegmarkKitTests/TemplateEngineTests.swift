@@ -40,6 +40,60 @@ struct TemplateEngineTests {
         #expect(try render("{{x}}", ["x": "<\u{338}"]) == "&lt;\u{338}")
     }
 
+    /// Escaping looks at eight bytes at a time until one of the five may be among them: each
+    /// of the five at every place in texts of up to 40 bytes (and beside a two-byte letter)
+    /// is escaped, and nothing else changes.
+    @Test func eachOfTheFiveIsEscapedAtEveryPlaceInALongText() throws {
+        func expected(_ s: String) -> String {
+            var out = ""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.unicodeScalars.append(ch)
+                }
+            }
+            return out
+        }
+        var texts: [String] = []
+        for length in 0...40 {
+            let plain = String(repeating: "a", count: length)
+            texts.append(plain)
+            for special in ["&", "<", ">", "\"", "'", "ø"] {
+                for at in 0...length {
+                    var chars = Array(plain)
+                    chars.insert(Character(special), at: at)
+                    texts.append(String(chars))
+                }
+            }
+        }
+        texts += ["!#%;=?@[`{", "aaaaaaa&aaaaaaa<aaaaaaa>", "&&&&&&&&&&&&&&&&&", "é\"ø'<>&é"]
+        for text in texts {
+            #expect(try render("{{x}}", ["x": .text(text)]) == expected(text), "\(text)")
+            #expect(try render("{{{x}}}", ["x": .text(text)]) == text)
+        }
+        #expect(HTMLEscaping.text(String(repeating: "x<", count: 5000)) == String(repeating: "x&lt;", count: 5000))
+    }
+
+    /// Rows of one list need not be alike: a name is found in each row wherever the row has
+    /// it, whatever order the rows before it had their fields in.
+    @Test func rowsWithFieldsInAnotherOrderReadTheirOwnFields() throws {
+        let data: TemplateValue = ["name": "outer", "rows": [
+            ["id": "1", "name": "a"], ["name": "b", "id": "2"], ["x": "y", "id": "3"], ["name": "d", "other": "o", "id": "4"], ["id": "5", "name": "e"],
+        ]]
+        #expect(try render("{{#rows}}{{id}}={{name}};{{/rows}}", data) == "1=a;2=b;3=outer;4=d;5=e;")
+    }
+
+    /// A page far longer than its buffer's first size: the buffer grows and keeps every byte.
+    @Test func aLongPageKeepsEveryByte() throws {
+        let rows = TemplateValue.list((0..<20_000).map { ["id": .int($0), "name": .text("n&\($0)")] })
+        let page = try render("{{#rows}}<{{id}} {{name}}>\n{{/rows}}", ["rows": rows])
+        #expect(page == (0..<20_000).map { "<\($0) n&amp;\($0)>\n" }.joined())
+    }
+
     /// A table row (text and one-word names only) renders in its flat form: a name the row
     /// lacks is found in the context around the list, items that are not objects read only
     /// that context, and an indented partial's rows are indented.

@@ -60,7 +60,10 @@ extension MarkdownEscaping {
 /// HTML escaping of `& < > " '`, on UTF-8 bytes: a byte of these five is never part of a
 /// multi-byte character, so a combining mark after `"` cannot hide it.
 public enum HTMLEscaping {
-    public static func append(_ s: String, to buffer: inout [UInt8]) {
+    /// The five bytes escaped are all below 64: one bit each in this mask.
+    private static let special: UInt64 = 1 << 0x26 | 1 << 0x3C | 1 << 0x3E | 1 << 0x22 | 1 << 0x27
+
+    static func append(_ s: String, to buffer: inout PageBuffer) {
         // The bytes where they are (a `var` copy to call `withUTF8` was a retain and a release
         // a value); a string that is not contiguous UTF-8 (bridged) is copied once.
         if s.utf8.withContiguousStorageIfAvailable({ escape($0, to: &buffer) }) == nil {
@@ -69,29 +72,48 @@ public enum HTMLEscaping {
         }
     }
 
-    private static func escape(_ u: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    private static func escape(_ u: UnsafeBufferPointer<UInt8>, to buffer: inout PageBuffer) {
         var start = 0
-        for i in 0..<u.count {
-            let replacement: StaticString
-            switch u[i] {
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = "&gt;"
-            case UInt8(ascii: "\""): replacement = "&quot;"
-            case UInt8(ascii: "'"): replacement = "&#39;"
-            default: continue
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<i]))
-            buffer.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-            start = i + 1
+        var i = 0
+        // Eight bytes at a time while none of them is one of the five (most text has none).
+        if let base = u.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= u.count, !mayHoldSpecial(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
         }
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<u.count]))
+        while i < u.count {
+            let byte = u[i]
+            i += 1
+            guard byte < 64, special >> UInt64(byte) & 1 == 1 else { continue }
+            let replacement: StaticString =
+                switch byte {
+                case UInt8(ascii: "&"): "&amp;"
+                case UInt8(ascii: "<"): "&lt;"
+                case UInt8(ascii: ">"): "&gt;"
+                case UInt8(ascii: "\""): "&quot;"
+                default: "&#39;"
+                }
+            buffer.append(UnsafeBufferPointer(rebasing: u[start..<(i - 1)]))
+            buffer.append(UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            start = i
+        }
+        buffer.append(UnsafeBufferPointer(rebasing: u[start..<u.count]))
+    }
+
+    /// Whether any byte of `word` may be one of the five: each is compared at once with every
+    /// byte (a byte equal to it leaves a zero byte, which `(v - 0x01…) & ~v & 0x80…` finds).
+    /// Never false when one is there; a true is checked byte by byte.
+    @inline(__always)
+    private static func mayHoldSpecial(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        return zeroByte(word ^ (ones &* 0x26)) | zeroByte(word ^ (ones &* 0x3C)) | zeroByte(word ^ (ones &* 0x3E))
+            | zeroByte(word ^ (ones &* 0x22)) | zeroByte(word ^ (ones &* 0x27)) != 0
     }
 
     /// Text the project writes itself (SVG labels).
     public static func text(_ s: String) -> String {
-        var buffer: [UInt8] = []
+        var buffer = PageBuffer(capacity: s.utf8.count + 16)
         append(s, to: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
+        return buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 }

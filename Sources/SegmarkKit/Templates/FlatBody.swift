@@ -34,4 +34,30 @@ struct FlatBody: Sendable {
         self.steps = steps
         self.keys = keys
     }
+
+    /// A flat body's steps, keys and the set's arena through pointers, valid while
+    /// `withSteps` runs: rows of a list render without touching an array's reference count.
+    /// `hints[k]` is where in the last row's own fields `keys[k]` was found: rows of a list
+    /// are made alike, so a name is mostly found at the first place looked.
+    struct Steps {
+        let steps: UnsafeBufferPointer<Step>
+        let keys: UnsafeBufferPointer<String>
+        let arena: UnsafeBufferPointer<UInt8>
+        let hints: UnsafeMutableBufferPointer<Int>
+    }
+
+    func withSteps<R>(arena: UnsafeBufferPointer<UInt8>, _ body: (Steps) -> R) -> R {
+        steps.withUnsafeBufferPointer { steps in
+            keys.withUnsafeBufferPointer { keys in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: max(keys.count, 1)) { hints in
+                    hints.initialize(repeating: 0)
+                    return body(Steps(steps: steps, keys: keys, arena: arena, hints: hints))
+                }
+            }
+        }
+    }
+
+    func withSteps<R>(arena: [UInt8], _ body: (Steps) -> R) -> R {
+        arena.withUnsafeBufferPointer { arena in withSteps(arena: arena, body) }
+    }
 }

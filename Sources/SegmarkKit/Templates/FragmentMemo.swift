@@ -103,11 +103,11 @@ public final class FragmentMemo: @unchecked Sendable {
     }
 
     /// Appends the stretch in `slot` as rendered for the shared id `item`; false when it was not rendered yet.
-    func append(slot: Int, item: Int, to buffer: inout [UInt8]) -> Bool {
+    func append(slot: Int, item: Int, to buffer: inout PageBuffer) -> Bool {
         lock.read()
         defer { lock.unlock() }
         guard item >= 0 && item < tables[slot].count, let bytes = tables[slot][item] else { return false }
-        buffer.append(contentsOf: bytes)
+        buffer.append(bytes)
         return true
     }
 

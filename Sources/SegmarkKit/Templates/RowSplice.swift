@@ -76,16 +76,26 @@ final class RowSplice {
     }
 
     /// The last build's bytes of the row with this key, appended; false when it has none.
+    @inline(__always) func copy(_ key: UInt64, into buffer: inout PageBuffer) -> Bool {
+        guard let range = lastRow(key) else { return false }
+        buffer.append(old[range])
+        return true
+    }
+
     @inline(__always) func copy(_ key: UInt64, into buffer: inout [UInt8]) -> Bool {
-        guard !table.isEmpty else { return false }
+        guard let range = lastRow(key) else { return false }
+        buffer.append(contentsOf: old[range])
+        return true
+    }
+
+    /// Where the row with this key is in the last build's bytes.
+    @inline(__always) private func lastRow(_ key: UInt64) -> Range<Int>? {
+        guard !table.isEmpty else { return nil }
         var at = Self.slot(key, mask)
         while true {
             let r = rowOf[at]
-            if r < 0 { return false }
-            if table[at] == key {
-                buffer.append(contentsOf: old[starts[Int(r)]..<oldEnds[Int(r)]])
-                return true
-            }
+            if r < 0 { return nil }
+            if table[at] == key { return starts[Int(r)]..<oldEnds[Int(r)] }
             at = (at + 1) & mask
         }
     }

@@ -7,7 +7,7 @@ struct TemplateRenderer {
     var splice: RowSplice? = nil
 
     func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
-                depth: Int, into buffer: inout [UInt8]) {
+                depth: Int, into buffer: inout PageBuffer) {
         var type = type
         // Walked through a pointer: an element read from the array would be a copy, with a
         // retain and a release of everything it holds, node after node, row after row.
@@ -16,11 +16,11 @@ struct TemplateRenderer {
                 for n in nodes.indices {
                     switch nodes[n] {
                     case .text(let bytes):
-                        buffer.append(contentsOf: bytes)
+                        buffer.append(bytes)
                     case .span(let start, let count):
-                        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
+                        buffer.append(UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
                     case .lineStart:
-                        if !indent.isEmpty { buffer.append(contentsOf: indent) }
+                        if !indent.isEmpty { buffer.append(indent) }
                     case .variable(let name, let escaped):
                         if name.isSimple {
                             // One word: written from where it is found.
@@ -40,6 +40,17 @@ struct TemplateRenderer {
                         case .bool(let on):
                             if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
                         case .list(let items):
+                            if let flat = flatBody(id), memo == nil || !items.isEmpty && !items[0].hasSharedFields {
+                                // Each row read where it is: `items[i]` is a copy, a retain and a release a row.
+                                items.withUnsafeBufferPointer { items in
+                                    flat.withSteps(arena: arena) { steps in
+                                        for i in items.indices {
+                                            renderFlat(steps, items[i], stack: &stack, indent: indent, type: type, into: &buffer)
+                                        }
+                                    }
+                                }
+                                continue
+                            }
                             renderList(items.count, { items[$0] }, id: id, body: body, stack: &stack, indent: indent, type: type,
                                        depth: depth, into: &buffer)
                         case .rows(let rows):
@@ -72,7 +83,7 @@ struct TemplateRenderer {
     /// page has is copied from it, the others render; every row's key and end are recorded.
     private func renderSpliced(_ rows: TemplateRows, key rowKey: @escaping (Int) -> UInt64, splice: RowSplice, id: Int, body: [TemplateNode],
                                stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType, depth: Int,
-                               into buffer: inout [UInt8]) {
+                               into buffer: inout PageBuffer) {
         // Everything a row can read besides its item: the page's salt, the context around the
         // list, and where the list is (section, indentation, content type).
         var frame = Fingerprint()
@@ -131,7 +142,7 @@ struct TemplateRenderer {
     /// A list's body once per item (`count` items, each made by `item`), through the memo
     /// when its items share fields; `ended` is told where each item's bytes end.
     private func renderList(_ count: Int, _ item: (Int) -> TemplateValue, id: Int, body: [TemplateNode], stack: inout [TemplateValue],
-                            indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout [UInt8],
+                            indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout PageBuffer,
                             ended: ((Int, Int) -> Void)? = nil) {
         guard count > 0 else { return }
         let first = item(0)
@@ -155,9 +166,9 @@ struct TemplateRenderer {
     /// with the item on top of the stack.
     @inline(__always)
     private func renderItem(_ item: TemplateValue, flat: FlatBody?, body: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8],
-                            type: TemplateContentType, depth: Int, into buffer: inout [UInt8]) {
+                            type: TemplateContentType, depth: Int, into buffer: inout PageBuffer) {
         if let flat {
-            renderFlat(flat, item, stack: &stack, indent: indent, type: type, into: &buffer)
+            flat.withSteps(arena: set.arena) { renderFlat($0, item, stack: &stack, indent: indent, type: type, into: &buffer) }
             return
         }
         stack.append(item)
@@ -168,35 +179,54 @@ struct TemplateRenderer {
     /// Writes the field `key` of the topmost value of `stack[...top]` that has it; false when none has.
     @inline(__always)
     @discardableResult
-    private func writeField(_ key: String, from top: Int, of stack: [TemplateValue], escaped: Bool, into buffer: inout [UInt8]) -> Bool {
+    private func writeField(_ key: String, from top: Int, of stack: [TemplateValue], escaped: Bool, into buffer: inout PageBuffer) -> Bool {
         var i = top
         while i >= 0, stack[i].withField(key, { write($0, escaped: escaped, into: &buffer) }) == nil { i -= 1 }
         return i >= 0
     }
 
     /// One row of a flat body: each variable is looked up in the row's own object first (read
-    /// once for the row), then down the stack as usual; the same bytes as walking the nodes.
-    /// The row is not pushed: nothing in a flat body reads the stack but these lookups.
-    private func renderFlat(_ flat: FlatBody, _ item: TemplateValue, stack: inout [TemplateValue], indent: [UInt8],
-                            type: TemplateContentType, into buffer: inout [UInt8]) {
-        let object: TemplateObject? = if case .object(let o) = item { o } else { nil }
-        set.arena.withUnsafeBufferPointer { arena in
-            flat.keys.withUnsafeBufferPointer { keys in
-                flat.steps.withUnsafeBufferPointer { steps in
-                    for step in steps {
-                        switch step {
-                        case .bytes(let start, let count):
-                            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: arena[start..<(start + count)]))
-                        case .lineStart:
-                            if !indent.isEmpty { buffer.append(contentsOf: indent) }
-                        case .variable(let k, let escaped):
-                            let escaped = escaped && type == .html
-                            if let object, object.withField(keys[k], { write($0, escaped: escaped, into: &buffer) }) != nil { continue }
-                            // Not the row's: the enclosing context, from the top down.
-                            writeField(keys[k], from: stack.count - 1, of: stack, escaped: escaped, into: &buffer)
-                        }
-                    }
+    /// once for the row, where it is), then down the stack as usual; the same bytes as walking
+    /// the nodes. The row is not pushed: nothing in a flat body reads the stack but these lookups.
+    @inline(never)
+    private func renderFlat(_ flat: FlatBody.Steps, _ item: borrowing TemplateValue, stack: inout [TemplateValue], indent: [UInt8],
+                            type: TemplateContentType, into buffer: inout PageBuffer) {
+        switch item {
+        case .object(let object):
+            object.fields.withUnsafeBufferPointer { own in
+                renderFlat(flat, own: own, shared: object.shared, stack: &stack, indent: indent, type: type, into: &buffer)
+            }
+        default:
+            renderFlat(flat, own: UnsafeBufferPointer(start: nil, count: 0), shared: nil, stack: &stack, indent: indent, type: type,
+                       into: &buffer)
+        }
+    }
+
+    private func renderFlat(_ flat: FlatBody.Steps, own: UnsafeBufferPointer<(key: String, value: TemplateValue)>, shared: SharedFields?,
+                            stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType, into buffer: inout PageBuffer) {
+        for step in flat.steps {
+            switch step {
+            case .bytes(let start, let count):
+                buffer.append(UnsafeBufferPointer(rebasing: flat.arena[start..<(start + count)]))
+            case .lineStart:
+                if !indent.isEmpty { buffer.append(indent) }
+            case .variable(let k, let escaped):
+                let escaped = escaped && type == .html
+                let h = flat.hints[k]
+                if h < own.count, own[h].key == flat.keys[k] {
+                    write(own[h].value, escaped: escaped, into: &buffer)
+                    continue
                 }
+                if let i = TemplateObject.index(of: flat.keys[k], in: own) {
+                    flat.hints[k] = i
+                    write(own[i].value, escaped: escaped, into: &buffer)
+                    continue
+                }
+                if TemplateObject.withField(flat.keys[k], own: .init(start: nil, count: 0), shared: shared, { write($0, escaped: escaped, into: &buffer) }) != nil {
+                    continue
+                }
+                // Not the row's: the enclosing context, from the top down.
+                writeField(flat.keys[k], from: stack.count - 1, of: stack, escaped: escaped, into: &buffer)
             }
         }
     }
@@ -205,7 +235,7 @@ struct TemplateRenderer {
     /// stretches through the memo; any other item renders as usual.
     private func renderShared(_ count: Int, _ make: (Int) -> TemplateValue, plan: FragmentMemo.Plan, memo: FragmentMemo,
                               like first: TemplateObject, body: [TemplateNode], stack: inout [TemplateValue],
-                              type: TemplateContentType, depth: Int, into buffer: inout [UInt8], ended: ((Int, Int) -> Void)?) {
+                              type: TemplateContentType, depth: Int, into buffer: inout PageBuffer, ended: ((Int, Int) -> Void)?) {
         for i in 0..<count {
             let item = make(i)
             stack.append(item)
@@ -224,10 +254,10 @@ struct TemplateRenderer {
                     render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)
                 case .memo(let slot, let nodes):
                     if !memo.append(slot: slot, item: shared.id, to: &buffer) {
-                        var bytes: [UInt8] = []
+                        var bytes = PageBuffer(capacity: 256)
                         render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &bytes)
-                        memo.keep(bytes, slot: slot, item: shared.id)
-                        buffer.append(contentsOf: bytes)
+                        bytes.withBytes { buffer.append($0) }
+                        memo.keep(bytes.bytes, slot: slot, item: shared.id)
                     }
                 }
             }
@@ -259,22 +289,22 @@ struct TemplateRenderer {
     }
 
     @inline(__always)
-    private func write(_ value: borrowing TemplateValue, escaped: Bool, into buffer: inout [UInt8]) {
+    private func write(_ value: borrowing TemplateValue, escaped: Bool, into buffer: inout PageBuffer) {
         switch value {
         case .text(let s):
-            if escaped { HTMLEscaping.append(s, to: &buffer) } else { buffer.append(contentsOf: s.utf8) }
+            if escaped { HTMLEscaping.append(s, to: &buffer) } else { buffer.append(s) }
         case .int(let n):
             appendDecimal(n, to: &buffer)
         case .bool(let b):
-            buffer.append(contentsOf: (b ? "true" : "false").utf8)
+            buffer.append(b ? "true" : "false")
         case .null, .list, .rows, .object:
             break
         }
     }
 
-    private func appendDecimal(_ n: Int, to buffer: inout [UInt8]) {
+    private func appendDecimal(_ n: Int, to buffer: inout PageBuffer) {
         if n < 0 {
-            buffer.append(contentsOf: String(n).utf8)
+            buffer.append(String(n))
             return
         }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
@@ -287,7 +317,7 @@ struct TemplateRenderer {
                 v /= 10
                 count += 1
             } while v > 0
-            buffer.append(contentsOf: raw[(20 - count)...])
+            buffer.append(UnsafeRawBufferPointer(rebasing: raw[(20 - count)...]))
         }
     }
 }

@@ -100,20 +100,13 @@ public struct TemplateSet: Sendable {
     ///   unchanged rows from, and where this render's rows go (`RowSplice`).
     func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(max(sizes.size(slot), splice?.expectedSize ?? 0))
+        var buffer = PageBuffer(capacity: max(sizes.size(slot), splice?.expectedSize ?? 0))
         render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
         sizes.saw(buffer.count, slot: slot)
-        return buffer
+        return buffer.bytes
     }
 
-    /// - Parameter memo: where stretches of list bodies that read only shared fields are kept
-    ///   between renders of this set (one memo per set: section ids are the set's own).
-    public func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo? = nil, into buffer: inout [UInt8]) {
-        render(slot: slot, value, memo: memo, splice: nil, into: &buffer)
-    }
-
-    func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?, into buffer: inout [UInt8]) {
+    private func render(slot: Int, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?, into buffer: inout PageBuffer) {
         var stack: [TemplateValue] = [value]
         stack.reserveCapacity(8)
         TemplateRenderer(set: self, memo: memo, splice: splice)

@@ -22,6 +22,12 @@ public enum TemplateValue: Sendable, Equatable {
         return object.withField(key, body)
     }
 
+    /// Whether this is an object with shared fields (a list of them may render through the memo).
+    var hasSharedFields: Bool {
+        if case .object(let object) = self { return object.shared != nil }
+        return false
+    }
+
     var isFalsey: Bool {
         switch self {
         case .null: return true
@@ -60,22 +66,31 @@ public struct TemplateObject: Sendable, Equatable {
     /// without copying it out; nil when there is no such field. The renderer's hot path.
     @inline(__always)
     func withField<R>(_ key: String, _ body: (borrowing TemplateValue) -> R) -> R? {
-        // Comparing lengths first skips most keys without a string comparison.
         // Through pointers: an element read from an array is a copy (a retain and a release).
+        fields.withUnsafeBufferPointer { Self.withField(key, own: $0, shared: shared, body) }
+    }
+
+    /// `withField` over an object's own fields, already in hand, and its shared ones.
+    @inline(__always)
+    static func withField<R>(_ key: String, own: UnsafeBufferPointer<(key: String, value: TemplateValue)>, shared: SharedFields?,
+                             _ body: (borrowing TemplateValue) -> R) -> R? {
+        if let i = index(of: key, in: own) { return body(own[i].value) }
+        guard let shared else { return nil }
         let count = key.utf8.count
-        let own: R?? = fields.withUnsafeBufferPointer { fields in
-            for i in fields.indices where fields[i].key.utf8.count == count && fields[i].key == key { return .some(body(fields[i].value)) }
-            return .none
-        }
-        if let own { return own }
-        if let shared {
-            return shared.keys.withUnsafeBufferPointer { keys in
-                for i in keys.indices where keys[i].utf8.count == count && keys[i] == key {
-                    return shared.values.withUnsafeBufferPointer { body($0[i]) }
-                }
-                return nil
+        return shared.keys.withUnsafeBufferPointer { keys in
+            for i in keys.indices where keys[i].utf8.count == count && keys[i] == key {
+                return shared.values.withUnsafeBufferPointer { body($0[i]) }
             }
+            return nil
         }
+    }
+
+    /// Where the field `key` is among `own`.
+    @inline(__always)
+    static func index(of key: String, in own: UnsafeBufferPointer<(key: String, value: TemplateValue)>) -> Int? {
+        // Comparing lengths first skips most keys without a string comparison.
+        let count = key.utf8.count
+        for i in own.indices where own[i].key.utf8.count == count && own[i].key == key { return i }
         return nil
     }
 
