@@ -167,8 +167,9 @@ public struct SiteBuilder {
         let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
         lap("evaluate")
         try fileSystem.createDirectory(outputDirectory)
-        let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history)
         var pages = looking.wait()
+        let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
+                                    fewPages: pages.lastCount > 0)
         writer.reserve(files: pages.lastCount)
         lap("look at the last build's pages")
         do {

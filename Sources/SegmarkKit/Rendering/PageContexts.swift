@@ -46,8 +46,9 @@ public struct PageContexts {
 
     /// - Parameters:
     ///   - memberships: each contact's segments, when the caller has them already.
-    ///   - onRequest: pages are rendered one at a time as they are asked for (`serve`): what
-    ///     a sheet shows of a contact is made for the sheet's members, not for every contact.
+    ///   - onRequest: few pages render (`serve` renders pages as they are asked for; a build
+    ///     after a change keeps most): what a sheet shows of a contact is made the first time a
+    ///     row asks for it, not for every contact up front.
     public init(model: Model, evaluation: Evaluation, history: [String: FileChange] = [:],
                 formats: [Settings.Format] = Settings.Format.allCases, memberships: Memberships? = nil, onRequest: Bool = false) {
         self.formats = formats

@@ -26,10 +26,31 @@ struct SheetRows: Sendable {
 
     let model: Model
     let evaluation: Evaluation
-    /// Every contact's row, by part, when made up front (a build renders every sheet); nil when
-    /// each row is made as a page asks for it (`serve` renders the few sheets someone opens).
-    /// One array per part: a sheet in one format reads one part of each member's row.
-    private let html: [Cells]?, md: [Cells]?, csvCells: [CSVCells]?, labels: [TemplateValue]?
+    /// Every contact's row, by part: made up front when every sheet renders (a cold build),
+    /// else each part of a row the first time a page asks for it (a build after a change
+    /// renders a few rows of a few sheets; `serve` renders the sheets someone opens).
+    /// One table per part: a sheet in one format reads one part of each member's row.
+    private let html: Table<Cells>, md: Table<Cells>, csvCells: Table<CSVCells>, labels: Table<TemplateValue>
+
+    /// A part of every contact's row: all made at once, or each made on first use.
+    private enum Table<T: Sendable>: Sendable {
+        case made([T])
+        case onRequest(LazyTable<T>)
+
+        subscript(ci: Int) -> T {
+            switch self {
+            case .made(let all): return all[ci]
+            case .onRequest(let table): return table[ci]
+            }
+        }
+
+        func ifMade(_ ci: Int) -> T? {
+            switch self {
+            case .made(let all): return all[ci]
+            case .onRequest(let table): return table.ifMade(ci)
+            }
+        }
+    }
     /// Per contact: whether it is a company, and its own correspondence type (what a sheet's
     /// channel and counts need, without copying the contact).
     let isCompany: [Bool]
@@ -40,31 +61,30 @@ struct SheetRows: Sendable {
         self.evaluation = evaluation
         isCompany = model.contacts.map { $0.type == .company }
         correspondence = model.contacts.map(\.correspondenceType)
+        let count = model.contacts.count
         guard upFront else {
-            (html, md, csvCells, labels) = (nil, nil, nil, nil)
+            html = .onRequest(LazyTable(count: count) { Self.cells($0, model: model, evaluation: evaluation) { $0 } })
+            md = .onRequest(LazyTable(count: count) { Self.cells($0, model: model, evaluation: evaluation, MarkdownEscaping.cell) })
+            csvCells = .onRequest(LazyTable(count: count) { Self.csvCells($0, model: model, evaluation: evaluation) })
+            labels = .onRequest(LazyTable(count: count) { Self.label($0, model: model, evaluation: evaluation) })
             return
         }
-        let rows = parallelMap(model.contacts.count, itemsPerWorker: 256) { ci in
-            UncheckedBox(Self.make(ci, model: model, evaluation: evaluation))
-        }
-        html = rows.map(\.value.html)
-        md = rows.map(\.value.md)
-        csvCells = rows.map(\.value.csv)
-        labels = rows.map(\.value.label)
+        let rows = parallelMap(count, itemsPerWorker: 256) { ci in UncheckedBox(Self.make(ci, model: model, evaluation: evaluation)) }
+        html = .made(rows.map(\.value.html))
+        md = .made(rows.map(\.value.md))
+        csvCells = .made(rows.map(\.value.csv))
+        labels = .made(rows.map(\.value.label))
     }
 
     /// A member row's cells for a sheet in `format`.
-    func cells(_ ci: Int, _ format: Settings.Format) -> Cells {
-        if let table = format == .html ? html : md { return table[ci] }
-        return Self.cells(ci, model: model, evaluation: evaluation, format == .html ? { $0 } : MarkdownEscaping.cell)
-    }
+    func cells(_ ci: Int, _ format: Settings.Format) -> Cells { format == .html ? html[ci] : md[ci] }
 
-    func csv(_ ci: Int) -> CSVCells { csvCells?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).csv }
+    func csv(_ ci: Int) -> CSVCells { csvCells[ci] }
 
-    /// The contact's `csvPrefix` bytes when the rows were made up front.
-    func madeCSVPrefix(_ ci: Int) -> [UInt8]? { csvCells?[ci].prefix }
+    /// The contact's `csvPrefix` bytes when they were made already.
+    func madeCSVPrefix(_ ci: Int) -> [UInt8]? { csvCells.ifMade(ci)?.prefix }
 
-    func label(_ ci: Int) -> TemplateValue { labels?[ci] ?? Self.make(ci, model: model, evaluation: evaluation).label }
+    func label(_ ci: Int) -> TemplateValue { labels[ci] }
 
     /// A segment's channel for each correspondence type a contact can have (nil, then each case):
     /// a sheet looks a member's channel up instead of asking the segment each time.
@@ -97,15 +117,32 @@ struct SheetRows: Sendable {
     }
 
     private static func make(_ ci: Int, model: Model, evaluation: Evaluation) -> Row {
-        let c = model.contacts[ci]
         let company = company(ci, model: model, evaluation: evaluation)
-        let post = PostalAddress(of: c, company: company)
-        let lines = TemplateValue.list(labelLines(c, company: company, post: post, codes: model.codes).map(TemplateValue.text))
+        let post = PostalAddress(of: model.contacts[ci], company: company)
         return Row(html: cells(ci, model: model, evaluation: evaluation) { $0 },
                    md: cells(ci, model: model, evaluation: evaluation, MarkdownEscaping.cell),
-                   csv: CSVCells(prefix: Array(csvPrefix(c, company: company, post: post).utf8),
-                                 salesperson: Array(CSV.cell(c.values[.salesperson] ?? "").utf8)),
-                   label: .object(TemplateObject([], shared: SharedFields(id: ci, keys: labelKeys, values: [lines]))))
+                   csv: csvCells(ci, model: model, company: company, post: post),
+                   label: label(ci, model: model, company: company, post: post))
+    }
+
+    private static func csvCells(_ ci: Int, model: Model, evaluation: Evaluation) -> CSVCells {
+        let company = company(ci, model: model, evaluation: evaluation)
+        return csvCells(ci, model: model, company: company, post: PostalAddress(of: model.contacts[ci], company: company))
+    }
+
+    private static func csvCells(_ ci: Int, model: Model, company: Contact?, post: PostalAddress) -> CSVCells {
+        let c = model.contacts[ci]
+        return CSVCells(prefix: Array(csvPrefix(c, company: company, post: post).utf8), salesperson: Array(CSV.cell(c.values[.salesperson] ?? "").utf8))
+    }
+
+    private static func label(_ ci: Int, model: Model, evaluation: Evaluation) -> TemplateValue {
+        let company = company(ci, model: model, evaluation: evaluation)
+        return label(ci, model: model, company: company, post: PostalAddress(of: model.contacts[ci], company: company))
+    }
+
+    private static func label(_ ci: Int, model: Model, company: Contact?, post: PostalAddress) -> TemplateValue {
+        let lines = TemplateValue.list(labelLines(model.contacts[ci], company: company, post: post, codes: model.codes).map(TemplateValue.text))
+        return .object(TemplateObject([], shared: SharedFields(id: ci, keys: labelKeys, values: [lines])))
     }
 
     /// The mail-merge CSV's columns, shared by sheets and batches (the columns after these are their own).

@@ -6,10 +6,14 @@ public struct SiteRenderer {
     public let templates: TemplateLibrary
     public let formats: [Settings.Format]
     public let history: [String: FileChange]
+    /// Whether most pages are expected to be kept (a build after a change): what a sheet shows
+    /// of a contact is then made for the rows that render, not for every contact up front.
+    public let fewPages: Bool
 
     public init(model: Model, evaluation: Evaluation, templates: TemplateLibrary, formats: [Settings.Format],
-                history: [String: FileChange] = [:]) {
+                history: [String: FileChange] = [:], fewPages: Bool = false) {
         self.history = history
+        self.fewPages = fewPages
         self.model = model
         self.evaluation = evaluation
         self.templates = templates
@@ -38,7 +42,7 @@ public struct SiteRenderer {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let model = self.model, evaluation = self.evaluation
         let site = SitePages(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
-                             memberships: signatures.memberships, contactKeys: rows == nil ? nil : signatures.contact)
+                             memberships: signatures.memberships, onRequest: fewPages, contactKeys: rows == nil ? nil : signatures.contact)
         /// A page whose signature says it is on disk as made from the same inputs is not rendered.
         func page(_ ref: PageRef, _ signature: UInt64) -> Page<Ready> {
             let path = site.path(ref)

@@ -85,3 +85,38 @@ final class Lazy<T>: @unchecked Sendable {
         return made
     }
 }
+
+/// A value per index, each made the first time it is asked for and kept; safe from any
+/// thread. Two threads asking for the same new index at once may both make it (`make` is
+/// pure), and the first kept is the one every later ask gets.
+final class LazyTable<T>: @unchecked Sendable {
+    /// One lock per stripe of indexes (index mod 64): threads filling a table seldom wait.
+    private let locks = (0..<64).map { _ in NSLock() }
+    private let values: UnsafeMutableBufferPointer<T?>
+    private let make: (Int) -> T
+
+    init(count: Int, _ make: @escaping (Int) -> T) {
+        values = .allocate(capacity: count)
+        values.initialize(repeating: nil)
+        self.make = make
+    }
+
+    deinit {
+        values.deinitialize()
+        values.deallocate()
+    }
+
+    subscript(i: Int) -> T {
+        let lock = locks[i & 63]
+        if let value = lock.withLock({ values[i] }) { return value }
+        let made = make(i)
+        return lock.withLock {
+            if let kept = values[i] { return kept }
+            values[i] = made
+            return made
+        }
+    }
+
+    /// The value at `i` when it was made already (nothing is made).
+    func ifMade(_ i: Int) -> T? { locks[i & 63].withLock { values[i] } }
+}
