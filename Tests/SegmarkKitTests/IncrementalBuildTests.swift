@@ -63,6 +63,67 @@ struct IncrementalBuildTests {
         #expect(second.summary.changed >= 1)
     }
 
+    /// A contact added before all others (every other contact's place moves) or removed again
+    /// renders its own pages, the contacts directory and the sheets it is on, not every page;
+    /// and each build equals a cold build.
+    @Test func aContactAddedOrRemovedRendersLittleElse() throws {
+        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
+        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: out) }
+        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
+        let first = try SiteBuilder().build(root: root, options: options)
+        let all = first.counts.first { $0.what == "files rendered" }!.count
+        let added = root + "/Content/contacts/AA0001.md"
+        for change in ["add", "remove"] {
+            if change == "add" {
+                try "---\ntype: company\nname: Aardvark AS\ncountry: NO\nsalesperson: HR\n---\n".write(toFile: added, atomically: true, encoding: .utf8)
+            } else {
+                try fm.removeItem(atPath: added)
+            }
+            let report = try SiteBuilder().build(root: root, options: options)
+            let rendered = report.counts.first { $0.what == "files rendered" }!.count
+            #expect(rendered * 3 < all, "\(change): \(rendered) of \(all)")
+            let cold = NSTemporaryDirectory() + "segmark-cold-" + UUID().uuidString
+            defer { try? fm.removeItem(atPath: cold) }
+            _ = try SiteBuilder().build(root: root, options: .init(today: Day("2026-12-01")!, output: cold, force: true))
+            let a = tree(out), b = tree(cold)
+            #expect(a.keys.sorted() == b.keys.sorted(), "\(change)")
+            #expect(a.keys.filter { a[$0] != b[$0] }.sorted() == [], "\(change)")
+        }
+    }
+
+    /// A batch none of whose inputs changed is kept whole (its files are not rendered), unless
+    /// one of its files is not as the last build left it: a draft edited by hand and a batch
+    /// page deleted by hand are made again, and the output equals a cold build's.
+    @Test func aBatchIsKeptWholeOnlyWhenEveryFileOfItIsAsLeft() throws {
+        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
+        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        let cold = NSTemporaryDirectory() + "segmark-cold-" + UUID().uuidString
+        defer { for dir in [root, out, cold] { try? fm.removeItem(atPath: dir) } }
+        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
+        _ = try SiteBuilder().build(root: root, options: options)
+        let interactions = out + "/interactions"
+        let mailFolders = try fm.contentsOfDirectory(atPath: interactions).filter { $0.hasSuffix("-mail") }.sorted()
+        let pagesOfBatches = try fm.contentsOfDirectory(atPath: interactions).filter { $0.hasSuffix(".html") && !$0.contains("-") }.sorted()
+        try #require(mailFolders.count >= 2 && pagesOfBatches.count >= 3)
+        let draft = interactions + "/" + mailFolders[1] + "/" + (try fm.contentsOfDirectory(atPath: interactions + "/" + mailFolders[1]).sorted()[0])
+        let original = try Data(contentsOf: URL(fileURLWithPath: draft))
+        try Data("edited by hand\r\n".utf8).write(to: URL(fileURLWithPath: draft))
+        try fm.removeItem(atPath: interactions + "/" + pagesOfBatches[2])
+        // A change elsewhere (a new contact in no batch), so that the build looks at its pages again.
+        try "---\nid: ZZNEW1\ntype: company\nname: New Company AS\n---\n".write(toFile: root + "/Content/contacts/ZZNEW1.md", atomically: true, encoding: .utf8)
+        let second = try SiteBuilder().build(root: root, options: options)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: draft)) == original)
+        _ = try SiteBuilder().build(root: root, options: .init(today: Day("2026-12-01")!, output: cold, force: true))
+        let a = tree(out), b = tree(cold)
+        #expect(a.keys.sorted() == b.keys.sorted())
+        #expect(a.keys.filter { a[$0] != b[$0] }.isEmpty)
+        // The two batches touched by hand render again (all their files); no other batch does.
+        let rendered = second.counts.first { $0.what == "files rendered" }!.count
+        let batchFiles = a.keys.filter { $0.hasPrefix("interactions/") }.count
+        #expect(rendered > 2 && rendered * 3 < batchFiles, "\(rendered) of \(batchFiles)")
+    }
+
     /// What an edit of a contact's file reaches: its own page, and a campaign page only when
     /// the page lists the contact among its responses (the rest of it is figures) — else a
     /// contact in a campaign would re-render every campaign page at 1,000,000 entries.

@@ -44,7 +44,9 @@ struct PageSignatures: Sendable {
             for v in t.variants { f.combine(model.sourceHashes[v.path] ?? 0) }
         }
         for c in model.campaigns { f.combine(model.sourceHashes[c.path] ?? 0) }
-        f.combine(UInt64(model.contacts.count))
+        // Not the number of contacts: only the overview (always rendered), the directory and
+        // the sheets' step counts show it, and their signatures hold it. A contact added or
+        // removed leaves every other contact's page, and most batches, as they were.
         return f.value
     }
 
@@ -53,6 +55,7 @@ struct PageSignatures: Sendable {
         var f = Fingerprint()
         f.combine(global)
         f.combine(UInt64(pages))
+        f.combine(UInt64(contact.count))  // the total it shows
         for ci in contacts {
             f.combine(contact[ci])
             f.combine(UInt64(memberships.count(ci)))
@@ -83,8 +86,9 @@ struct PageSignatures: Sendable {
             f.combine(UInt64(step.before))
             f.combine(UInt64(step.after))
         }
+        // The members in order, by their files (not their places among all contacts, which a
+        // contact added before them moves).
         result.addedBy.forEachStep(of: result.members) { ci, step in
-            f.combine(UInt64(ci))
             f.combine(contact[ci])
             f.combine(UInt64(step))
         }
