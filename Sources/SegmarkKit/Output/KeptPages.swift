@@ -60,6 +60,23 @@ struct KeptPages {
         }
     }
 
+    /// The places of the last build's pages that a run of pages of this build can keep as they
+    /// are: the page at `first` and those after it, when each is on disk as made from inputs
+    /// with the signature given for it (in order), and `isPath(path, k)` says the k-th page's
+    /// path is the one there. A batch's 50 files or 5,000 e-mail drafts are kept so without a
+    /// path made for each.
+    var keepRun: @Sendable (String, [UInt64], (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Range<Int>? {
+        let last = self.last, intact = self.intact
+        return { first, signatures, isPath in
+            guard let start = last.index(of: first), start + signatures.count <= last.count else { return nil }
+            for k in signatures.indices {
+                guard let page = intact[start + k], page.page.signature == signatures[k] else { return nil }
+            }
+            for k in signatures.indices where !last.withPath(start + k, { isPath($0, k) }) { return nil }
+            return start..<(start + signatures.count)
+        }
+    }
+
     /// The hash on record for the page at a path when its file is as the last build left it
     /// (for any thread: the table is never changed).
     var intactHashes: @Sendable (String) -> UInt64? {
@@ -78,6 +95,17 @@ struct KeptPages {
     mutating func kept(signature: UInt64, record: Intact) {
         signatures.append(signature)
         keptPages.append(record.page)
+    }
+
+    /// A run of pages kept (`keepRun` gave their places): `each` is told each one's path and
+    /// the hash on record, in order.
+    mutating func kept(run: Range<Int>, _ each: (UnsafeBufferPointer<UInt8>, UInt64) throws -> Void) rethrows {
+        for i in run {
+            let record = intact[i]!
+            signatures.append(record.page.signature)
+            keptPages.append(record.page)
+            try last.withPath(i) { try each($0, record.hash) }
+        }
     }
 
     /// The records of this build's pages once they are in place, for the state: `paths` are

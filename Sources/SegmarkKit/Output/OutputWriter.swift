@@ -104,6 +104,11 @@ public final class OutputWriter {
         try produce(path, hash: hash)
     }
 
+    /// `keep(_:hash:)` of a path given by its bytes.
+    func keep(_ path: UnsafeBufferPointer<UInt8>, hash: UInt64) throws {
+        try produce(path, hash: hash)
+    }
+
     /// Makes room for this many files (the last build's count: most builds make as many).
     public func reserve(files: Int) {
         guard produced.isEmpty else { return }
@@ -113,10 +118,16 @@ public final class OutputWriter {
 
     @discardableResult
     private func produce(_ path: String, hash: UInt64) throws -> Int {
+        var path = path
+        return try path.withUTF8 { try produce($0, hash: hash) }
+    }
+
+    @discardableResult
+    private func produce(_ path: UnsafeBufferPointer<UInt8>, hash: UInt64) throws -> Int {
         try checkFolders(of: path)
         let (index, inserted) = produced.insert(path)
         // Output paths never collide (validation refuses it); a page handed on twice is a fault.
-        guard inserted else { throw FileSystemError.exists(Self.display(directory) + "/" + path) }
+        guard inserted else { throw FileSystemError.exists(Self.display(directory) + "/" + String(decoding: path, as: UTF8.self)) }
         producedHashes.append(hash)
         return index
     }
@@ -287,10 +298,15 @@ public final class OutputWriter {
 
     /// Every folder between the output folder and `path` is a real folder (or does not exist yet).
     func checkFolders(of path: String) throws {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return }
+        var path = path
+        try path.withUTF8 { try checkFolders(of: $0) }
+    }
+
+    private func checkFolders(of path: UnsafeBufferPointer<UInt8>) throws {
+        guard let slash = path.lastIndex(of: UInt8(ascii: "/")) else { return }
         // Pages come folder by folder: most paths are in the folder of the one before.
         if let last = lastFolder, Self.isIn(path, folder: last) { return }
-        let folder = String(path[..<slash])
+        let folder = String(decoding: path[..<slash], as: UTF8.self)
         if realFolders.contains(folder) { lastFolder = folder; return }
         var current = ""
         for part in folder.split(separator: "/") {
@@ -309,12 +325,15 @@ public final class OutputWriter {
 
     /// Whether `path`'s folder is `folder` (bytes compared, no string made).
     static func isIn(_ path: String, folder: String) -> Bool {
-        var path = path, folder = folder
-        return path.withUTF8 { p in
-            folder.withUTF8 { f in
-                guard p.count > f.count, p[f.count] == UInt8(ascii: "/"), f.isEmpty || memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return false }
-                return !p[(f.count + 1)...].contains(UInt8(ascii: "/"))
-            }
+        var path = path
+        return path.withUTF8 { isIn($0, folder: folder) }
+    }
+
+    static func isIn(_ p: UnsafeBufferPointer<UInt8>, folder: String) -> Bool {
+        var folder = folder
+        return folder.withUTF8 { f in
+            guard p.count > f.count, p[f.count] == UInt8(ascii: "/"), f.isEmpty || memcmp(p.baseAddress!, f.baseAddress!, f.count) == 0 else { return false }
+            return !p[(f.count + 1)...].contains(UInt8(ascii: "/"))
         }
     }
 

@@ -187,8 +187,9 @@ public struct SiteBuilder {
             let prepare: @Sendable (String, [UInt8], UInt64?) -> PageOutcome = { path, bytes, hash in
                 .made(Result { try stage.value.prepare(path, bytes, hash: hash, intactHash: intact(path)) })
             }
-            let keep = pages.keep
-            try renderer.render(context: context.value, keep: { keep($0, $1).map(PageOutcome.kept) }, rows: rows, progress: progress,
+            let keep = pages.keep, keepRun = pages.keepRun
+            try renderer.render(context: context.value, keep: { keep($0, $1).map(PageOutcome.kept) },
+                                keepRun: { keepRun($0, $1, $2).map(PageOutcome.keptRun) }, rows: rows, progress: progress,
                                 prepare: prepare) { path, signature, outcome in
                 switch outcome {
                 case .made(let prepared):
@@ -197,6 +198,8 @@ public struct SiteBuilder {
                 case .kept(let record):
                     try writer.keep(path, hash: record.hash)
                     pages.kept(signature: signature, record: record)
+                case .keptRun(let run):
+                    try pages.kept(run: run) { path, hash in try writer.keep(path, hash: hash) }
                 }
             }
             lap("render")
@@ -259,5 +262,7 @@ final class KindLaps {
 /// What became of a page: kept as the last build left it, or rendered and made ready for the writer.
 enum PageOutcome: Sendable {
     case kept(KeptPages.Intact)
+    /// The last build's pages at these places, kept as they are (a batch's files).
+    case keptRun(Range<Int>)
     case made(Result<OutputWriter.Prepared, any Error>)
 }

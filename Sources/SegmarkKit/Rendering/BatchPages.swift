@@ -62,35 +62,78 @@ final class BatchPages {
 
     static let deviceNames: Set<String> = ["CON", "PRN", "AUX", "NUL"]
 
-    static func mailPath(_ batch: String, _ contact: String) -> String { "interactions/" + batch + "-mail/" + safeName(contact) + ".eml" }
+    static func mailPath(_ batch: String, _ contact: String) -> String { mailFolder(batch) + safeName(contact) + ".eml" }
+
+    /// The files a batch has, without their bytes: the page per format, the CSV, labels and
+    /// letters (for hard_copy entries), each with its path; then an e-mail draft per entry of
+    /// `mails`, whose path is `mailPath(batch, contact id)`.
+    struct Files {
+        enum Kind { case page(Settings.Format), csv, labels, letters(Settings.Format) }
+        let batch: String
+        let others: [(path: String, kind: Kind)]
+        let paper: [InteractionEntry]
+        let mails: [InteractionEntry]
+    }
+
+    /// The files of batch `bi`, in their fixed order; none for a batch without a date or an
+    /// interaction template.
+    /// - Parameter entries: the batch's entries when the caller has them (`entries(bi)`).
+    func files(_ bi: Int, entries known: [InteractionEntry]? = nil) -> Files? {
+        let b = model.batches[bi]
+        guard b.date != nil, b.template.flatMap({ model.template($0.value) }) != nil else { return nil }
+        let (paper, mails) = documents(bi, known ?? entries(bi))
+        var others: [(String, Files.Kind)] = formats.map { ("interactions/\(b.id).\($0.rawValue)", .page($0)) }
+        others.append(("interactions/\(b.id).csv", .csv))
+        if !paper.isEmpty {
+            if formats.contains(.html) { others.append(("interactions/\(b.id)-labels.html", .labels)) }
+            others += formats.map { ("interactions/\(b.id)-letters.\($0.rawValue)", .letters($0)) }
+        }
+        return Files(batch: b.id, others: others, paper: paper, mails: mails)
+    }
 
     /// Every file of a batch, in a fixed order: its path, the contact of an e-mail draft (whose
     /// signature is its own), and how to make its bytes.
     /// - Parameter entries: the batch's entries when the caller has them (`entries(bi)`).
     func outputs(_ bi: Int, entries known: [InteractionEntry]? = nil) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
-        let b = model.batches[bi]
-        guard b.date != nil, b.template.flatMap({ model.template($0.value) }) != nil else { return [] }
         let items = known ?? entries(bi)
-        let (paper, mails) = documents(bi, items)
-        var out: [(String, Int?, () -> [UInt8])] = []
-        for format in formats {
-            out.append(("interactions/\(b.id).\(format.rawValue)", nil, { [self] in templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) }))
-        }
-        out.append(("interactions/\(b.id).csv", nil, { [self] in csv(items) }))
-        if !paper.isEmpty {
-            if formats.contains(.html) { out.append(("interactions/\(b.id)-labels.html", nil, { [self] in templates.html.render("labels", labels(bi, paper)) ?? [] })) }
-            for format in formats {
-                out.append(("interactions/\(b.id)-letters.\(format.rawValue)", nil, { [self] in templates.render(letters(bi, paper, format), kind: "letters", format: format) }))
+        guard let files = files(bi, entries: items) else { return [] }
+        let (paper, mails) = (files.paper, files.mails)
+        var out: [(String, Int?, () -> [UInt8])] = files.others.map { path, kind in
+            switch kind {
+            case .page(let format):
+                return (path, nil, { [self] in templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) })
+            case .csv:
+                return (path, nil, { [self] in csv(items) })
+            case .labels:
+                return (path, nil, { [self] in templates.html.render("labels", labels(bi, paper)) ?? [] })
+            case .letters(let format):
+                return (path, nil, { [self] in templates.render(letters(bi, paper, format), kind: "letters", format: format) })
             }
         }
         // A draft's closure holds the list and a place in it, not a copy of its entry (570,000
         // closures at L, each made by every build, though few drafts render after a change).
         out.reserveCapacity(out.count + mails.count)
         for (k, e) in mails.enumerated() {
-            out.append((Self.mailPath(b.id, model.contacts[e.contact].id), e.contact, { [self] in mail(mails[k]) }))
+            out.append((Self.mailPath(files.batch, model.contacts[e.contact].id), e.contact, { [self] in mail(mails[k]) }))
         }
         return out
     }
+
+    /// Whether `path` is the path of file `k` of `files` (as `outputs` lists them), compared
+    /// on the bytes: no path is made for an e-mail draft.
+    /// - Parameter mailFolder: `mailFolder(files.batch)`'s bytes.
+    func isPath(_ path: UnsafeBufferPointer<UInt8>, of k: Int, in files: Files, mailFolder: [UInt8]) -> Bool {
+        if k < files.others.count { return path.elementsEqual(files.others[k].path.utf8) }
+        var name = Self.safeName(model.contacts[files.mails[k - files.others.count].contact].id)
+        return name.withUTF8 { name in
+            let end = mailFolder.count + name.count
+            return path.count == end + 4 && path[..<mailFolder.count].elementsEqual(mailFolder)
+                && path[mailFolder.count..<end].elementsEqual(name) && path[end...].elementsEqual(".eml".utf8)
+        }
+    }
+
+    /// The folder of a batch's e-mail drafts, ending in `/`.
+    static func mailFolder(_ batch: String) -> String { "interactions/" + batch + "-mail/" }
 
     /// The entries that get a letter and those that get an e-mail draft: none for a canceled
     /// batch; inbound entries record what came in and get no documents either.

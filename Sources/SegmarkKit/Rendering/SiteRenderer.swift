@@ -36,7 +36,11 @@ public struct SiteRenderer {
     ///   - prepare: done with each page's path and bytes (and their `Fingerprint.ofFile` when
     ///     known) on the thread that rendered it (the writer hashes and stages them there); the
     ///     sink gets the result, in build order.
-    func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Ready?, rows: RowRecords? = nil,
+    ///   - keepRun: asked with the path of a batch's first file, the signature of each of its
+    ///     files and a test of each one's path; not nil when all of them are on disk as made
+    ///     from the same inputs (the sink then gets the batch as one page, at its first path).
+    func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Ready?,
+                       keepRun: (@Sendable (String, [UInt64], (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Ready?)? = nil, rows: RowRecords? = nil,
                        progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8], UInt64?) -> Ready,
                        into sink: Sink<Ready>) throws {
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
@@ -104,6 +108,17 @@ public struct SiteRenderer {
         try renderKind("batches", count: model.batches.count, chunk: 64, progress: progress, sink: sink) { bi in
             let entries = site.batches.entries(bi)
             let signature = signatures.batchPages(bi, model: model, entries: entries)
+            // After a change most batches are as the last build left them: such a batch is
+            // kept whole, its files named by their places in the last build's record.
+            if let keepRun, let files = site.batches.files(bi, entries: entries) {
+                let own = [UInt64](repeating: signature, count: files.others.count)
+                    + files.mails.map { signatures.mailDraft(bi, contact: $0.contact) }
+                let mailFolder = Array(BatchPages.mailFolder(files.batch).utf8)
+                let first = files.others[0].path
+                if let kept = keepRun(first, own, { site.batches.isPath($0, of: $1, in: files, mailFolder: mailFolder) }) {
+                    return [Page(first, signature, kept)]
+                }
+            }
             // A batch's files render side by side too: one batch can hold thousands of e-mail
             // drafts, which in turn would keep one core busy while the other waits at the
             // chunk's end.

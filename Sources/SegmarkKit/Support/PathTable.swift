@@ -32,6 +32,11 @@ public struct PathTable: Sendable, Equatable {
 
     subscript(i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
 
+    /// Calls `body` with the bytes of the path at `i`.
+    func withPath<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range(i)])) }
+    }
+
     /// Appends the path at `i` to `out`.
     func append(_ i: Int, to out: inout [UInt8]) { out.append(contentsOf: bytes[range(i)]) }
 
