@@ -123,12 +123,18 @@ final class BatchPages {
     /// on the bytes: no path is made for an e-mail draft.
     /// - Parameter mailFolder: `mailFolder(files.batch)`'s bytes.
     func isPath(_ path: UnsafeBufferPointer<UInt8>, of k: Int, in files: Files, mailFolder: [UInt8]) -> Bool {
-        if k < files.others.count { return path.elementsEqual(files.others[k].path.utf8) }
+        func equal(_ at: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            bytes.isEmpty || memcmp(path.baseAddress! + at, bytes.baseAddress!, bytes.count) == 0
+        }
+        if k < files.others.count {
+            var other = files.others[k].path
+            return other.withUTF8 { path.count == $0.count && equal(0, $0) }
+        }
         var name = Self.safeName(model.contacts[files.mails[k - files.others.count].contact].id)
         return name.withUTF8 { name in
             let end = mailFolder.count + name.count
-            return path.count == end + 4 && path[..<mailFolder.count].elementsEqual(mailFolder)
-                && path[mailFolder.count..<end].elementsEqual(name) && path[end...].elementsEqual(".eml".utf8)
+            return path.count == end + 4 && mailFolder.withUnsafeBufferPointer { equal(0, $0) } && equal(mailFolder.count, name)
+                && path[end...].elementsEqual(".eml".utf8)
         }
     }
 

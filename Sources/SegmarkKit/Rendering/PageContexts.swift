@@ -466,14 +466,16 @@ public struct PageContexts {
         for (name, value) in c.fields { fields.append(row(name, value, e)) }
         ctx["fields"] = .list(fields.compactMap { $0 })
         ctx["body"] = .text(body(c.body, format))
+        // Fields read where they are: `model.segments[si]` alone copies the whole segment (its
+        // criteria, its values), once a membership of every contact page.
+        let all = model.segments
         ctx["segments"] = .list(segments(of: ci).map { si, step -> TemplateValue in
-            let s = model.segments[si]
-            return ["id": .text(e(s.id)), "description": .text(e(s.description ?? "")), "addedBy": .int(step)]
+            ["id": .text(e(all[si].id)), "description": .text(e(all[si].description ?? "")), "addedBy": .int(step)]
         })
+        let entries = evaluation.entries
         let history = evaluation.facts.entriesByContact[ci].sorted { a, b in
-            let ea = evaluation.entries[a], eb = evaluation.entries[b]
-            if ea.date != eb.date { return ea.date > eb.date }
-            return a < b
+            let da = entries[a].date, db = entries[b].date
+            return da != db ? da > db : a < b
         }
         ctx["interactions"] = .list(history.map { ei -> TemplateValue in
             let x = evaluation.entries[ei]
