@@ -135,6 +135,27 @@ struct ConfinementTests {
         #expect(after.map(\.1) == before.map(\.1))
     }
 
+    /// The same for a batch's e-mail drafts, which a build keeps a whole batch at a time: a
+    /// drafts folder replaced by a link to the very same files is not kept through.
+    @Test func anIncrementalBuildKeepsNoBatchThroughALinkedFolder() throws {
+        let root = try CLI.demoCopy()
+        let away = try outside()
+        defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: away) }
+        #expect(try CLI.run(["build", "--root", root]).status == 0)
+        let drafts = "Output/interactions/CALL-CT210-2026-10-mail"
+        try fm.moveItem(atPath: root + "/" + drafts, toPath: away + "/mail")
+        try fm.createSymbolicLink(atPath: root + "/" + drafts, withDestinationPath: away + "/mail")
+        let before = try fm.contentsOfDirectory(atPath: away + "/mail").sorted().map { ($0, read(away + "/mail/" + $0)) }
+        let contact = root + "/Content/contacts/CT100.md"
+        try write(read(contact)!.replacingOccurrences(of: "\nname: ", with: "\nname: Renamed "), contact)
+        let r = try CLI.run(["build", "--root", root])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: \(drafts) is a symbolic link; a build never writes, reads or deletes through one (remove it)\n")
+        let after = try fm.contentsOfDirectory(atPath: away + "/mail").sorted().map { ($0, read(away + "/mail/" + $0)) }
+        #expect(after.map(\.0) == before.map(\.0) && after.map(\.0) == ["CT211.eml"])
+        #expect(after.map(\.1) == before.map(\.1))
+    }
+
     @Test func contentIsReadOnlyFromRealFoldersInsideTheWorkspace() throws {
         let root = try CLI.demoCopy()
         let away = try outside()
