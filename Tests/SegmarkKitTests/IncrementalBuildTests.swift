@@ -21,6 +21,17 @@ struct IncrementalBuildTests {
         try change(text).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// A generated workspace (seed 5) built once into an output folder of its own: the two
+    /// folders, the options that build it again, and how many files that build rendered.
+    func builtOnce() throws -> (root: String, out: String, options: SiteBuilder.Options, rendered: Int) {
+        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
+        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
+        return (root, out, options, renderedCount(try SiteBuilder().build(root: root, options: options)))
+    }
+
+    func renderedCount(_ report: SiteBuilder.Report) -> Int { report.counts.first { $0.what == "files rendered" }!.count }
+
     @Test(arguments: [11, 12])
     func incrementalEqualsCold(seed: Int) throws {
         let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: seed)
@@ -48,16 +59,12 @@ struct IncrementalBuildTests {
     }
 
     @Test func oneContactEditedRendersOnlyWhatShowsIt() throws {
-        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
-        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        let (root, out, options, all) = try builtOnce()
         defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: out) }
-        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
-        let first = try SiteBuilder().build(root: root, options: options)
-        let all = first.counts.first { $0.what == "files rendered" }!.count
         let contact = files(root + "/Content/contacts")[3]
         try edit(contact) { RandomEdits.replaceLine($0, key: "email", with: "someone.else@example.com") }
         let second = try SiteBuilder().build(root: root, options: options)
-        let rendered = second.counts.first { $0.what == "files rendered" }!.count
+        let rendered = renderedCount(second)
         // Its own page in two formats, the sheets it is on, its directory page, the overview and the stylesheet.
         #expect(rendered * 5 < all, "\(rendered) of \(all)")
         #expect(second.summary.changed >= 1)
@@ -67,12 +74,8 @@ struct IncrementalBuildTests {
     /// renders its own pages, the contacts directory and the sheets it is on, not every page;
     /// and each build equals a cold build.
     @Test func aContactAddedOrRemovedRendersLittleElse() throws {
-        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
-        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        let (root, out, options, all) = try builtOnce()
         defer { try? fm.removeItem(atPath: root); try? fm.removeItem(atPath: out) }
-        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
-        let first = try SiteBuilder().build(root: root, options: options)
-        let all = first.counts.first { $0.what == "files rendered" }!.count
         let added = root + "/Content/contacts/AA0001.md"
         for change in ["add", "remove"] {
             if change == "add" {
@@ -81,7 +84,7 @@ struct IncrementalBuildTests {
                 try fm.removeItem(atPath: added)
             }
             let report = try SiteBuilder().build(root: root, options: options)
-            let rendered = report.counts.first { $0.what == "files rendered" }!.count
+            let rendered = renderedCount(report)
             #expect(rendered * 3 < all, "\(change): \(rendered) of \(all)")
             let cold = NSTemporaryDirectory() + "segmark-cold-" + UUID().uuidString
             defer { try? fm.removeItem(atPath: cold) }
@@ -96,12 +99,9 @@ struct IncrementalBuildTests {
     /// one of its files is not as the last build left it: a draft edited by hand and a batch
     /// page deleted by hand are made again, and the output equals a cold build's.
     @Test func aBatchIsKeptWholeOnlyWhenEveryFileOfItIsAsLeft() throws {
-        let root = try TestWorkspace.generated(contacts: 80, segments: 8, entries: 400, seed: 5)
-        let out = NSTemporaryDirectory() + "segmark-inc-" + UUID().uuidString
+        let (root, out, options, _) = try builtOnce()
         let cold = NSTemporaryDirectory() + "segmark-cold-" + UUID().uuidString
         defer { for dir in [root, out, cold] { try? fm.removeItem(atPath: dir) } }
-        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
-        _ = try SiteBuilder().build(root: root, options: options)
         let interactions = out + "/interactions"
         let mailFolders = try fm.contentsOfDirectory(atPath: interactions).filter { $0.hasSuffix("-mail") }.sorted()
         let pagesOfBatches = try fm.contentsOfDirectory(atPath: interactions).filter { $0.hasSuffix(".html") && !$0.contains("-") }.sorted()
@@ -119,7 +119,7 @@ struct IncrementalBuildTests {
         #expect(a.keys.sorted() == b.keys.sorted())
         #expect(a.keys.filter { a[$0] != b[$0] }.isEmpty)
         // The two batches touched by hand render again (all their files); no other batch does.
-        let rendered = second.counts.first { $0.what == "files rendered" }!.count
+        let rendered = renderedCount(second)
         let batchFiles = a.keys.filter { $0.hasPrefix("interactions/") }.count
         #expect(rendered > 2 && rendered * 3 < batchFiles, "\(rendered) of \(batchFiles)")
     }

@@ -40,8 +40,9 @@ struct TemplateRenderer {
                         case .bool(let on):
                             if on { render(body, stack: &stack, indent: indent, type: type, depth: depth, into: &buffer) }
                         case .list(let items):
+                            // A table row's list (unless its rows share fields a memo renders once):
+                            // each row read where it is (`items[i]` is a copy: a retain and a release a row).
                             if let flat = flatBody(id), memo == nil || !items.isEmpty && !items[0].hasSharedFields {
-                                // Each row read where it is: `items[i]` is a copy, a retain and a release a row.
                                 items.withUnsafeBufferPointer { items in
                                     flat.withSteps(arena: arena) { steps in
                                         for i in items.indices {
@@ -188,7 +189,6 @@ struct TemplateRenderer {
     /// One row of a flat body: each variable is looked up in the row's own object first (read
     /// once for the row, where it is), then down the stack as usual; the same bytes as walking
     /// the nodes. The row is not pushed: nothing in a flat body reads the stack but these lookups.
-    @inline(never)
     private func renderFlat(_ flat: FlatBody.Steps, _ item: borrowing TemplateValue, stack: inout [TemplateValue], indent: [UInt8],
                             type: TemplateContentType, into buffer: inout PageBuffer) {
         switch item {
@@ -222,6 +222,7 @@ struct TemplateRenderer {
                     write(own[i].value, escaped: escaped, into: &buffer)
                     continue
                 }
+                // The row's shared fields (its own were looked at above).
                 if TemplateObject.withField(flat.keys[k], own: .init(start: nil, count: 0), shared: shared, { write($0, escaped: escaped, into: &buffer) }) != nil {
                     continue
                 }
