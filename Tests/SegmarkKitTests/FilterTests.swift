@@ -189,6 +189,18 @@ struct NumberFormatTests {
         #expect(Number.format(Decimal(string: "12.5")!, scale: 2) == "12.50")
         #expect(Number.format(Decimal(string: "2.345")!, scale: 2) == "2.35")
     }
+
+    /// Pages write amounts through a memo: equal values (`1.5` and `1.50`) give one text, and
+    /// past the 4,096 values it keeps, every value is still written as `format` writes it.
+    @Test func rememberedTextsAreTheFormattedOnes() {
+        let money = DecimalTexts(scale: 2), minutes = DecimalTexts(scale: 0)
+        let values = (0..<5000).map { Decimal($0) / 8 } + ["1.5", "1.50", "-0.000", "99.995", "2.345"].map { Decimal(string: $0)! }
+        for value in values + values.reversed() {
+            #expect(money[value] == Number.format(value, scale: 2), "\(value)")
+            #expect(minutes[value] == Number.format(value, scale: 0), "\(value)")
+        }
+        #expect(money[Decimal(string: "1.5")!] == "1.50" && money[Decimal(string: "1.50")!] == "1.50")
+    }
 }
 
 @Suite("Wildcards")

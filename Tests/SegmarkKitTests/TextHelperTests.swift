@@ -6,12 +6,13 @@ import Testing
 @Suite("Text helpers")
 struct TextHelperTests {
     @Test func blanksAreWhatFoundationCallsWhitespace() {
-        let pieces = ["", " ", "\t", "\u{A0}", "\u{3000}", "\u{2003}", "\n", "\r", "\u{2028}", "\u{85}", "\u{200B}", "\u{1680}", "\u{202F}", "\u{205F}", "\u{180E}", "\u{FEFF}", "a", "é", "e\u{301}", "0150", "\"", "🙂"]
+        let pieces = ["", " ", "\t", "\u{A0}", "\u{3000}", "\u{2003}", "\n", "\r", "\u{2028}", "\u{2029}", "\u{0B}", "\u{0C}", "\u{85}", "\u{200B}", "\u{1680}", "\u{202F}", "\u{205F}", "\u{180E}", "\u{FEFF}", "a", "é", "e\u{301}", "0150", "\"", "🙂"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             let s = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(Text.trimmingBlanks(s) == s.trimmingCharacters(in: .whitespaces), "\(Array(s.unicodeScalars))")
             #expect(Text.isBlank(s) == s.trimmingCharacters(in: .whitespaces).isEmpty, "\(Array(s.unicodeScalars))")
+            #expect(Text.trimmingSpace(s) == s.trimmingCharacters(in: .whitespacesAndNewlines), "\(Array(s.unicodeScalars))")
         }
     }
 

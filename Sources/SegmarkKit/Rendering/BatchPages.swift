@@ -274,7 +274,7 @@ final class BatchPages {
             let c = model.contacts[x.contact], company = company(of: x.contact)
             let lines = SheetRows.labelLines(c, company: company, post: PostalAddress(of: c, company: company), codes: model.codes)
             let merged = merge.markdown(x, company: company, escaped: true)
-            let body = format == .html ? MarkdownRenderer().html(merged.body) : merged.body.trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = format == .html ? MarkdownRenderer().html(merged.body) : Text.trimmingSpace(merged.body)
             return ["contact": .text(e(c.id)), "sender": .list(senderLines), "address": .list(lines.map { .text(e($0)) }),
                     "date": .text(x.date.description), "subject": .text(e(merged.subject)), "body": .text(body),
                     "pageBreak": .bool(n > 0)]

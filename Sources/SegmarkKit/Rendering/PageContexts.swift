@@ -29,6 +29,9 @@ public struct PageContexts {
     /// `PageSignatures.contact`), when the caller has them: a sheet's rows then carry keys, and
     /// a build copies the unchanged ones from the page the last build wrote (`RowSplice`).
     var contactKeys: [UInt64]?
+    /// Amounts and durations as written on pages: a few distinct values (a batch's cost) on
+    /// 1,000,000 entries, each written on a batch page, a contact page and a campaign's.
+    private let amounts = DecimalTexts(scale: 2), durations = DecimalTexts(scale: 0)
 
     /// The segments contact `ci` is a member of, ascending, each with the step that added it.
     func segments(of ci: Int) -> [(segment: Int, step: Int)] {
@@ -77,8 +80,8 @@ public struct PageContexts {
         }
     }
 
-    func money(_ d: Decimal) -> String { Number.format(d, scale: 2) }
-    func minutes(_ d: Decimal) -> String { Number.format(d, scale: 0) }
+    func money(_ d: Decimal) -> String { amounts[d] }
+    func minutes(_ d: Decimal) -> String { durations[d] }
 
     func common(_ format: Settings.Format, root: String, title: String) -> TemplateValue {
         ["siteTitle": .text(esc(format)(model.settings.title)), "asOf": .text(evaluation.asOf.description), "root": .text(root),
@@ -106,7 +109,7 @@ public struct PageContexts {
     }
 
     func body(_ markdown: String, _ format: Settings.Format) -> String {
-        format == .html ? MarkdownRenderer().html(markdown) : MarkdownRenderer().markdown(markdown).trimmingCharacters(in: .whitespacesAndNewlines)
+        format == .html ? MarkdownRenderer().html(markdown) : Text.trimmingSpace(MarkdownRenderer().markdown(markdown))
     }
 
     // MARK: index
