@@ -34,13 +34,6 @@ struct PageBuffer: ~Copyable {
     @inline(__always)
     mutating func append(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { append($0) } }
 
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        if count == capacity { grow(to: count + 1) }
-        base.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
-        count &+= 1
-    }
-
     /// A string's UTF-8 bytes, from where they are when they are contiguous.
     @inline(__always)
     mutating func append(_ s: String) {
