@@ -223,7 +223,7 @@ struct TemplateRenderer {
                     continue
                 }
                 // The row's shared fields (its own were looked at above).
-                if TemplateObject.withField(flat.keys[k], own: .init(start: nil, count: 0), shared: shared, { write($0, escaped: escaped, into: &buffer) }) != nil {
+                if TemplateObject.withField(flat.keys[k], shared: shared, { write($0, escaped: escaped, into: &buffer) }) != nil {
                     continue
                 }
                 // Not the row's: the enclosing context, from the top down.

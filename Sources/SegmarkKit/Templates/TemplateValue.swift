@@ -75,6 +75,12 @@ public struct TemplateObject: Sendable, Equatable {
     static func withField<R>(_ key: String, own: UnsafeBufferPointer<(key: String, value: TemplateValue)>, shared: SharedFields?,
                              _ body: (borrowing TemplateValue) -> R) -> R? {
         if let i = index(of: key, in: own) { return body(own[i].value) }
+        return withField(key, shared: shared, body)
+    }
+
+    /// `withField` over an object's shared fields only.
+    @inline(__always)
+    static func withField<R>(_ key: String, shared: SharedFields?, _ body: (borrowing TemplateValue) -> R) -> R? {
         guard let shared else { return nil }
         let count = key.utf8.count
         return shared.keys.withUnsafeBufferPointer { keys in
