@@ -174,6 +174,43 @@ struct CLITests {
         #expect(broken.stdout == "")
     }
 
+    /// `build --force` trusts no record: each page is compared with its file, and only files
+    /// whose bytes differ are written (a page edited by hand, one cut short, one deleted, one
+    /// replaced by a link); the others keep their inode and time.
+    @Test func forceWritesOnlyTheFilesThatDiffer() throws {
+        let root = try CLI.demoCopy()
+        let fm = FileManager.default
+        defer { try? fm.removeItem(atPath: root) }
+        #expect(try CLI.run(["build", "--root", root, "--quiet"]).status == 0)
+        let out = root + "/Output/"
+        func bytes(_ path: String) -> Data? { fm.contents(atPath: path) }
+        /// Kind, inode and time, as `lstat` tells them.
+        func look(_ path: String) -> String {
+            guard let a = try? fm.attributesOfItem(atPath: path) else { return "none" }
+            let kind = (a[.type] as? FileAttributeType) == .typeRegular ? "file" : "other"
+            return "\(kind) \(a[.systemFileNumber] ?? "?") \(a[.modificationDate] ?? "?")"
+        }
+        let changed = ["index.html", "contacts/CT100.html", "segments/SM10001.md", "contacts.html"]
+        let pristine = changed.map { bytes(out + $0)! }
+        try Data("edited by hand\n".utf8).write(to: URL(fileURLWithPath: out + "index.html"))
+        try pristine[1].dropLast().write(to: URL(fileURLWithPath: out + "contacts/CT100.html"))
+        try fm.removeItem(atPath: out + "segments/SM10001.md")
+        try pristine[3].write(to: URL(fileURLWithPath: root + "/elsewhere.html"))
+        try fm.removeItem(atPath: out + "contacts.html")
+        try fm.createSymbolicLink(atPath: out + "contacts.html", withDestinationPath: root + "/elsewhere.html")
+        let others = ["segments/SM10001.html", "contacts/CT101.html", "interactions/CALL-CT210-2026-10.html"]
+        let untouched = others.map { look(out + $0) }
+        #expect(untouched.allSatisfy { $0.hasPrefix("file ") }, "\(untouched)")
+        let forced = try CLI.run(["build", "--root", root, "--force"])
+        #expect(forced.status == 0)
+        #expect(forced.stdout.contains(" 4 changed, 0 removed, in "), "\(forced.stdout)")
+        for (path, expected) in zip(changed, pristine) {
+            #expect(look(out + path).hasPrefix("file ") && bytes(out + path) == expected, "\(path)")
+        }
+        #expect(others.map { look(out + $0) } == untouched)
+        #expect(bytes(root + "/elsewhere.html") == pristine[3])
+    }
+
     @Test func timingsListEachPhaseAndEachKindOfPage() throws {
         let root = try CLI.demoCopy()
         defer { try? FileManager.default.removeItem(atPath: root) }

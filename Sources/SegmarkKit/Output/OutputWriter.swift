@@ -50,14 +50,10 @@ public final class OutputWriter {
         let step: Step
 
         enum Step: Sendable {
-            /// The file on disk holds these bytes (it is as the last build left it, and the
-            /// hashes are equal).
+            /// The file on disk holds these bytes.
             case none
             /// Already in the staging folder.
             case staged
-            /// To stage unless the file on disk (not on record as the last build left it)
-            /// holds these bytes.
-            case compare([UInt8])
         }
     }
 
@@ -70,14 +66,13 @@ public final class OutputWriter {
     public func prepare(_ path: String, _ bytes: [UInt8], hash: UInt64? = nil, intactHash: UInt64?) throws -> Prepared {
         let hash = hash ?? Fingerprint.ofFile(bytes)
         if let intactHash, intactHash == hash { return Prepared(path: path, hash: hash, step: .none) }
-        // A file that is not there needs no comparing (a folder on the way that is a link is
-        // refused in `add`, before anything moves into place).
-        let differs = intactHash != nil || fileSystem.kind(of: directory + "/" + path) == nil
-        // Staged here, by the thread that rendered it: files are created by every render
-        // thread at once, and a page's bytes go now instead of waiting for the build's thread
-        // (a cold build at L: 62-67 s so, 74 s with the build's thread staging every page
-        // under 256 KB).
-        guard differs else { return Prepared(path: path, hash: hash, step: .compare(bytes)) }
+        // A file not as the last build left it (or after `--force`, any file) is compared
+        // with these bytes here, on the thread that rendered them (never through a link: a
+        // folder on the way that is one is refused in `add`, before anything moves into place).
+        if intactHash == nil, fileSystem.holds(bytes, at: path, under: directory) { return Prepared(path: path, hash: hash, step: .none) }
+        // Staged here too: files are created by every render thread at once, and a page's
+        // bytes go now instead of waiting for the build's thread (a cold build at L: 62-67 s
+        // so, 74 s with the build's thread staging every page under 256 KB).
         try stager.stage(bytes, path)
         return Prepared(path: path, hash: hash, step: .staged)
     }
@@ -85,17 +80,7 @@ public final class OutputWriter {
     /// Adds a file `prepare` made ready, in build order.
     public func add(_ file: Prepared) throws {
         let index = try produce(file.path, hash: file.hash)
-        switch file.step {
-        case .none:
-            return
-        case .staged:
-            break
-        case .compare(let bytes):
-            let target = directory + "/" + file.path
-            if fileSystem.kind(of: target) == .file, let existing = try? fileSystem.read(target), existing == bytes { return }
-            try stager.stage(bytes, file.path)
-        }
-        staged.append(index)
+        if case .staged = file.step { staged.append(index) }
     }
 
     /// Keeps a file the last build wrote, unchanged (its inputs did not change), with the hash

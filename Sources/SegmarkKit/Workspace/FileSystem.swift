@@ -36,6 +36,10 @@ public protocol FileSystem: Sendable {
     /// The status of each listed path of `table` (relative to `root`), in order, as
     /// `statuses(of:under:)` looks them up.
     func statuses(of table: PathTable, at indices: [Int], under root: String) -> [FileStatus?]
+    /// Whether the regular file at `path` (relative to the folder `root`) holds exactly
+    /// `bytes`. No symbolic link is followed on the way (a folder that is one answers false),
+    /// nothing but a regular file of the same size is read, and any doubt answers false.
+    func holds(_ bytes: [UInt8], at path: String, under root: String) -> Bool
 }
 
 /// What one `lstat` tells about a path (a symbolic link is reported as such, never followed).
@@ -54,6 +58,18 @@ extension FileSystem {
     public func fileSize(_ path: String) -> Int? { nil }
 
     public func writeNew(_ bytes: [UInt8], to path: String) throws { try createExclusively(bytes, at: path) }
+
+    /// As the real file system answers, through `status` and `read` (for file systems of tests).
+    public func holds(_ bytes: [UInt8], at path: String, under root: String) -> Bool {
+        var folder = root
+        for part in path.split(separator: "/", omittingEmptySubsequences: false).dropLast() {
+            folder += "/" + part
+            guard status(folder)?.kind == .directory else { return false }
+        }
+        let full = root + "/" + path
+        guard let found = status(full), found.kind == .file, found.size < 0 || found.size == bytes.count else { return false }
+        return (try? read(full)) == bytes
+    }
 
     /// Kind, size and modification time in one look (one system call on the real file system).
     public func status(_ path: String) -> FileStatus? {
@@ -369,6 +385,43 @@ public struct LocalFileSystem: FileSystem {
             }
         }
         return Array(looked.joined())
+    }
+
+    public func holds(_ bytes: [UInt8], at path: String, under root: String) -> Bool {
+        // Most files a build asks about are not there, or not of this size: one look decides.
+        var st = stat()
+        guard lstat(root + "/" + path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) == bytes.count else { return false }
+        // Then the file is opened folder by folder from `root`, none of them through a link.
+        var fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        for (n, part) in parts.enumerated() {
+            guard !part.isEmpty, part != ".", part != ".." else { return false }
+            let last = n == parts.count - 1
+            let next = openat(fd, String(part), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY))
+            guard next >= 0 else { return false }
+            close(fd)
+            fd = next
+        }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, Int(st.st_size) == bytes.count else { return false }
+        // Compared a chunk at a time: a sheet at L is tens of megabytes.
+        let chunk = 1 << 16
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        defer { buffer.deallocate() }
+        return bytes.withUnsafeBytes { mine in
+            var done = 0
+            while true {
+                let n = Glibc.read(fd, buffer, chunk)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                if n == 0 { return done == mine.count }
+                guard done + n <= mine.count, memcmp(mine.baseAddress! + done, buffer, n) == 0 else { return false }
+                done += n
+            }
+        }
     }
 
     /// The status of a plain name in the open folder `fd`, never through a link.
