@@ -46,13 +46,13 @@ struct RenderBench {
             precondition(sink > 0)
             return times.sorted()[runs / 2]
         }
-        let own = median(ProcessInfo.processInfo.environment["RENDER_RUNS"].flatMap(Int.init) ?? 5) { ours.render("sheet", page)!.count }
+        let own = median(ProcessInfo.processInfo.environment["RENDER_RUNS"].flatMap(Int.init) ?? 5) { try! ours.render("sheet", page)!.count }
         if ProcessInfo.processInfo.environment["RENDER_OWN_ONLY"] != nil {
             print(String(format: "| Segmark's engine | %.0f ns per variable |", own / Double(variables)))
             return
         }
         let oracle = median(5) { theirs.render(oraclePage).utf8.count }
-        let same = String(decoding: ours.render("sheet", page)!, as: UTF8.self) == theirs.render(oraclePage)
+        let same = String(decoding: try! ours.render("sheet", page)!, as: UTF8.self) == theirs.render(oraclePage)
         print(String(format: "| Segmark's engine | %.0f ns per variable |", own / Double(variables)))
         print(String(format: "| swift-mustache 2.1.1 | %.0f ns per variable |", oracle / Double(variables)))
         print("same bytes: \(same ? "yes" : "NO")")

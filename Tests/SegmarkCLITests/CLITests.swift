@@ -92,6 +92,40 @@ struct CLITests {
         #expect(unclosed.stderr == "Templates/html/contact.html:2:3: error: section 'segments' opened at 2:3 is never closed\n1 error, 0 warnings\n")
     }
 
+    /// A template that includes itself (content arrives in pull requests) makes `build` fail
+    /// within seconds with an error at that template, and leaves Output/ as it was; a
+    /// runaway in a template of many pages stops at the first of them.
+    @Test func aRunawayTemplateFailsTheBuildAndKeepsOutput() throws {
+        let root = try CLI.demoCopy()
+        let fm = FileManager.default
+        defer { try? fm.removeItem(atPath: root) }
+        #expect(try CLI.run(["build", "--root", root, "--quiet"]).status == 0)
+        let listing = { (try? fm.subpathsOfDirectory(atPath: root + "/Output"))?.sorted() ?? [] }
+        let before = listing()
+        let index = fm.contents(atPath: root + "/Output/index.html")
+        try fm.createDirectory(atPath: root + "/Templates/html", withIntermediateDirectories: true)
+        try "<footer>{{> foot}}{{> foot}}</footer>\n".write(toFile: root + "/Templates/html/foot.html", atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", "--root", root])
+        #expect(check.status == 0, "a partial may include itself (recursive data ends it)")
+        let build = try CLI.run(["build", "--root", root])
+        #expect(build.status == 1)
+        #expect(build.stderr == "Templates/html/foot.html:1:1: error: rendering index.html stopped: it grew past 256 MiB, "
+                + "far more than any real page; does partial 'foot' include itself, or repeat a list inside itself?\n1 error; Output/ was left as it was\n")
+        #expect(listing() == before)
+        #expect(fm.contents(atPath: root + "/Output/index.html") == index)
+
+        // Only the contact pages run away (there are 88): the build stops at the first.
+        try fm.removeItem(atPath: root + "/Templates/html/foot.html")
+        try "{{> head}}{{#segments}}{{> deep}}{{/segments}}{{> foot}}\n".write(toFile: root + "/Templates/html/contact.html", atomically: true, encoding: .utf8)
+        try "{{#segments}}{{> deep}}{{/segments}}".write(toFile: root + "/Templates/html/deep.html", atomically: true, encoding: .utf8)
+        let contacts = try CLI.run(["build", "--root", root])
+        #expect(contacts.status == 1)
+        #expect(contacts.stderr.hasPrefix("Templates/html/deep.html:1:1: error: rendering contacts/CT"))
+        #expect(contacts.stderr.hasSuffix(".html stopped: it took more than 20 million list rows and partial calls, "
+                + "far more than any real page; does partial 'deep' include itself, or repeat a list inside itself?\n1 error; Output/ was left as it was\n"))
+        #expect(listing() == before)
+    }
+
     @Test func checkReportsErrorsWithExitOne() throws {
         let root = try CLI.workspace(["Content/contacts/C1.md": "---\nname: A\nname: B\n---\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -82,14 +82,14 @@ struct FragmentMemoTests {
             // Pages in a row through one memo; the first page twice (all from the memo then).
             let pages = (0..<3).map { _ in DataGenerator(rng: rng).object(depth: 0) }
             for data in [pages[0], pages[0], pages[1], pages[2]] {
-                let plain = set.render("main", data)!
+                let plain = try set.render("main", data)!
                 let shared = split(data, rng: rng, ids: ids)
-                let viaMemo = set.render("main", shared, memo: memo)!
+                let viaMemo = try set.render("main", shared, memo: memo)!
                 #expect(String(decoding: viaMemo, as: UTF8.self) == String(decoding: plain, as: UTF8.self),
                         "template \(main.debugDescription) partial \(partial.debugDescription) data \(compact(shared))")
                 // Lists whose items are made as they render (`.rows`, a sheet's members) render the same.
-                #expect(set.render("main", lazily(data))! == plain, "template \(main.debugDescription) data \(compact(data))")
-                #expect(set.render("main", lazily(shared), memo: memo)! == plain, "template \(main.debugDescription) data \(compact(shared))")
+                #expect(try set.render("main", lazily(data))! == plain, "template \(main.debugDescription) data \(compact(data))")
+                #expect(try set.render("main", lazily(shared), memo: memo)! == plain, "template \(main.debugDescription) data \(compact(shared))")
             }
         }
     }
@@ -107,7 +107,7 @@ struct FragmentMemoTests {
         }
         let memo = FragmentMemo()
         #expect(memo.count == 0)
-        let first = set.render("sheet", ["members": [row(1, "Ann & Co", channel: "email"), row(2, "Bo", channel: "hard_copy")]], memo: memo)!
+        let first = try set.render("sheet", ["members": [row(1, "Ann & Co", channel: "email"), row(2, "Bo", channel: "hard_copy")]], memo: memo)!
         #expect(String(decoding: first, as: UTF8.self) == """
             <tr><td>C1</td><td>Ann &amp; Co</td><td>email</td><td>a;b&lt;;</td></tr>
             <tr><td>C2</td><td>Bo</td><td>hard_copy</td><td>a;b&lt;;</td></tr>
@@ -116,7 +116,7 @@ struct FragmentMemoTests {
         #expect(memo.count == 4)  // two stretches per contact: up to the name, and the lines after the channel
         // Another sheet: the same contacts with other channels; the names come from the memo
         // (a changed name under the same id would not show: ids name one contact's values in a build).
-        let second = set.render("sheet", ["members": [row(2, "Bo", channel: "email"), row(1, "Changed", channel: "email")]], memo: memo)!
+        let second = try set.render("sheet", ["members": [row(2, "Bo", channel: "email"), row(1, "Changed", channel: "email")]], memo: memo)!
         #expect(String(decoding: second, as: UTF8.self) == """
             <tr><td>C2</td><td>Bo</td><td>email</td><td>a;b&lt;;</td></tr>
             <tr><td>C1</td><td>Ann &amp; Co</td><td>email</td><td>a;b&lt;;</td></tr>
@@ -126,11 +126,11 @@ struct FragmentMemoTests {
         var pragma = TemplateSet(contentType: .html)
         try pragma.add("sheet", source: "{{#members}}{{name}}{{%CONTENT_TYPE: TEXT}}{{name}}{{/members}}")
         #expect(pragma.resolvePartials().isEmpty)
-        let viaMemo = pragma.render("sheet", ["members": [row(1, "A&B", channel: "email")]], memo: FragmentMemo())!
-        let plain = pragma.render("sheet", ["members": [["name": "A&B"]]])!
+        let viaMemo = try pragma.render("sheet", ["members": [row(1, "A&B", channel: "email")]], memo: FragmentMemo())!
+        let plain = try pragma.render("sheet", ["members": [["name": "A&B"]]])!
         #expect(viaMemo == plain)
         memo.clear()
-        let third = set.render("sheet", ["members": [row(1, "Changed", channel: "email")]], memo: memo)!
+        let third = try set.render("sheet", ["members": [row(1, "Changed", channel: "email")]], memo: memo)!
         #expect(String(decoding: third, as: UTF8.self).contains("<td>Changed</td>"))
     }
 }

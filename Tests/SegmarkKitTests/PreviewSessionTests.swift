@@ -48,6 +48,19 @@ struct PreviewSessionTests {
         #expect(!text(session, "segments/SM1.html").contains("Anna Aas"))
         #expect(session.snapshot.page("contacts/CT9.html") == nil)
     }
+
+    /// A page that cannot be rendered (its template runs away): serve shows the error, in
+    /// words, where the page would be (escaped in HTML, as text for other pages).
+    @Test func aPageThatCannotRenderShowsItsError() {
+        let error = ContentErrors([.error("rendering contacts/CT1.html stopped: it grew past 256 MiB; does partial 'loop' <include> itself?",
+                                          at: SourceLocation(path: "Templates/html/loop.html", line: 1, column: 1))])
+        let line = "Templates/html/loop.html:1:1: error: rendering contacts/CT1.html stopped: it grew past 256 MiB; does partial 'loop' <include> itself?"
+        #expect(String(decoding: PreviewSession.Site.failure(error, html: true), as: UTF8.self)
+                == "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>This page cannot be rendered</title></head>\n"
+                + "<body><h1>This page cannot be rendered</h1><p><code>" + HTMLEscaping.text(line) + "</code></p></body></html>\n")
+        #expect(HTMLEscaping.text(line).contains("&lt;include&gt;"))
+        #expect(String(decoding: PreviewSession.Site.failure(error, html: false), as: UTF8.self) == line + "\n")
+    }
 }
 
 /// After each random edit, `serve`'s session — told which files changed, as the watcher tells

@@ -40,7 +40,7 @@ struct SitePagesTests {
                 Issue.record("no page for \(path)")
                 continue
             }
-            #expect(pages.bytes(ref) == bytes, "\(path)")
+            #expect(try pages.bytes(ref) == bytes, "\(path)")
         }
     }
 

@@ -12,7 +12,7 @@ struct TemplateEngineTests {
         try set.add("main", source: source)
         for (name, text) in partials.sorted(by: { $0.key < $1.key }) { try set.add(name, source: text) }
         #expect(set.resolvePartials().isEmpty)
-        return String(decoding: set.render("main", data)!, as: UTF8.self)
+        return String(decoding: try set.render("main", data)!, as: UTF8.self)
     }
 
     func failure(_ source: String, partials: [String: String] = [:]) -> String {
@@ -200,6 +200,57 @@ struct TemplateEngineTests {
         #expect(out == String(repeating: ".", count: TemplateSet.maxPartialDepth))
         let tree: TemplateValue = ["name": "a", "kids": [["name": "b", "kids": [["name": "c", "kids": []]]]]]
         #expect(try render("{{>node}}", tree, partials: ["node": "{{name}}({{#kids}}{{>node}}{{/kids}})"]) == "a(b(c()))")
+    }
+
+    /// A template that runs away stops with an error instead of running for ever or filling
+    /// the memory: a partial that includes itself twice (2^64 calls), one that includes
+    /// itself inside a list, lists nested in themselves; the error names the partial that
+    /// was being rendered. A real page's work (a list of 100,000 rows) is far below the limit.
+    @Test func aRunawayTemplateStopsWithAnError() throws {
+        let small = PageBuffer.Limits(work: 100_000, bytes: 1 << 20)
+        func overrun(_ main: String, _ data: TemplateValue, partials: [String: String], limits: PageBuffer.Limits = small) throws -> TemplateSet.Overrun? {
+            var set = TemplateSet(contentType: .html)
+            set.limits = limits
+            try set.add("main", source: main)
+            for (name, text) in partials.sorted(by: { $0.key < $1.key }) { try set.add(name, source: text) }
+            #expect(set.resolvePartials().isEmpty)
+            do {
+                _ = try set.render("main", data)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let ten: TemplateValue = ["items": .list((0..<10).map { _ in ["x": "y"] })]
+        #expect(try overrun("{{>p}}", [:], partials: ["p": "{{>p}}{{>p}}"])
+                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: small))
+        #expect(try overrun("{{>p}}", [:], partials: ["p": "<footer>{{>p}}{{>p}}</footer>"])
+                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: true, limits: small), "the bytes run out first")
+        #expect(try overrun("a{{>p}}", ten, partials: ["p": "{{#items}}{{x}}{{>p}}{{/items}}"])
+                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: small))
+        let nested = String(repeating: "{{#items}}", count: 12) + "{{x}}" + String(repeating: "{{/items}}", count: 12)
+        #expect(try overrun(nested, ten, partials: [:]) == TemplateSet.Overrun(template: "main", partial: nil, tooLarge: false, limits: small))
+        // At the limits, nothing stops: 100,000 rows; a page of exactly 1 MiB.
+        let roomy = PageBuffer.Limits(work: 100_000, bytes: 1 << 30)
+        let rows: TemplateValue = ["items": .list((0..<100_000).map { ["x": .text("\($0)")] })]
+        #expect(try overrun("{{#items}}<tr><td>{{x}}</td></tr>\n{{/items}}", rows, partials: [:], limits: roomy) == nil)
+        #expect(try overrun("{{#items}}<tr><td>{{x}}</td></tr>\n{{/items}}{{>p}}", rows, partials: ["p": ""], limits: roomy)
+                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: roomy), "one partial call more")
+        let mebibyte: TemplateValue = ["big": .text(String(repeating: "x", count: 1 << 10)), "items": .list((0..<1_024).map { _ in [:] })]
+        #expect(try overrun("{{#items}}{{big}}{{/items}}", mebibyte, partials: [:]) == nil)
+        #expect(try overrun("{{#items}}{{big}}{{/items}}.", mebibyte, partials: [:])
+                == TemplateSet.Overrun(template: "main", partial: nil, tooLarge: true, limits: small))
+        // A real page's work is far below the page's limits.
+        let sheet: TemplateValue = ["items": .list((0..<100_000).map { ["x": .text("\($0)"), "groups": .list([["g": "A"], ["g": "B"]])] })]
+        #expect(try overrun("{{#items}}<tr><td>{{x}}</td><td>{{#groups}}{{g}} {{/groups}}</td></tr>\n{{/items}}", sheet, partials: [:],
+                            limits: .page) == nil)
+        #expect(TemplateSet.Overrun(template: "index", partial: "foot", tooLarge: false).message(page: "index.html")
+                == "rendering index.html stopped: it took more than 20 million list rows and partial calls, far more than any real page; "
+                + "does partial 'foot' include itself, or repeat a list inside itself?")
+        #expect(TemplateSet.Overrun(template: "segment", partial: nil, tooLarge: true).message(page: "segments/S1.html")
+                == "rendering segments/S1.html stopped: it grew past 256 MiB, far more than any real page; does a section repeat a list inside itself?")
+        #expect(TemplateSet.Overrun(template: "segment", partial: nil, tooLarge: false, limits: small).message(page: "x.md")
+                == "rendering x.md stopped: it took more than 100,000 list rows and partial calls, far more than any real page; does a section repeat a list inside itself?")
     }
 
     // MARK: delimiters

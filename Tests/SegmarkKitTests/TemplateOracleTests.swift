@@ -56,7 +56,7 @@ struct TemplateOracleTests {
         pages += model.segments.indices.map { ("labels", .html, contexts.labels($0)) }
         #expect(pages.count > 100)
         for (kind, format, value) in pages {
-            let mine = String(decoding: ours[format]!.render(kind, value)!, as: UTF8.self)
+            let mine = String(decoding: try ours[format]!.render(kind, value)!, as: UTF8.self)
             let theirs = oracle[format]!.render(Self.oracleValue(value)!, withTemplate: kind)
             #expect(mine == theirs, "\(format.rawValue)/\(kind)")
         }
@@ -109,7 +109,7 @@ struct TemplateOracleTests {
             var oracle = MustacheLibrary()
             oracle.register(try MustacheTemplate(string: main), named: "main")
             oracle.register(try MustacheTemplate(string: partial), named: "p")
-            let mine = String(decoding: ours.render("main", data)!, as: UTF8.self)
+            let mine = String(decoding: try ours.render("main", data)!, as: UTF8.self)
             let theirs = oracle.render(Self.oracleValue(data)!, withTemplate: "main")
             #expect(mine == theirs, "template \(main.debugDescription) partial \(partial.debugDescription) data \(compact(data))")
         }

@@ -190,7 +190,7 @@ public struct SiteBuilder {
             let keep = pages.keep, keepRun = pages.keepRun
             try renderer.render(context: context.value, keep: { keep($0, $1).map(PageOutcome.kept) },
                                 keepRun: { keepRun($0, $1, $2).map(PageOutcome.keptRun) }, rows: rows, progress: progress,
-                                prepare: prepare) { path, signature, outcome in
+                                prepare: prepare, failed: { .made(.failure($0)) }) { path, signature, outcome in
                 switch outcome {
                 case .made(let prepared):
                     try writer.add(prepared.get())

@@ -22,6 +22,14 @@ public final class PreviewSession: @unchecked Sendable {
 
         init(_ pages: SitePages) { self.pages = pages }
 
+        /// What serve shows instead of a page whose template ran away: the error, in words.
+        static func failure(_ error: Error, html: Bool) -> [UInt8] {
+            let text = (error as? ContentErrors)?.diagnostics.map(\.description).joined(separator: "\n") ?? "\(error)"
+            guard html else { return Array((text + "\n").utf8) }
+            return Array(("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>This page cannot be rendered</title></head>\n"
+                + "<body><h1>This page cannot be rendered</h1><p><code>" + HTMLEscaping.text(text) + "</code></p></body></html>\n").utf8)
+        }
+
         public func page(_ path: String) -> Page? {
             lock.lock()
             if let hit = rendered[path] {
@@ -30,7 +38,8 @@ public final class PreviewSession: @unchecked Sendable {
             }
             lock.unlock()
             guard let ref = pages.ref(for: path) else { return nil }
-            let bytes = pages.bytes(ref)
+            let bytes: [UInt8]
+            do { bytes = try pages.bytes(ref) } catch { bytes = Self.failure(error, html: path.hasSuffix(".html")) }
             let page = Page(bytes: bytes, etag: "\"" + String(Fingerprint.ofFile(bytes), radix: 16) + "\"")
             lock.lock()
             if rendered.count >= Self.keptPages { rendered = [:] }

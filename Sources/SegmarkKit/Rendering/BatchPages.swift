@@ -94,20 +94,22 @@ final class BatchPages {
     /// Every file of a batch, in a fixed order: its path, the contact of an e-mail draft (whose
     /// signature is its own), and how to make its bytes.
     /// - Parameter entries: the batch's entries when the caller has them (`entries(bi)`).
-    func outputs(_ bi: Int, entries known: [InteractionEntry]? = nil) -> [(path: String, contact: Int?, make: () -> [UInt8])] {
+    func outputs(_ bi: Int, entries known: [InteractionEntry]? = nil) -> [(path: String, contact: Int?, make: () throws -> [UInt8])] {
         let items = known ?? entries(bi)
         guard let files = files(bi, entries: items) else { return [] }
         let (paper, mails) = (files.paper, files.mails)
-        var out: [(String, Int?, () -> [UInt8])] = files.others.map { path, kind in
+        var out: [(String, Int?, () throws -> [UInt8])] = files.others.map { path, kind in
             switch kind {
             case .page(let format):
-                return (path, nil, { [self] in templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format) })
+                return (path, nil, { [self] in
+                    try templates.render(page(bi, items, format, paper: paper.count, mails: mails), kind: "batch", format: format, page: path)
+                })
             case .csv:
                 return (path, nil, { [self] in csv(items) })
             case .labels:
-                return (path, nil, { [self] in templates.html.render("labels", labels(bi, paper)) ?? [] })
+                return (path, nil, { [self] in try templates.render(labels(bi, paper), kind: "labels", format: .html, page: path) })
             case .letters(let format):
-                return (path, nil, { [self] in templates.render(letters(bi, paper, format), kind: "letters", format: format) })
+                return (path, nil, { [self] in try templates.render(letters(bi, paper, format), kind: "letters", format: format, page: path) })
             }
         }
         // A draft's closure holds the list and a place in it, not a copy of its entry (570,000

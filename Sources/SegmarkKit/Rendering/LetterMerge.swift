@@ -143,7 +143,9 @@ public struct LetterMerge: Sendable {
 
     private func merged(_ body: (set: TemplateSet, used: [String]), _ entry: InteractionEntry, company: Contact?, subject: String,
                         _ e: (String) -> String) -> String {
-        String(decoding: body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e)) ?? [], as: UTF8.self)
+        // A body cannot overrun: it has no partials, and no merge field is a list.
+        let bytes = try? body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e))
+        return String(decoding: bytes.flatMap { $0 } ?? [], as: UTF8.self)
     }
 
     /// Values in a plain-text body: one line each.

@@ -113,20 +113,24 @@ public struct SitePages {
     /// The page's bytes, rendered through the templates.
     /// - Parameter splice: for a sheet or a labels page, the rows the last build wrote of it
     ///   (unchanged rows are copied), and where this render records its rows.
-    public func bytes(_ ref: PageRef) -> [UInt8] { bytes(ref, splice: nil) }
+    /// The bytes of a page; a page whose template runs away (`TemplateSet.Overrun`) is an
+    /// error at that template.
+    public func bytes(_ ref: PageRef) throws -> [UInt8] { try bytes(ref, splice: nil) }
 
-    func bytes(_ ref: PageRef, splice: RowSplice?) -> [UInt8] {
+    func bytes(_ ref: PageRef, splice: RowSplice?) throws -> [UInt8] {
+        var page: String { path(ref) }  // made only for an error
         switch ref {
         case .asset(let i): return templates.assets[i].bytes
-        case .index(let f): return templates.render(contexts.index(f), kind: "index", format: f)
-        case .directory(let page, let f): return templates.render(contexts.directory(page, f), kind: "contacts", format: f)
+        case .index(let f): return try templates.render(contexts.index(f), kind: "index", format: f, page: page)
+        case .directory(let n, let f): return try templates.render(contexts.directory(n, f), kind: "contacts", format: f, page: page)
         case .sheet(let si, let f):
-            return templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md, splice: splice)
+            return try templates.render(contexts.segment(si, f), kind: "segment", format: f, memo: f == .html ? memos.html : memos.md,
+                                        splice: splice, page: page)
         case .sheetCSV(let si): return contexts.csv(si, splice: splice)
-        case .sheetLabels(let si): return templates.html.render("labels", contexts.labels(si), memo: memos.html, splice: splice) ?? []
-        case .campaign(let ci, let f): return templates.render(contexts.campaign(ci, f), kind: "campaign", format: f)
-        case .batchFile(let bi, let k): return batches.outputs(bi)[k].make()
-        case .contact(let ci, let f): return templates.render(contexts.contact(ci, f), kind: "contact", format: f)
+        case .sheetLabels(let si): return try templates.render(contexts.labels(si), kind: "labels", format: .html, memo: memos.html, splice: splice, page: page)
+        case .campaign(let ci, let f): return try templates.render(contexts.campaign(ci, f), kind: "campaign", format: f, page: page)
+        case .batchFile(let bi, let k): return try batches.outputs(bi)[k].make()
+        case .contact(let ci, let f): return try templates.render(contexts.contact(ci, f), kind: "contact", format: f, page: page)
         }
     }
 }

@@ -42,7 +42,11 @@ public struct SiteRenderer {
     func render<Ready>(context: UInt64 = 0, keep: @escaping @Sendable (String, UInt64) -> Ready?,
                        keepRun: (@Sendable (String, [UInt64], (UnsafeBufferPointer<UInt8>, Int) -> Bool) -> Ready?)? = nil, rows: RowRecords? = nil,
                        progress: ((String, Int, Int) -> Void)? = nil, prepare: @escaping @Sendable (String, [UInt8], UInt64?) -> Ready,
-                       into sink: Sink<Ready>) throws {
+                       failed report: @escaping @Sendable (Error) -> Ready, into sink: Sink<Ready>) throws {
+        // After a page fails, the pages still to render fail at once with the same error
+        // (a template that runs away would otherwise take seconds a page, chunk after chunk).
+        let firstError = FirstError()
+        let failed: @Sendable (Error) -> Ready = { report(firstError.keep($0)) }
         let signatures = PageSignatures(model: model, evaluation: evaluation, global: PageSignatures.global(model: model, context: context))
         let model = self.model, evaluation = self.evaluation
         let site = SitePages(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
@@ -50,6 +54,7 @@ public struct SiteRenderer {
         /// A page whose signature says it is on disk as made from the same inputs is not rendered.
         func page(_ ref: PageRef, _ signature: UInt64) -> Page<Ready> {
             let path = site.path(ref)
+            if let error = firstError.error { return Page(path, signature, failed(error)) }
             if let kept = keep(path, signature) { return Page(path, signature, kept) }
             switch ref {
             case .sheet(let si, _), .sheetCSV(let si), .sheetLabels(let si):
@@ -60,25 +65,26 @@ public struct SiteRenderer {
                 salt.combine(signatures.global)
                 salt.combine(signatures.segmentFile[si])
                 let splice = RowSplice(salt: salt.value, last: rows.last(path), proven: true)
-                let bytes = site.bytes(ref, splice: splice)
+                let bytes: [UInt8]
+                do { bytes = try site.bytes(ref, splice: splice) } catch { return Page(path, signature, failed(error)) }
                 let record = splice.record(of: bytes)
                 rows.save(path, record)
                 return Page(path, signature, prepare(path, bytes, record?.file))
             default:
                 break
             }
-            return Page(path, signature, prepare(path, site.bytes(ref), nil))
+            do { return Page(path, signature, prepare(path, try site.bytes(ref), nil)) } catch { return Page(path, signature, failed(error)) }
         }
         let pageMaker = UncheckedBox(page)  // the site and `keep` are only read, from any thread
         for i in templates.assets.indices {
-            let bytes = site.bytes(.asset(i)), path = site.path(.asset(i))
+            let bytes = try site.bytes(.asset(i)), path = site.path(.asset(i))
             let hash = Fingerprint.ofFile(bytes)
             try sink(path, hash, prepare(path, bytes, hash))
         }
         for format in site.formats {
             // The overview shows a little of everything: always rendered (one page).
             let path = site.path(.index(format))
-            try sink(path, 0, prepare(path, site.bytes(.index(format)), nil))
+            try sink(path, 0, prepare(path, try site.bytes(.index(format)), nil))
         }
         // The contacts directory: a contact's row shows its file and how many segments it is in.
         let directoryPages = site.directoryPageCount
@@ -126,7 +132,11 @@ public struct SiteRenderer {
             return parallelMap(files.value.count, itemsPerWorker: 32) { i in
                 let file = files.value[i]
                 let own = file.contact.map { signatures.mailDraft(bi, contact: $0) } ?? signature
-                return UncheckedBox(Page(file.path, own, keep(file.path, own) ?? prepare(file.path, file.make(), nil)))
+                if let error = firstError.error { return UncheckedBox(Page(file.path, own, failed(error))) }
+                if let kept = keep(file.path, own) { return UncheckedBox(Page(file.path, own, kept)) }
+                do { return UncheckedBox(Page(file.path, own, prepare(file.path, try file.make(), nil))) } catch {
+                    return UncheckedBox(Page(file.path, own, failed(error)))
+                }
             }.map(\.value)
         }
         try renderKind("contacts", count: model.contacts.count, chunk: 512, progress: progress, sink: sink) { ci in

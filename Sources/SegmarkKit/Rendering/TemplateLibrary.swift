@@ -11,6 +11,9 @@ public struct TemplateLibrary: Sendable {
     public var warnings: [Diagnostic] = []
     /// Every template and asset in effect (built-in or overriding), hashed in path order.
     public var fingerprint: UInt64 = 0
+    /// Where each template comes from (`html/contact.html` → `Templates/html/contact.html`,
+    /// or `(built-in) Templates/html/contact.html`), for errors found while rendering.
+    var origins: [String: String] = [:]
 
     public static func load(root: String, settings: Settings, fileSystem: FileSystem) -> Result<TemplateLibrary, ContentErrors> {
         var files: [String: (text: String, origin: String)] = [:]
@@ -90,6 +93,7 @@ public struct TemplateLibrary: Sendable {
             }
         }
         var library = TemplateLibrary(html: html, md: md, assets: assets)
+        library.origins = origins
         library.warnings = warnings
         library.fingerprint = fingerprint.value
         return .success(library)
@@ -104,8 +108,21 @@ public struct TemplateLibrary: Sendable {
         }
     }
 
-    func render(_ context: TemplateValue, kind: String, format: Settings.Format, memo: FragmentMemo? = nil, splice: RowSplice? = nil) -> [UInt8] {
-        (format == .html ? html : md).render(kind, context, memo: memo, splice: splice) ?? []
+    /// The page at `page` (its path in the output folder, made only for an error), from
+    /// template `kind` of `format`.
+    func render(_ context: TemplateValue, kind: String, format: Settings.Format, memo: FragmentMemo? = nil, splice: RowSplice? = nil,
+                page: @autoclosure () -> String) throws -> [UInt8] {
+        do {
+            return try (format == .html ? html : md).render(kind, context, memo: memo, splice: splice) ?? []
+        } catch {
+            throw problem(error, format: format, page: page())
+        }
+    }
+
+    /// A page that overran, as an error at the template (or the partial) that ran away.
+    func problem(_ overrun: TemplateSet.Overrun, format: Settings.Format, page: String) -> ContentErrors {
+        let key = format.rawValue + "/" + (overrun.partial ?? overrun.template) + "." + format.rawValue
+        return ContentErrors([.error(overrun.message(page: page), at: SourceLocation(path: origins[key] ?? "Templates/" + key, line: 1, column: 1))])
     }
 }
 

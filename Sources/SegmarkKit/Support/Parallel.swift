@@ -120,3 +120,23 @@ final class LazyTable<T>: @unchecked Sendable {
     /// The value at `i` when it was made already (nothing is made).
     func ifMade(_ i: Int) -> T? { locks[i & 63].withLock { values[i] } }
 }
+
+/// The first error of work done on several threads (a render), shared by them.
+final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Error?
+
+    var error: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
+    }
+
+    /// Keeps `error` when it is the first; returns the first.
+    func keep(_ error: Error) -> Error {
+        lock.lock()
+        defer { lock.unlock() }
+        if first == nil { first = error }
+        return first!
+    }
+}

@@ -7,10 +7,36 @@ struct PageBuffer: ~Copyable {
     private var base: UnsafeMutableRawPointer
     private var capacity: Int
     private(set) var count = 0
+    /// List rows and partial calls rendered into this page so far (`spend`).
+    private(set) var work = 0
+    /// Set when the page went past its `limits`: nothing more is rendered or
+    /// appended, and the page is an error, not a file (a template that includes itself, or
+    /// nests a list inside itself, would otherwise run for ever or fill the memory).
+    private(set) var overrun = false
+    /// The partial being rendered (its slot; nil in the page's own template): where an
+    /// overrun is blamed.
+    var partial: Int?
+    /// `partial` when the page overran.
+    private(set) var overrunPartial: Int?
+
+    let limits: Limits
+
+    /// How much a page may take before it is stopped.
+    struct Limits: Sendable, Equatable {
+        /// List rows and partial calls.
+        var work: Int
+        var bytes: Int
+
+        /// Far more than any real page needs (the largest sheet of the benchmark's 100,000
+        /// contacts is a row a member, nearly 100,000 rows, and 17 MB), and reached in
+        /// seconds by a runaway template.
+        static let page = Limits(work: 20_000_000, bytes: 256 << 20)
+    }
 
     /// Room for `capacity` bytes before the first growth.
-    init(capacity: Int) {
-        self.capacity = max(capacity, 256)
+    init(capacity: Int, limits: Limits = .page) {
+        self.limits = limits
+        self.capacity = min(max(capacity, 256), limits.bytes)
         base = .allocate(byteCount: self.capacity, alignment: 16)
     }
 
@@ -20,7 +46,7 @@ struct PageBuffer: ~Copyable {
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         guard n > 0 else { return }
-        if n > capacity &- count { grow(to: count + n) }
+        if n > capacity &- count, !grow(to: count + n) { return }
         (base + count).copyMemory(from: bytes.baseAddress!, byteCount: n)
         count &+= n
     }
@@ -41,15 +67,43 @@ struct PageBuffer: ~Copyable {
         s.withUTF8 { append($0) }
     }
 
-    /// Doubles at least (a page grown a row at a time is copied a logarithmic number of times).
+    /// Counts `n` list rows or partial calls; false (and the page overrun) past the limit.
+    @inline(__always)
+    mutating func spend(_ n: Int) -> Bool {
+        work &+= n
+        if work > limits.work, !overrun {
+            overrun = true
+            overrunPartial = partial
+        }
+        return !overrun
+    }
+
+    /// Appends the bytes of a fragment rendered apart (a memo's), and its work and overrun.
+    mutating func append(fragment: borrowing PageBuffer) {
+        fragment.withBytes { append($0) }
+        work &+= fragment.work
+        if fragment.overrun, !overrun {
+            overrun = true
+            overrunPartial = fragment.overrunPartial
+        }
+    }
+
+    /// Doubles at least (a page grown a row at a time is copied a logarithmic number of times);
+    /// false (and the page overrun) past the limit.
     @inline(never)
-    private mutating func grow(to needed: Int) {
-        let newCapacity = max(needed, capacity * 2)
+    private mutating func grow(to needed: Int) -> Bool {
+        guard !overrun, needed <= limits.bytes else {
+            if !overrun { overrunPartial = partial }
+            overrun = true
+            return false
+        }
+        let newCapacity = min(max(needed, capacity * 2), limits.bytes)
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
         newBase.copyMemory(from: base, byteCount: count)
         base.deallocate()
         base = newBase
         capacity = newCapacity
+        return true
     }
 
     /// The bytes appended so far.

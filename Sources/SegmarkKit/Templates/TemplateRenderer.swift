@@ -8,6 +8,7 @@ struct TemplateRenderer {
 
     func render(_ nodes: [TemplateNode], stack: inout [TemplateValue], indent: [UInt8], type: TemplateContentType,
                 depth: Int, into buffer: inout PageBuffer) {
+        guard !buffer.overrun else { return }
         var type = type
         // Walked through a pointer: an element read from the array would be a copy, with a
         // retain and a release of everything it holds, node after node, row after row.
@@ -43,6 +44,7 @@ struct TemplateRenderer {
                             // A table row's list (unless its rows share fields a memo renders once):
                             // each row read where it is (`items[i]` is a copy: a retain and a release a row).
                             if let flat = flatBody(id), memo == nil || !items.isEmpty && !items[0].hasSharedFields {
+                                guard buffer.spend(items.count) else { continue }
                                 items.withUnsafeBufferPointer { items in
                                     flat.withSteps(arena: arena) { steps in
                                         for i in items.indices {
@@ -70,6 +72,10 @@ struct TemplateRenderer {
                         }
                     case .partial(_, let slot, let indentation, let standalone):
                         guard slot >= 0, depth < TemplateSet.maxPartialDepth else { continue }
+                        let caller = buffer.partial
+                        buffer.partial = slot
+                        defer { buffer.partial = caller }
+                        guard buffer.spend(1) else { continue }
                         let inner = standalone ? indent + indentation : []
                         render(set.templates[slot].nodes, stack: &stack, indent: inner, type: type, depth: depth + 1, into: &buffer)
                     case .contentType(let newType):
@@ -106,6 +112,7 @@ struct TemplateRenderer {
             }
             return
         }
+        guard buffer.spend(rows.count) else { return }
         for i in 0..<rows.count {
             let k = RowSplice.key(base, rowKey(i))
             if splice.copy(k, into: &buffer) {
@@ -145,7 +152,7 @@ struct TemplateRenderer {
     private func renderList(_ count: Int, _ item: (Int) -> TemplateValue, id: Int, body: [TemplateNode], stack: inout [TemplateValue],
                             indent: [UInt8], type: TemplateContentType, depth: Int, into buffer: inout PageBuffer,
                             ended: ((Int, Int) -> Void)? = nil) {
-        guard count > 0 else { return }
+        guard count > 0, buffer.spend(count) else { return }
         let first = item(0)
         if let memo, id >= 0, indent.isEmpty, case .object(let object) = first, let shared = object.shared,
            let plan = memo.plan(section: id, body: body, type: type, own: object.fields.map(\.key), shared: shared.keys) {
@@ -255,10 +262,10 @@ struct TemplateRenderer {
                     render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &buffer)
                 case .memo(let slot, let nodes):
                     if !memo.append(slot: slot, item: shared.id, to: &buffer) {
-                        var bytes = PageBuffer(capacity: 256)
+                        var bytes = PageBuffer(capacity: 256, limits: buffer.limits)
                         render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &bytes)
-                        bytes.withBytes { buffer.append($0) }
-                        memo.keep(bytes.bytes, slot: slot, item: shared.id)
+                        buffer.append(fragment: bytes)
+                        if !bytes.overrun { memo.keep(bytes.bytes, slot: slot, item: shared.id) }
                     }
                 }
             }

@@ -91,17 +91,56 @@ public struct TemplateSet: Sendable {
         }
     }
 
+    /// A page that went past what any real page needs (`limits`): rendering stopped, and the
+    /// page is not made.
+    public struct Overrun: Error, Equatable, Sendable {
+        /// The template rendered, and the partial being rendered when the page overran (nil
+        /// in the template's own text).
+        public var template: String
+        public var partial: String?
+        /// Whether the bytes went past their limit (else the list rows and partial calls did).
+        public var tooLarge: Bool
+        var limits = PageBuffer.Limits.page
+
+        /// What went wrong, in words, for the page at `page`.
+        public func message(page: String) -> String {
+            let what = tooLarge ? "grew past \(limits.bytes >> 20) MiB"
+                : "took more than \(Self.amount(limits.work)) list rows and partial calls"
+            let cause = partial.map { "does partial '\($0)' include itself, or repeat a list inside itself?" }
+                ?? "does a section repeat a list inside itself?"
+            return "rendering \(page) stopped: it \(what), far more than any real page; \(cause)"
+        }
+
+        /// `20 million`, `1,500`.
+        static func amount(_ n: Int) -> String {
+            if n >= 1_000_000, n % 1_000_000 == 0 { return "\(n / 1_000_000) million" }
+            var digits = String(n), out = ""
+            while digits.count > 3 {
+                out = "," + digits.suffix(3) + out
+                digits.removeLast(3)
+            }
+            return digits + out
+        }
+    }
+
+    /// How much one page may take (tests make it small).
+    var limits = PageBuffer.Limits.page
+
     /// Renders the template `name` over `value`; nil when there is no such template.
-    public func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo? = nil) -> [UInt8]? {
-        render(name, value, memo: memo, splice: nil)
+    public func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo? = nil) throws(Overrun) -> [UInt8]? {
+        try render(name, value, memo: memo, splice: nil)
     }
 
     /// - Parameter splice: the rows of the page's long list the last build wrote, to copy
     ///   unchanged rows from, and where this render's rows go (`RowSplice`).
-    func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?) -> [UInt8]? {
+    func render(_ name: String, _ value: TemplateValue, memo: FragmentMemo?, splice: RowSplice?) throws(Overrun) -> [UInt8]? {
         guard let slot = slots[name] else { return nil }
-        var buffer = PageBuffer(capacity: max(sizes.size(slot), splice?.expectedSize ?? 0))
+        var buffer = PageBuffer(capacity: max(sizes.size(slot), splice?.expectedSize ?? 0), limits: limits)
         render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
+        if buffer.overrun {
+            throw Overrun(template: name, partial: buffer.overrunPartial.map { templates[$0].name }, tooLarge: buffer.work <= limits.work,
+                          limits: limits)
+        }
         sizes.saw(buffer.count, slot: slot)
         return buffer.bytes
     }
