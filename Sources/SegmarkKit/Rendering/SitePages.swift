@@ -110,13 +110,12 @@ public struct SitePages {
 
     // MARK: bytes
 
-    /// The page's bytes, rendered through the templates.
-    /// - Parameter splice: for a sheet or a labels page, the rows the last build wrote of it
-    ///   (unchanged rows are copied), and where this render records its rows.
-    /// The bytes of a page; a page whose template runs away (`TemplateSet.Overrun`) is an
-    /// error at that template.
+    /// The page's bytes, rendered through the templates; a page whose template runs away
+    /// (`TemplateSet.Overrun`) is an error at that template.
     public func bytes(_ ref: PageRef) throws -> [UInt8] { try bytes(ref, splice: nil) }
 
+    /// - Parameter splice: for a sheet or a labels page, the rows the last build wrote of it
+    ///   (unchanged rows are copied), and where this render records its rows.
     func bytes(_ ref: PageRef, splice: RowSplice?) throws -> [UInt8] {
         var page: String { path(ref) }  // made only for an error
         switch ref {

@@ -12,7 +12,10 @@ struct PageBuffer: ~Copyable {
     /// Set when the page went past its `limits`: nothing more is rendered or
     /// appended, and the page is an error, not a file (a template that includes itself, or
     /// nests a list inside itself, would otherwise run for ever or fill the memory).
-    private(set) var overrun = false
+    var overrun: Bool { stop != nil }
+    /// What the page went past first, when it overran.
+    private(set) var stop: Stop?
+    enum Stop { case work, bytes }
     /// The partial being rendered (its slot; nil in the page's own template): where an
     /// overrun is blamed.
     var partial: Int?
@@ -31,6 +34,8 @@ struct PageBuffer: ~Copyable {
         /// contacts is a row a member, nearly 100,000 rows, and 17 MB), and reached in
         /// seconds by a runaway template.
         static let page = Limits(work: 20_000_000, bytes: 256 << 20)
+        /// For text that is not a page (escaped whole, as long as it is).
+        static let none = Limits(work: .max, bytes: .max)
     }
 
     /// Room for `capacity` bytes before the first growth.
@@ -71,19 +76,19 @@ struct PageBuffer: ~Copyable {
     @inline(__always)
     mutating func spend(_ n: Int) -> Bool {
         work &+= n
-        if work > limits.work, !overrun {
-            overrun = true
+        if work > limits.work, stop == nil {
+            stop = .work
             overrunPartial = partial
         }
-        return !overrun
+        return stop == nil
     }
 
     /// Appends the bytes of a fragment rendered apart (a memo's), and its work and overrun.
     mutating func append(fragment: borrowing PageBuffer) {
         fragment.withBytes { append($0) }
         work &+= fragment.work
-        if fragment.overrun, !overrun {
-            overrun = true
+        if let reason = fragment.stop, stop == nil {
+            stop = reason
             overrunPartial = fragment.overrunPartial
         }
     }
@@ -92,9 +97,11 @@ struct PageBuffer: ~Copyable {
     /// false (and the page overrun) past the limit.
     @inline(never)
     private mutating func grow(to needed: Int) -> Bool {
-        guard !overrun, needed <= limits.bytes else {
-            if !overrun { overrunPartial = partial }
-            overrun = true
+        guard stop == nil, needed <= limits.bytes else {
+            if stop == nil {
+                stop = .bytes
+                overrunPartial = partial
+            }
             return false
         }
         let newCapacity = min(max(needed, capacity * 2), limits.bytes)

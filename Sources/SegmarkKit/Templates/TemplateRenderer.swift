@@ -263,6 +263,7 @@ struct TemplateRenderer {
                 case .memo(let slot, let nodes):
                     if !memo.append(slot: slot, item: shared.id, to: &buffer) {
                         var bytes = PageBuffer(capacity: 256, limits: buffer.limits)
+                        bytes.partial = buffer.partial
                         render(nodes, stack: &stack, indent: [], type: type, depth: depth, into: &bytes)
                         buffer.append(fragment: bytes)
                         if !bytes.overrun { memo.keep(bytes.bytes, slot: slot, item: shared.id) }

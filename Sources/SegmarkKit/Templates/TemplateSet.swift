@@ -138,7 +138,7 @@ public struct TemplateSet: Sendable {
         var buffer = PageBuffer(capacity: max(sizes.size(slot), splice?.expectedSize ?? 0), limits: limits)
         render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
         if buffer.overrun {
-            throw Overrun(template: name, partial: buffer.overrunPartial.map { templates[$0].name }, tooLarge: buffer.work <= limits.work,
+            throw Overrun(template: name, partial: buffer.overrunPartial.map { templates[$0].name }, tooLarge: buffer.stop == .bytes,
                           limits: limits)
         }
         sizes.saw(buffer.count, slot: slot)
