@@ -321,6 +321,47 @@ struct BatchDocumentsTests {
         #expect(check.stderr.contains("Content/interaction-templates/NEWS.NOR.md:5:"), "\(check.stderr)")
     }
 
+    /// A letter body includes no partial: not one of the site's templates, and not itself
+    /// (`{{> body}}` twice would double the letter 64 times over); `build` refuses, at the tag.
+    @Test func aBodyThatIncludesAPartialIsACheckError() throws {
+        var files = Self.hostileFiles
+        files["Content/interaction-templates/NEWS.md"] = "---\ndescription: Newsletter\ngroup: MAIL\n---\nDear {{name}},\n{{> body}}{{> body}}\n"
+        files["Content/interaction-templates/NEWS.NOR.md"] = "---\nsubject: Nyhetsbrev\n---\nKjære {{name}},\n\n  {{> foot}}\n"
+        let root = try CLI.workspace(files)
+        defer { try? fm.removeItem(atPath: root) }
+        let expected = """
+            Content/interaction-templates/NEWS.NOR.md:6:3: error: letter body: a letter body cannot include partials ('foot')
+            Content/interaction-templates/NEWS.md:6:1: error: letter body: a letter body cannot include partials ('body')
+            Content/interaction-templates/NEWS.md:6:11: error: letter body: a letter body cannot include partials ('body')
+
+            """
+        let check = try CLI.run(["check", "--root", root])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains(expected), "\(check.stderr)")
+        let build = try CLI.run(["build", "--root", root])
+        #expect(build.status == 1)
+        #expect(build.stderr.contains(expected), "\(build.stderr)")
+        #expect(!fm.fileExists(atPath: root + "/Output"))
+    }
+
+    /// `address_lines` is a list: sections over it nested in one another multiply (two lines
+    /// 30 deep: a billion). Such a body stops, and `build` fails at it, writing nothing.
+    @Test func aBodyThatRunsAwayFailsTheBuild() throws {
+        var files = Self.hostileFiles
+        let nested = String(repeating: "{{#address_lines}}", count: 30) + "{{.}}" + String(repeating: "{{/address_lines}}", count: 30)
+        files["Content/interaction-templates/NEWS.md"] = "---\ndescription: Newsletter\ngroup: MAIL\n---\nDear {{name}},\n" + nested + "\n"
+        files["Content/contacts/C1.md"] = "---\nname: Hansen\ntype: company\nemail: ase@hansen.example\naddress: Storgata 1\ncity: Oslo\n---\n"
+        let root = try CLI.workspace(files)
+        defer { try? fm.removeItem(atPath: root) }
+        #expect(try CLI.run(["check", "--root", root]).status == 0)
+        let build = try CLI.run(["build", "--root", root])
+        #expect(build.status == 1)
+        #expect(build.stderr.hasSuffix("Content/interaction-templates/NEWS.md:5:1: error: letter body: rendering the letter to C1 stopped: "
+                + "it took more than 1 million list rows and partial calls, far more than any real page; does a section repeat a list inside itself?\n"
+                + "1 error; Output/ was left as it was\n"), "\(build.stderr)")
+        #expect(!fm.fileExists(atPath: root + "/Output"))
+    }
+
     @Test func batchesWhoseFilesWouldCollideAreACheckError() throws {
         var files = Self.hostileFiles
         files["Content/interactions/B1-letters.md"] = "---\ndate: 2026-11-03\ntemplate: NEWS\ncontacts: [C1]\n---\n"

@@ -166,6 +166,7 @@ public struct SiteBuilder {
         let model = check.model
         let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
         lap("evaluate")
+        let hadOutput = fileSystem.kind(of: outputDirectory) != nil
         try fileSystem.createDirectory(outputDirectory)
         var pages = looking.wait()
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
@@ -227,6 +228,8 @@ public struct SiteBuilder {
                           timings: timings, upToDate: false, counts: counts)
         } catch {
             writer.abort()
+            // A failed first build leaves no output folder behind (only an empty one is removed).
+            if !hadOutput { try? fileSystem.remove(outputDirectory) }
             throw error
         }
     }

@@ -109,14 +109,14 @@ final class BatchPages {
             case .labels:
                 return (path, nil, { [self] in try templates.render(labels(bi, paper), kind: "labels", format: .html, page: path) })
             case .letters(let format):
-                return (path, nil, { [self] in try templates.render(letters(bi, paper, format), kind: "letters", format: format, page: path) })
+                return (path, nil, { [self] in try templates.render(try letters(bi, paper, format), kind: "letters", format: format, page: path) })
             }
         }
         // A draft's closure holds the list and a place in it, not a copy of its entry (570,000
         // closures at L, each made by every build, though few drafts render after a change).
         out.reserveCapacity(out.count + mails.count)
         for (k, e) in mails.enumerated() {
-            out.append((Self.mailPath(files.batch, model.contacts[e.contact].id), e.contact, { [self] in mail(mails[k]) }))
+            out.append((Self.mailPath(files.batch, model.contacts[e.contact].id), e.contact, { [self] in try mail(mails[k]) }))
         }
         return out
     }
@@ -261,7 +261,7 @@ final class BatchPages {
         return out
     }
 
-    func letters(_ bi: Int, _ paper: [InteractionEntry], _ format: Settings.Format) -> TemplateValue {
+    func letters(_ bi: Int, _ paper: [InteractionEntry], _ format: Settings.Format) throws -> TemplateValue {
         let e = contexts.esc(format)
         let b = model.batches[bi]
         var ctx = contexts.common(format, root: "../", title: "Letters \(b.id)")
@@ -272,21 +272,24 @@ final class BatchPages {
         ctx["windowTop"] = .text(Number.format(model.settings.letterWindow.top))
         // Sender lines are the workspace's own text: escaped like any other value.
         let senderLines = ([sender.name].compactMap { $0 } + sender.address + [sender.email].compactMap { $0 }).map { TemplateValue.text(e($0)) }
-        ctx["letters"] = .list(paper.enumerated().map { n, x -> TemplateValue in
+        var letters: [TemplateValue] = []
+        letters.reserveCapacity(paper.count)
+        for (n, x) in paper.enumerated() {
             let c = model.contacts[x.contact], company = company(of: x.contact)
             let lines = SheetRows.labelLines(c, company: company, post: PostalAddress(of: c, company: company), codes: model.codes)
-            let merged = merge.markdown(x, company: company, escaped: true)
+            let merged = try merge.markdown(x, company: company, escaped: true)
             let body = format == .html ? MarkdownRenderer().html(merged.body) : Text.trimmingSpace(merged.body)
-            return ["contact": .text(e(c.id)), "sender": .list(senderLines), "address": .list(lines.map { .text(e($0)) }),
-                    "date": .text(x.date.description), "subject": .text(e(merged.subject)), "body": .text(body),
-                    "pageBreak": .bool(n > 0)]
-        })
+            letters.append(["contact": .text(e(c.id)), "sender": .list(senderLines), "address": .list(lines.map { .text(e($0)) }),
+                            "date": .text(x.date.description), "subject": .text(e(merged.subject)), "body": .text(body),
+                            "pageBreak": .bool(n > 0)])
+        }
+        ctx["letters"] = .list(letters)
         return ctx
     }
 
-    func mail(_ x: InteractionEntry) -> [UInt8] {
+    func mail(_ x: InteractionEntry) throws -> [UInt8] {
         let c = model.contacts[x.contact], company = company(of: x.contact)
-        let merged = merge.markdownForMail(x, company: company)
+        let merged = try merge.markdownForMail(x, company: company)
         let sender = model.settings.sender
         return MailDraft(fromName: sender.name, fromAddress: sender.email, toName: c.name, toAddress: mailAddress(x) ?? "",
                          subject: merged.subject, date: x.date, batchID: x.batchID, contactID: c.id,

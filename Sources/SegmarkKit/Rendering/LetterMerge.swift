@@ -8,20 +8,26 @@ import Foundation
 public struct LetterMerge: Sendable {
     /// Compiled bodies by template or variant file path, with the names each one uses (only
     /// those merge fields are made: a letter of 100,000 entries formats what it shows).
-    let bodies: [String: (set: TemplateSet, used: [String])]
+    let bodies: [String: (set: TemplateSet, used: [String], line: Int)]
     let model: Model
 
     public init(model: Model) {
         self.model = model
-        var bodies: [String: (TemplateSet, [String])] = [:]
-        for (path, body, _) in Self.sources(model) {
+        var bodies: [String: (TemplateSet, [String], Int)] = [:]
+        for (path, body, line) in Self.sources(model) {
             var set = TemplateSet(contentType: .text)
-            if (try? set.add("body", source: body)) != nil, set.resolvePartials().isEmpty {
-                bodies[path] = (set, Set(set.names(in: "body").map(\.name)).sorted())
+            set.limits = Self.limits
+            if (try? set.add("body", source: body)) != nil, set.partials(in: "body").isEmpty {
+                _ = set.resolvePartials()
+                bodies[path] = (set, Set(set.names(in: "body").map(\.name)).sorted(), line)
             }
         }
         self.bodies = bodies
     }
+
+    /// What one letter may take: a body has no partials, but `address_lines` is a list, and
+    /// sections over it nested in one another multiply (a letter is a page of text).
+    static let limits = PageBuffer.Limits(work: 1_000_000, bytes: 16 << 20)
 
     /// Every template and variant body: (file, body, the file line its body starts on).
     static func sources(_ model: Model) -> [(path: String, body: String, line: Int)] {
@@ -38,9 +44,10 @@ public struct LetterMerge: Sendable {
             let source = String(repeating: "\n", count: max(0, line - 1)) + body
             do {
                 try set.add("body", source: source)
-                for (_, e) in set.resolvePartials() {
-                    out.append(.error("letter body: \(e.message); a letter body cannot include partials",
-                                      at: SourceLocation(path: path, line: e.line, column: e.column)))
+                // Not even `{{> body}}`, which would name the body itself.
+                for partial in set.partials(in: "body") {
+                    out.append(.error("letter body: a letter body cannot include partials ('\(partial.name)')",
+                                      at: SourceLocation(path: path, line: partial.line, column: partial.column)))
                 }
             } catch {
                 out.append(.error("letter body: \(error.message)", at: SourceLocation(path: path, line: error.line, column: error.column)))
@@ -128,24 +135,30 @@ public struct LetterMerge: Sendable {
 
     /// The merged Markdown: values escaped (for the HTML of letters and e-mails, and letters.md),
     /// or as written (`escaped: false`, the text/plain part of an e-mail, which nothing renders).
-    func markdown(_ entry: InteractionEntry, company: Contact?, escaped: Bool) -> (subject: String, body: String) {
+    func markdown(_ entry: InteractionEntry, company: Contact?, escaped: Bool) throws -> (subject: String, body: String) {
         guard let (path, subject) = resolve(entry), let body = bodies[path] else { return ("", "") }
-        return (subject, merged(body, entry, company: company, subject: subject, escaped ? MarkdownEscaping.inline : Self.plain))
+        return (subject, try merged(body, path, entry, company: company, subject: subject, escaped ? MarkdownEscaping.inline : Self.plain))
     }
 
     /// Both merges of an e-mail draft (its text part as written, its HTML part escaped), the
     /// variant resolved once.
-    func markdownForMail(_ entry: InteractionEntry, company: Contact?) -> (subject: String, plain: String, marked: String) {
+    func markdownForMail(_ entry: InteractionEntry, company: Contact?) throws -> (subject: String, plain: String, marked: String) {
         guard let (path, subject) = resolve(entry), let body = bodies[path] else { return ("", "", "") }
-        return (subject, merged(body, entry, company: company, subject: subject, Self.plain),
-                merged(body, entry, company: company, subject: subject, MarkdownEscaping.inline))
+        return (subject, try merged(body, path, entry, company: company, subject: subject, Self.plain),
+                try merged(body, path, entry, company: company, subject: subject, MarkdownEscaping.inline))
     }
 
-    private func merged(_ body: (set: TemplateSet, used: [String]), _ entry: InteractionEntry, company: Contact?, subject: String,
-                        _ e: (String) -> String) -> String {
-        // A body cannot overrun: it has no partials, and no merge field is a list.
-        let bytes = try? body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e))
-        return String(decoding: bytes.flatMap { $0 } ?? [], as: UTF8.self)
+    /// A body that runs away (sections over `address_lines` nested in one another) is an error
+    /// at the body's first line.
+    private func merged(_ body: (set: TemplateSet, used: [String], line: Int), _ path: String, _ entry: InteractionEntry, company: Contact?,
+                        subject: String, _ e: (String) -> String) throws -> String {
+        do {
+            let bytes = try body.set.render("body", fields(entry, company: company, subject: subject, used: body.used, e)) ?? []
+            return String(decoding: bytes, as: UTF8.self)
+        } catch {
+            let letter = "the letter to " + model.contacts[entry.contact].id
+            throw ContentErrors([.error("letter body: " + error.message(page: letter), at: SourceLocation(path: path, line: body.line, column: 1))])
+        }
     }
 
     /// Values in a plain-text body: one line each.

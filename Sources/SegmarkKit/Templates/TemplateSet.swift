@@ -31,6 +31,11 @@ public struct TemplateSet: Sendable {
 
     public func contains(_ name: String) -> Bool { slots[name] != nil }
 
+    /// The partial tags of a template (`{{> name}}`), where they are.
+    public func partials(in template: String) -> [(name: String, line: Int, column: Int)] {
+        slots[template].map { references[$0] } ?? []
+    }
+
     /// Parses `source` as the template `name` (replacing one of that name).
     public mutating func add(_ name: String, source: String) throws(TemplateSyntaxError) {
         var parser = TemplateParser(source)
