@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// §10: every logged batch gets its page, CSV, labels, letters and e-mail drafts — for exactly
+/// Every logged batch gets its page, CSV, labels, letters and e-mail drafts — for exactly
 /// its entries, with content values unable to add a header, a MIME part, a link or HTML.
 @Suite("Batches, letters and e-mails", .serialized)
 struct BatchDocumentsTests {
@@ -59,7 +59,7 @@ struct BatchDocumentsTests {
         let contacts = letterContacts(letters)
         #expect(contacts.count == 16)
         #expect(contacts.last == "CT104")
-        // CT104 has no address of its own: its letter and label use Fjordkraft Detalj AS's (R79).
+        // CT104 has no address of its own: its letter and label use Fjordkraft Detalj AS's (a person without an address of its own uses its company's).
         let ct104 = letters.components(separatedBy: "data-contact=\"CT104\"")[1]
         #expect(ct104.contains("<div class=\"recipient\"><span>Nils Ødegård-Hansen</span><span>Fjordkraft Detalj AS</span><span>Karl Johans gate 12</span><span>0150 Oslo</span><span>Norway</span></div>"))
         #expect(ct104.contains("<p>Kjære Nils,</p>"))  // the NOR variant, with the fields.first_name fallback

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The `segmark` binary run as a user runs it: exit statuses, stdout and stderr (SPEC §7).
+/// The `segmark` binary run as a user runs it: exit statuses, stdout and stderr (README, "Commands").
 struct Run {
     var status: Int32
     var stdout: String

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `segmark serve` as a process on a free port (R110): pages from memory, edits picked up and
+/// `segmark serve` as a process on a free port: pages from memory, edits picked up and
 /// re-rendered, errors shown over the last good pages, HTTP details, traversal refused, a
 /// concurrent load without errors, and a clean stop on SIGTERM.
 @Suite("segmark serve", .serialized)

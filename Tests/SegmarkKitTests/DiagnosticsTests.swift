@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SegmarkKit
 
-/// Broken workspaces, each asserting its whole diagnostic lines (R20).
+/// Broken workspaces, each asserting its whole diagnostic lines (`PATH:LINE:COL: error: …`).
 @Suite("Diagnostics")
 struct DiagnosticsTests {
     func diagnostics(_ files: [(String, String)]) throws -> [String] {

@@ -2,11 +2,11 @@ import Foundation
 import Testing
 @testable import SegmarkKit
 
-/// Each option on a small hand-made workspace; expected members worked out by hand from SPEC §4.
+/// Each option on a small hand-made workspace; expected members worked out by hand from the segment rules (README, "A segment").
 ///
 /// Companies: CO1 (RET, CUST), CO2 (WHOLE, excluded), CO3 (no codes).
 /// Persons: P11, P12 of CO1 (P12 excluded, X-CARD); P21 of CO2 (X-CARD); P31 of CO3 (SALE); P0 without company (X-CARD).
-@Suite("Segment engine (R30–R38)")
+@Suite("Segment engine")
 struct EngineTests {
     static let base: [(String, String)] = [
         contact("CO1", "industry_groups: RET\nbusiness_relations: CUST\ncountry: NO"),
@@ -28,7 +28,7 @@ struct EngineTests {
     }
 
     @Test func personsInheritCompanyCodes() throws {
-        // R12: persons match industry_groups through their company; P0 has no company and never matches.
+        // Persons match industry_groups through their company; P0 has no company and never matches.
         #expect(try members("  - add:\n      industry_groups: RET") == ["CO1", "P11"])
     }
 

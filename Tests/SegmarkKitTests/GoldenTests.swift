@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SegmarkKit
 
-/// The committed Output/ is exactly what a build of the demo Content/ produces (R72).
+/// The committed Output/ is exactly what a build of the demo Content/ produces.
 /// `UPDATE_GOLDEN=1 make test` refreshes it.
 @Suite("Golden output", .serialized)
 struct GoldenTests {
@@ -109,7 +109,7 @@ struct GoldenTests {
         #expect(quick.counts.first?.count == 0)  // no file was read
     }
 
-    /// R72: every relative link and image in the demo's HTML points at a file Segmark wrote.
+    /// Every relative link and image in the demo's HTML points at a file Segmark wrote.
     @Test func everyRelativeLinkResolves() throws {
         let output = Self.repo + "/Output"
         let pages = files(output).filter { $0.key.hasSuffix(".html") }
@@ -142,7 +142,7 @@ struct GoldenTests {
     }
 }
 
-/// Escaping and safety of every format (R70, R71, issue 4).
+/// Escaping and safety of every format: values from content never become markup (issue 4).
 @Suite("Hostile content in reports")
 struct HostileReportTests {
     @Test func scriptsNeverReachTheHTML() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import SegmarkKit
 
-/// A deliberately naive evaluator written straight from SPEC §4 (sets of ids, no indexes, no
+/// A deliberately naive evaluator written straight from the segment rules (README, "A segment"; sets of ids, no indexes, no
 /// caches), compared with the engine on generated workspaces with several seeds.
 struct ReferenceEvaluator {
     let model: Model
@@ -65,7 +65,7 @@ struct ReferenceEvaluatorTests {
         let dir = try TestWorkspace.generated(contacts: 400, segments: 25, entries: 3000, seed: seed)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let check = WorkspaceCheck(root: dir)
-        // The generator can write a key twice in one flow map (an R5 error); such a segment is left out of the model.
+        // The generator can write a key twice in one flow map (an error: a key given twice); such a segment is left out of the model.
         #expect(check.diagnostics.errorCount < 10)
         let asOf = check.model.settings.asOf!
         let evaluation = SegmentEvaluator(model: check.model, asOf: asOf).evaluate()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""R93, proven on real engines: for every segment of a workspace, the rows `segmark sql`
+"""Proven on real engines: for every segment of a workspace, the rows `segmark sql`
 returns on the engine equal `segmark members`.
 
 usage: differential.py --bin SEGMARK --root WORKSPACE --dialect sqlite|duckdb|postgres|spark [--as-of D]

@@ -13,7 +13,7 @@ public struct Settings: Sendable {
     public var content: String = "Content"
     public var templates: String = "Templates"
     public var output: String = "Output"
-    /// The From of e-mails and the sender block of letters (§10).
+    /// The From of e-mails and the sender block of letters (README, "Batches, letters and e-mails").
     public var sender = Sender()
     /// Where a letter's address block sits, in millimetres from the page's left and top edge:
     /// by default the window of a Norwegian C5/DL left-window envelope.

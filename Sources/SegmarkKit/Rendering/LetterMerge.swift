@@ -1,6 +1,6 @@
 import Foundation
 
-/// BC's merge (§10): the body of an interaction template — or of the contact's language
+/// BC's merge (README, "Batches, letters and e-mails"): the body of an interaction template — or of the contact's language
 /// variant — rendered as a Mustache template over one interaction entry's merge fields:
 /// the contact, its postal address, its company, the salesperson, the batch's subject
 /// and date, and `fields.*`. Every merged value is escaped for Markdown, so a contact's
