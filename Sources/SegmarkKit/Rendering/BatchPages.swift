@@ -1,9 +1,10 @@
 import Foundation
 
-/// What every logged batch gets (README, "Batches, letters and e-mails"): its page, its mail-merge CSV, and — unless canceled —
-/// labels and print-ready letters for its hard_copy entries and an e-mail draft per email
-/// entry. Made from the batch's own entries (a snapshot of who was logged), whatever the
-/// as-of date, so a batch logged for a later date has its documents too.
+/// What every logged batch gets (README, "Batches, letters and e-mails"): its page, its
+/// mail-merge CSV, and — unless canceled — labels and print-ready letters for its hard_copy
+/// entries and an e-mail draft per email entry. Made from the batch's own entries (a
+/// snapshot of who was logged), whatever the as-of date, so a batch logged for a later date
+/// has its documents too.
 ///
 /// A class: each of a batch's files carries a closure that makes its bytes, and 583,000 of
 /// them at L each copied the whole value (model, contexts, templates) into its closure.
