@@ -3,8 +3,9 @@ import Foundation
 /// BC's merge (README, "Batches, letters and e-mails"): the body of an interaction
 /// template — or of the contact's language variant — rendered as a Mustache template over
 /// one interaction entry's merge fields: the contact, its postal address, its company, the
-/// salesperson, the batch's subject and date, and `fields.*`. Every merged value is escaped for Markdown, so a contact's
-/// name cannot add a link, HTML or a heading; a missing value renders empty.
+/// salesperson, the batch's subject and date, and `fields.*`. Every merged value is escaped
+/// for Markdown, so a contact's name cannot add a link, HTML or a heading; a missing value
+/// renders empty.
 public struct LetterMerge: Sendable {
     /// Compiled bodies by template or variant file path, with the names each one uses (only
     /// those merge fields are made: a letter of 100,000 entries formats what it shows).
