@@ -116,6 +116,17 @@ public struct SiteBuilder {
         let stateTime = fileSystem.modificationTime(statePath) ?? .min
         lap("look at the files")
         if !options.force, previous.stat == stat.hex, newest < stateTime, let report = upToDate(filesRead: 0) { return report }
+        // Something changed, or may have: the look at the last build's pages (a status per page,
+        // the output record read) starts now and goes on beside reading, parsing and
+        // evaluating, which leave a core idle (reading the parse cache and the changed files
+        // uses one). Only this task touches the writer's record until the render; the quick
+        // exit below reads the record apart (`ownedFilesIfComplete`).
+        let writerBox = UncheckedBox(writer)
+        let looking = Pending { [fileSystem] in
+            options.force ? KeptPages()
+                : KeptPages(previous: readState(true), recorded: writerBox.value.recordedHashes, directory: outputDirectory, fileSystem: fileSystem)
+        }
+        defer { _ = looking.wait() }
         // 2. Same bytes (files touched but not changed): done, and remember the new dates.
         // Files the parse cache saw with the same size, times and inode are not read again.
         let parseCache = ParseCache(fileSystem: fileSystem, root: root, toolIdentity: options.toolIdentity)
@@ -139,14 +150,7 @@ public struct SiteBuilder {
         }
 
         // 3. Pages made from the same inputs as last time, and untouched since, are kept as
-        // they are: the look at them (a status per page, the output record read) goes on
-        // beside parsing and evaluating, which leave a core idle now and then.
-        let writerBox = UncheckedBox(writer)  // only this task touches it until the render
-        let looking = Pending { [fileSystem] in
-            options.force ? KeptPages()
-                : KeptPages(previous: readState(true), recorded: writerBox.value.recordedHashes, directory: outputDirectory, fileSystem: fileSystem)
-        }
-        defer { _ = looking.wait() }
+        // they are (see the look started above).
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)
         let filesRead = raw.files.count - raw.reused.count
         // The cache is written while the build goes on (and waited for before it returns).
