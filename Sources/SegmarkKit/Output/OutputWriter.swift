@@ -41,20 +41,14 @@ public final class OutputWriter {
 
     var staging: String { stager.folder }
 
-    /// A file made ready for `add` on the thread that rendered it: hashed, and when it is
-    /// certainly to be written, already in the staging folder (its bytes are let go there
-    /// rather than held until the build's thread gets to them).
+    /// A file made ready for `add` on the thread that rendered it: hashed, compared with the
+    /// file on disk, and when it is to be written, already in the staging folder (its bytes
+    /// are let go there rather than held until the build's thread gets to them).
     public struct Prepared: Sendable {
         let path: String
         let hash: UInt64
-        let step: Step
-
-        enum Step: Sendable {
-            /// The file on disk holds these bytes.
-            case none
-            /// Already in the staging folder.
-            case staged
-        }
+        /// In the staging folder; else the file on disk holds these bytes.
+        let staged: Bool
     }
 
     /// Safe to call from any thread (the staging folder and its folders are made under a lock).
@@ -65,22 +59,22 @@ public final class OutputWriter {
     ///   - hash: `Fingerprint.ofFile(bytes)` when the caller has it already.
     public func prepare(_ path: String, _ bytes: [UInt8], hash: UInt64? = nil, intactHash: UInt64?) throws -> Prepared {
         let hash = hash ?? Fingerprint.ofFile(bytes)
-        if let intactHash, intactHash == hash { return Prepared(path: path, hash: hash, step: .none) }
+        if let intactHash, intactHash == hash { return Prepared(path: path, hash: hash, staged: false) }
         // A file not as the last build left it (or after `--force`, any file) is compared
         // with these bytes here, on the thread that rendered them (never through a link: a
         // folder on the way that is one is refused in `add`, before anything moves into place).
-        if intactHash == nil, fileSystem.holds(bytes, at: path, under: directory) { return Prepared(path: path, hash: hash, step: .none) }
+        if intactHash == nil, fileSystem.holds(bytes, at: path, under: directory) { return Prepared(path: path, hash: hash, staged: false) }
         // Staged here too: files are created by every render thread at once, and a page's
         // bytes go now instead of waiting for the build's thread (a cold build at L: 62-67 s
         // so, 74 s with the build's thread staging every page under 256 KB).
         try stager.stage(bytes, path)
-        return Prepared(path: path, hash: hash, step: .staged)
+        return Prepared(path: path, hash: hash, staged: true)
     }
 
     /// Adds a file `prepare` made ready, in build order.
     public func add(_ file: Prepared) throws {
         let index = try produce(file.path, hash: file.hash)
-        if case .staged = file.step { staged.append(index) }
+        if file.staged { staged.append(index) }
     }
 
     /// Keeps a file the last build wrote, unchanged (its inputs did not change), with the hash

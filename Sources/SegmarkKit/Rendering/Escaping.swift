@@ -112,7 +112,7 @@ public enum HTMLEscaping {
 
     /// Text the project writes itself (SVG labels).
     public static func text(_ s: String) -> String {
-        var buffer = PageBuffer(capacity: s.utf8.count + 16, limits: .none)
+        var buffer = PageBuffer(capacity: s.utf8.count + 16, limits: .unbounded)
         append(s, to: &buffer)
         return buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }

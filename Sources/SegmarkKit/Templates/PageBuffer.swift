@@ -35,7 +35,7 @@ struct PageBuffer: ~Copyable {
         /// seconds by a runaway template.
         static let page = Limits(work: 20_000_000, bytes: 256 << 20)
         /// For text that is not a page (escaped whole, as long as it is).
-        static let none = Limits(work: .max, bytes: .max)
+        static let unbounded = Limits(work: .max, bytes: .max)
     }
 
     /// Room for `capacity` bytes before the first growth.
