@@ -90,6 +90,14 @@ struct CLITests {
         try "{{> head}}\n  {{#segments}}\nx\n".write(toFile: root + "/Templates/html/contact.html", atomically: true, encoding: .utf8)
         let unclosed = try CLI.run(["check", "--root", root])
         #expect(unclosed.stderr == "Templates/html/contact.html:2:3: error: section 'segments' opened at 2:3 is never closed\n1 error, 0 warnings\n")
+
+        // A partial that does not parse is one error, at the partial: the seven pages that
+        // include it do not each report it as unknown.
+        try "{{> head}}\n".write(toFile: root + "/Templates/html/contact.html", atomically: true, encoding: .utf8)
+        try "<footer>{{#a}}</footer>\n".write(toFile: root + "/Templates/html/foot.html", atomically: true, encoding: .utf8)
+        let brokenPartial = try CLI.run(["check", "--root", root])
+        #expect(brokenPartial.status == 1)
+        #expect(brokenPartial.stderr == "Templates/html/foot.html:1:9: error: section 'a' opened at 1:9 is never closed\n1 error, 0 warnings\n")
     }
 
     /// A template that includes itself (content arrives in pull requests) makes `build` fail

@@ -45,7 +45,7 @@ public struct TemplateLibrary: Sendable {
         var html = TemplateSet(contentType: .html)
         var md = TemplateSet(contentType: .text)
         var origins: [String: String] = [:]
-        var broken = Set<String>()
+        var broken: [String: Set<String>] = [:]  // format → names of templates that did not parse
         var assets: [(String, [UInt8])] = []
         var fingerprint = Fingerprint()
         for key in files.keys.sorted(by: Text.codePointLess) {
@@ -62,21 +62,22 @@ public struct TemplateLibrary: Sendable {
             do {
                 if ext == "html" { try html.add(name, source: text) } else { try md.add(name, source: text) }
             } catch {
-                broken.insert(key)
+                broken[ext, default: []].insert(name)
                 diagnostics.append(.error(error.message, at: SourceLocation(path: origin, line: error.line, column: error.column)))
             }
         }
-        for (ext, unknown) in [("html", html.resolvePartials()), ("md", md.resolvePartials())] {
+        let unknownPartials = [("html", html.resolvePartials(broken: broken["html", default: []])), ("md", md.resolvePartials(broken: broken["md", default: []]))]
+        for (ext, unknown) in unknownPartials {
             for (template, error) in unknown {
                 let origin = origins["\(ext)/\(template).\(ext)"] ?? "\(folder)/\(ext)/\(template).\(ext)"
                 diagnostics.append(.error(error.message, at: SourceLocation(path: origin, line: error.line, column: error.column)))
             }
         }
         for kind in pageKinds {
-            if !html.contains(kind) && !broken.contains("html/\(kind).html") && settings.formats.contains(.html) {
+            if !html.contains(kind) && !broken["html", default: []].contains(kind) && settings.formats.contains(.html) {
                 diagnostics.append(.error("missing template html/\(kind).html", at: SourceLocation(path: folder + "/html/\(kind).html", line: 1, column: 1)))
             }
-            if !md.contains(kind) && !broken.contains("md/\(kind).md") && settings.formats.contains(.md) {
+            if !md.contains(kind) && !broken["md", default: []].contains(kind) && settings.formats.contains(.md) {
                 diagnostics.append(.error("missing template md/\(kind).md", at: SourceLocation(path: folder + "/md/\(kind).md", line: 1, column: 1)))
             }
         }

@@ -54,10 +54,12 @@ public struct TemplateSet: Sendable {
 
     /// Binds every partial call to its template; returns the calls naming no template
     /// (template name, error), in template order.
-    public mutating func resolvePartials() -> [(template: String, error: TemplateSyntaxError)] {
+    /// - Parameter broken: names of templates whose text did not parse. They have an error of
+    ///   their own, so a call naming one is not reported again as an unknown partial.
+    public mutating func resolvePartials(broken: Set<String> = []) -> [(template: String, error: TemplateSyntaxError)] {
         var unknown: [(String, TemplateSyntaxError)] = []
         for (slot, refs) in references.enumerated() {
-            for ref in refs where slots[ref.name] == nil {
+            for ref in refs where slots[ref.name] == nil && !broken.contains(ref.name) {
                 let message = "unknown partial '\(ref.name)'" + Text.didYouMean(ref.name, templates.map(\.name))
                 unknown.append((templates[slot].name, TemplateSyntaxError(message: message, line: ref.line, column: ref.column)))
             }
