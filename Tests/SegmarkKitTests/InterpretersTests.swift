@@ -22,7 +22,11 @@ struct InterpretersTests {
             let (_, traces) = evaluator.trace(si, in: evaluation)
             for (n, step) in model.segments[si].criteria.enumerated() {
                 for (k, group) in step.groups.enumerated() {
-                    let union = group.kind == .segment ? evaluator.segmentUnion(group, results: evaluation.results) : nil
+                    // The segments a `segment:` group names, each id held against its filter here
+                    // (the evaluator looks plain ids up and matches each filter once).
+                    let union = group.kind == .segment ? model.segments.indices.reduce(into: ContactSet(capacity: model.contacts.count)) { set, sj in
+                        if group.conditions[0].filter.matches(.text(model.segments[sj].id), asOf: asOf), let r = evaluation.results[sj] { set.formUnion(r.members) }
+                    } : nil
                     let perContact = model.contacts.indices.filter { matcher.matches(group, $0, segmentMembers: union) }
                     #expect(traces[n].groups[k].indices == perContact, "\(model.segments[si].id) step \(n + 1) group \(k + 1)")
                     groupsCompared += 1

@@ -166,9 +166,9 @@ public struct Explainer: Sendable {
             reasons.append(text)
         case .segment:
             let filter = group.conditions[0].filter
-            let named = model.segments.enumerated().filter { filter.matches(.text($0.element.id), asOf: asOf) }
-            let memberOf = named.filter { evaluation.results[$0.offset]?.members.contains(ci) ?? false }.map(\.element.id)
-            reasons.append("segments matching '\(filter.source)': \(list(named.map(\.element.id))); member of: \(list(memberOf))")
+            let named = SegmentGraph.match(filter, in: model)
+            let memberOf = named.filter { evaluation.results[$0]?.members.contains(ci) ?? false }.map { model.segments[$0].id }
+            reasons.append("segments matching '\(filter.source)': \(list(named.map { model.segments[$0].id })); member of: \(list(memberOf))")
         }
         return GroupExplanation(group: describer.describe(group), held: held, reasons: reasons)
     }

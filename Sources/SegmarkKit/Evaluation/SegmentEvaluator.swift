@@ -52,10 +52,8 @@ public struct SegmentEvaluator: Sendable {
         buildIndexes(cache, matcher: matcher)
         let graph = SegmentGraph(model: model)
         buildGroupSets(cache, matcher: matcher, graph: graph)
-        let cyclic = graph.cyclic
         var results = [SegmentResult?](repeating: nil, count: model.segments.count)
-        for si in graph.order where !cyclic.contains(si) {
-            if graph.dependencies[si].contains(where: { cyclic.contains($0) || results[$0] == nil }) { continue }
+        for si in graph.evaluable {
             results[si] = run(si, matcher: matcher, graph: graph, results: results, cache: cache, trace: nil)
         }
         return Evaluation(asOf: asOf, entries: entries, facts: facts, results: results)
@@ -436,10 +434,10 @@ public struct SegmentEvaluator: Sendable {
     }
 
     /// The members of every segment a `segment:` filter names (also used by `explain`).
-    func segmentUnion(_ group: FilterGroup, results: [SegmentResult?]) -> ContactSet {
+    func segmentUnion(_ group: FilterGroup, graph: SegmentGraph, results: [SegmentResult?]) -> ContactSet {
         var set = ContactSet(capacity: model.contacts.count)
         guard let filter = group.conditions.first?.filter else { return set }
-        for (sj, s) in model.segments.enumerated() where filter.matches(.text(s.id), asOf: asOf) {
+        for sj in graph.segments(matching: filter, in: model) {
             if let r = results[sj] { set.formUnion(r.members) }
         }
         return set
@@ -452,7 +450,7 @@ public struct SegmentEvaluator: Sendable {
         let set: ContactSet
         switch group.kind {
         case .segment:
-            set = segmentUnion(group, results: results)
+            set = segmentUnion(group, graph: graph, results: results)
         case .contact:
             var s = ContactSet.all(model.contacts.count)
             for ((name, filter), field) in zip(group.conditions, group.fields) {

@@ -47,7 +47,7 @@ public struct SQLCompiler {
             if done { order.append(s); continue }
             guard seen.insert(s).inserted else { continue }
             stack.append((s, true))
-            for d in graph.dependencies[s].reversed() where !seen.contains(d) { stack.append((d, false)) }
+            for d in graph.dependencies(of: s).reversed() where !seen.contains(d) { stack.append((d, false)) }
         }
         return order
     }
@@ -187,7 +187,7 @@ public struct SQLCompiler {
             return "EXISTS (SELECT 1 FROM interaction_entries e WHERE " + parts.joined(separator: " AND ") + ")"
         case .segment:
             let filter = g.conditions[0].filter
-            let named = model.segments.indices.filter { filter.matches(.text(model.segments[$0].id), asOf: asOf) }
+            let named = graph.segments(matching: filter, in: model)
             if named.isEmpty { return "1 = 0" }
             return named.map { "EXISTS (SELECT 1 FROM \(name($0)) m WHERE m.contact_no = c.contact_no)" }.joined(separator: " OR ")
         }
