@@ -108,6 +108,37 @@ struct FilterTests {
         #expect(match(c.filter, c.value, c.type) == c.expected)
     }
 
+    /// A long OR of plain values (a manual list of ids) is looked up in a set; it must accept
+    /// exactly what holding the value against each alternative accepts: case rules per type
+    /// and `@`, custom fields that compare as numbers or dates, missing values, and the
+    /// alternatives that are not plain (wildcards, ranges, `<>`, `''`) beside them.
+    @Test func aLongListAcceptsWhatEachOfItsValuesAccepts() {
+        let location = SourceLocation(path: "x", line: 1, column: 1)
+        let lists: [(String, FieldType)] = [
+            ("C1|c2|C3|C4|C5|C6|C7|C8|Å9|CT*|10..12", .code),
+            ("Oslo|@bergen|Tromsø|Ås|A|B|C|D|E|''|Bod?", .text),
+            ("5|5.0|7|abc|ABC|2026-01-01|x|y|z|w|u|v|<>q&<>r", .custom),
+            ("company|person|email|hard_copy|positive|neutral|negative|very_positive", .fixed),
+        ]
+        let values: [FieldValue] = [.missing, .text("c1"), .text("C2"), .text("å9"), .text("Å9"), .text("CT77"), .text("11"), .text("oslo"),
+                                    .text("Oslo"), .text("BERGEN"), .text("Tromsø"), .text("ås"), .text("Bodø"), .text("5.00"), .text("05"),
+                                    .text("abc"), .text("Abc"), .text("2026-1-1"), .text("2026-01-01"), .text("q"), .text("Q"), .text("s"),
+                                    .text("Company"), .text("HARD_COPY"), .text("unknown"), .number(5), .number(7)]
+        var accepted = 0
+        for (source, type) in lists {
+            guard case .success(let filter) = FilterParser().parse(source, type: type, location: location) else {
+                Issue.record("\(source) does not parse"); continue
+            }
+            #expect(filter.plain != nil, "\(source): looked up")
+            for value in values {
+                let oneByOne = filter.alternatives.contains { $0.allSatisfy { $0.matches(value, type: type, asOf: asOf) } }
+                #expect(filter.matches(value, asOf: asOf) == oneByOne, "\(source) vs \(value)")
+                if oneByOne { accepted += 1 }
+            }
+        }
+        #expect(accepted > 20)
+    }
+
     @Test func everyContactFieldHasItsOwnSlot() {
         #expect(ContactField.allCases.map(\.slot) == Array(ContactField.allCases.indices))
         var values = ContactValues()

@@ -153,7 +153,7 @@ public struct CriteriaDecoder: Sendable {
             diagnostics.append(.error("a filter must be a value or a list of values, not \(node.kindName)", at: node.location))
             return nil
         }
-        var combined: Filter? = nil
+        var parsed: [Filter] = []
         var ok = true
         for item in items {
             guard let text = item.scalar, !item.isNull || !(item.scalar ?? "").isEmpty else {
@@ -172,19 +172,12 @@ public struct CriteriaDecoder: Sendable {
                 diagnostics.append(.error("invalid filter '\(text)': \(error.message)", at: start.advanced(by: error.offset)))
                 ok = false
             case .success(let f):
-                if var c = combined {
-                    c.alternatives += f.alternatives
-                    c.source += "|" + f.source
-                    combined = c
-                } else {
-                    combined = f
-                }
+                parsed.append(f)
             }
         }
-        if items.count > 1, var c = combined {
-            c.source = items.compactMap(\.scalar).joined(separator: " | ")
-            combined = c
-        }
-        return ok ? combined : nil
+        guard ok, let first = parsed.first else { return nil }
+        if parsed.count == 1 { return first }
+        return Filter(source: items.compactMap(\.scalar).joined(separator: " | "), location: first.location, type: first.type,
+                      alternatives: parsed.flatMap(\.alternatives))
     }
 }

@@ -133,17 +133,17 @@ public struct Explainer: Sendable {
         case .contact:
             for ((field, filter), resolved) in zip(group.conditions, group.fields) {
                 let v = matcher.column(resolved)(ci)
-                reasons.append("\(field) is '\(v)'; \(verdict(filter.matches(v, asOf: asOf))) the filter \(filter.source)")
+                reasons.append("\(field) is '\(v)'; \(verdict(filter.matches(v, asOf: asOf))) \(describer.written(filter, "the filter \(filter.source)"))")
             }
         case .profile:
             for (question, filter) in group.conditions {
                 let answers = c.answers(question)
-                reasons.append("profile \(question) answers: \(list(answers)); \(verdict(filter.matchesAny(answers, asOf: asOf))) filter '\(filter.source)'")
+                reasons.append("profile \(question) answers: \(list(answers)); \(verdict(filter.matchesAny(answers, asOf: asOf))) \(describer.written(filter, "filter '\(filter.source)'"))")
             }
         case .mailingGroups, .jobResponsibilities:
             let filter = group.conditions[0].filter
             let codes = matcher.codes(group.kind, ci)
-            reasons.append("\(group.kind.rawValue): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) filter '\(filter.source)'")
+            reasons.append("\(group.kind.rawValue): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) \(describer.written(filter, "filter '\(filter.source)'"))")
         case .industryGroups, .businessRelations:
             let filter = group.conditions[0].filter
             let codes = matcher.codes(group.kind, ci)
@@ -153,11 +153,11 @@ public struct Explainer: Sendable {
             } else {
                 source = "none: a person without a company has no"
             }
-            reasons.append("\(group.kind.rawValue) (\(source) codes): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) filter '\(filter.source)'")
+            reasons.append("\(group.kind.rawValue) (\(source) codes): \(list(codes)); \(verdict(filter.matchesAny(codes, asOf: asOf))) \(describer.written(filter, "filter '\(filter.source)'"))")
         case .interactions:
             let own = evaluation.facts.entriesByContact[ci]
             let matching = own.filter { matcher.entryMatches(group, evaluation.entries[$0]) }
-            let filters = group.conditions.map { "\($0.field) '\($0.filter.source)'" }.joined(separator: ", ")
+            let filters = group.conditions.map { "\($0.field) " + describer.written($0.filter, "'\($0.filter.source)'") }.joined(separator: ", ")
             var text = "\(own.count) own interaction entr\(own.count == 1 ? "y" : "ies"); \(matching.count) match \(filters)"
             if let first = matching.first {
                 let e = evaluation.entries[first]

@@ -77,8 +77,22 @@ public struct StepDescriber: Sendable {
                 }
             }.joined(separator: " and ")
         }
+        if alternatives.count > Self.listed {
+            // A manual list of ids: the first few, and how many (its file has them all).
+            return "one of \(alternatives.count) values (" + alternatives.prefix(5).joined(separator: ", ") + ", …)"
+        }
         let text = alternatives.joined(separator: " or ")
         return bracket ? "\(text) (\(filter.source))" : text
+    }
+
+    /// Filters with more alternatives than this are summed up in words: a manual list of
+    /// 5,000 ids written out would fill a sheet and every line of `explain`.
+    static let listed = 12
+
+    /// `asWritten` (the filter as written, in the caller's words), or for a long list how many
+    /// values it has.
+    public func written(_ filter: Filter, _ asWritten: @autoclosure () -> String) -> String {
+        filter.alternatives.count > Self.listed ? "the list of \(filter.alternatives.count) values" : asWritten()
     }
 
     public func describe(_ step: Step) -> String {

@@ -4,15 +4,50 @@ import Foundation
 public struct Filter: Sendable {
     public var source: String
     public var location: SourceLocation
-    public var type: FieldType
+    public let type: FieldType
     /// OR over alternatives; each alternative is an AND over terms.
-    public var alternatives: [[FilterTerm]]
+    public let alternatives: [[FilterTerm]]
+    /// The alternatives that are one plain `=` on text (a manual list of 5,000 ids), as a set,
+    /// so a value is looked up once instead of compared with each; `others` are the rest.
+    let plain: PlainValues?
+    let others: [[FilterTerm]]
 
     public init(source: String, location: SourceLocation, type: FieldType, alternatives: [[FilterTerm]]) {
         self.source = source
         self.location = location
         self.type = type
         self.alternatives = alternatives
+        var plain = PlainValues(), others: [[FilterTerm]] = []
+        for alternative in alternatives where !(alternative.count == 1 && plain.add(alternative[0], type: type)) {
+            others.append(alternative)
+        }
+        // A few alternatives are compared as fast as they are looked up.
+        (self.plain, self.others) = plain.count >= 8 ? (plain, others) : (nil, alternatives)
+    }
+
+    /// Values compared as text with `=`: exactly, or ignoring case (codes, fixed values, `@`).
+    struct PlainValues: Sendable {
+        private(set) var exact = Set<String>(), folded = Set<String>()
+        var count: Int { exact.count + folded.count }
+
+        /// Takes the term when it is a plain `=` whose comparison is on the text alone.
+        mutating func add(_ term: FilterTerm, type: FieldType) -> Bool {
+            guard case .equal = term.operation, let value = term.value, !value.hasWildcards else { return false }
+            switch type {
+            case .code, .fixed, .text: break
+            case .custom where value.number == nil && value.date == nil: break  // else compared as a number or date
+            default: return false
+            }
+            if FilterTerm.foldsCase(type, term.caseInsensitive) { folded.insert(value.text.lowercased()) } else { exact.insert(value.text) }
+            return true
+        }
+
+        /// As `FilterTerm.equal` compares a text value: a missing value equals nothing.
+        func contains(_ value: FieldValue) -> Bool {
+            if value.isMissing { return false }
+            let text = value.description
+            return exact.contains(text) || (!folded.isEmpty && folded.contains(text.lowercased()))
+        }
     }
 }
 
