@@ -138,7 +138,7 @@ struct RandomEdits {
             try edit(c) { $0 }
             return Edit(log: "touch \(c)", touched: [c])
         default:
-            let asOf = Day(year: 2026, month: 1 + Int(rng.next() % 12), day: 1)
+            let asOf = Day(year: 2026, month: 1 + Int(rng.next() % 12), day: 1)!
             return Edit(log: "as of \(asOf)", asOf: asOf)
         }
     }

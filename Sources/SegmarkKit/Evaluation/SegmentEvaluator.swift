@@ -562,38 +562,3 @@ public struct SegmentEvaluator: Sendable {
         return SegmentResult(members: members, addedBy: finalAdded, steps: counts, droppedByExclusion: dropped.subtracting(members))
     }
 }
-
-/// A field's values over all contacts, each distinct value once and each contact's place among
-/// them: a filter is tested once per distinct value, and the contacts it accepts are found in
-/// one pass over small numbers (not a list of contacts per value: a field like e-mail has
-/// nearly as many values as contacts, and a list each was an allocation each).
-struct FieldIndex: Sendable {
-    private(set) var values: [FieldValue] = []
-    private(set) var ofContact: [Int32] = []
-
-    /// From the values of every contact in order, in runs one after the other.
-    init(runs: [[FieldValue]]) {
-        var place: [FieldValue: Int32] = [:]
-        ofContact.reserveCapacity(runs.reduce(0) { $0 + $1.count })
-        for run in runs {
-            for value in run {
-            if let known = place[value] {
-                ofContact.append(known)
-            } else {
-                let k = Int32(values.count)
-                place[value] = k
-                values.append(value)
-                ofContact.append(k)
-            }
-            }
-        }
-    }
-
-    /// The contacts whose value `filter` accepts.
-    func contacts(matching filter: Filter, asOf: Day) -> ContactSet {
-        let accepted = values.map { filter.matches($0, asOf: asOf) }
-        return accepted.withUnsafeBufferPointer { accepted in
-            ofContact.withUnsafeBufferPointer { of in ContactSet(capacity: of.count) { accepted[Int(of[$0])] } }
-        }
-    }
-}

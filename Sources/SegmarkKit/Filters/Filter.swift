@@ -9,7 +9,7 @@ public struct Filter: Sendable {
     public let alternatives: [[FilterTerm]]
     /// The alternatives that are one plain `=` on text (a manual list of 5,000 ids), as a set,
     /// so a value is looked up once instead of compared with each; `others` are the rest.
-    let plain: PlainValues?
+    let plain: PlainValues
     let others: [[FilterTerm]]
 
     public init(source: String, location: SourceLocation, type: FieldType, alternatives: [[FilterTerm]]) {
@@ -21,14 +21,14 @@ public struct Filter: Sendable {
         for alternative in alternatives where !(alternative.count == 1 && plain.add(alternative[0], type: type)) {
             others.append(alternative)
         }
-        // A few alternatives are compared as fast as they are looked up.
-        (self.plain, self.others) = plain.count >= 8 ? (plain, others) : (nil, alternatives)
+        (self.plain, self.others) = (plain, others)
     }
 
     /// Values compared as text with `=`: exactly, or ignoring case (codes, fixed values, `@`).
     struct PlainValues: Sendable {
+        /// The texts compared as written, and those compared ignoring case (lower-cased).
         private(set) var exact = Set<String>(), folded = Set<String>()
-        var count: Int { exact.count + folded.count }
+        var isEmpty: Bool { exact.isEmpty && folded.isEmpty }
 
         /// Takes the term when it is a plain `=` whose comparison is on the text alone.
         mutating func add(_ term: FilterTerm, type: FieldType) -> Bool {

@@ -3,7 +3,7 @@ import Foundation
 /// Holds values against a compiled filter: typed comparison, wildcards, `@`, the missing-value rule.
 extension Filter {
     public func matches(_ value: FieldValue, asOf: Day) -> Bool {
-        if let plain, plain.contains(value) { return true }
+        if !plain.isEmpty, plain.contains(value) { return true }
         for alternative in others {
             var all = true
             for term in alternative where !term.matches(value, type: type, asOf: asOf) {
