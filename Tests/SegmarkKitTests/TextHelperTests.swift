@@ -25,6 +25,27 @@ struct TextHelperTests {
         #expect(YAMLWriting.quote("Ærlig Øl") == "\"Ærlig Øl\"")
     }
 
+    /// "\r\n" is one Character in Swift, equal to neither "\r" nor "\n": a check over
+    /// Characters let a value with a CRLF inside into a CSV unquoted (a row of its own).
+    @Test func aLineBreakOfTwoCharactersIsSeenEverywhere() throws {
+        #expect(CSV.cell("txt\r\nX") == "\"txt\r\nX\"")
+        #expect(CSV.cell("a\rb") == "\"a\rb\"")
+        #expect(CSV.encode([["C1", "Evil\r\nX,company"]]) == "C1,\"Evil\r\nX,company\"\r\n")
+        #expect(ContactExporter.field("txt\r\nX") == "\"txt\r\nX\"")
+        var set = TemplateSet(contentType: .html)
+        #expect(throws: TemplateSyntaxError.self) { try set.add("t", source: "{{a\r\nb}}") }
+        try set.add("d", source: "{{=<%\r\n%>=}}<%x%>")
+        #expect(set.resolvePartials().isEmpty)
+        #expect(try set.render("d", ["x": "1"]).map { String(decoding: $0, as: UTF8.self) } == "1")
+    }
+
+    @Test func aTerminalSeesControlsAndDirectionOverridesEscaped() {
+        #expect(Text.terminalSafe("Evil \u{1B}[31mRED\r\nnext\tline\n") == "Evil \\x1b[31mRED\r\nnext\tline\n")
+        #expect(Text.terminalSafe("invoice \u{202E}fdp.exe\u{202C} \u{2066}x\u{2069} \u{200F}") == "invoice \\u{202e}fdp.exe\\u{202c} \\u{2066}x\\u{2069} \\u{200f}")
+        #expect(Text.line("a\r\nb\u{2028}") == "a\\r\\nb\\u{2028}")
+        #expect(Text.terminalSafe("Ærlig عربي עברית 🙂") == "Ærlig عربي עברית 🙂")
+    }
+
     @Test func anEmailAddressLooksLikeOne() {
         for good in ["a@b.no", "ola.nordmann@firma.example.com", "æ@ø.no"] { #expect(ContactImporter.looksLikeEmail(good), "\(good)") }
         for bad in ["", "@b.no", "a@", "a@b", "a@.no", "a@b.", "a@b@c.no", "a b@c.no", "a@b.no,", "<a@b.no>", "a;b@c.no"] {

@@ -73,8 +73,10 @@ public enum Text {
         return ""
     }
 
-    /// Text for a terminal: control characters (C0, DEL, C1, and the line and paragraph
-    /// separators) written as `\x1b`, `\u{2028}`; line breaks and tabs kept.
+    /// Text for a terminal: control characters (C0, DEL, C1, the line and paragraph
+    /// separators, and the bidirectional marks and overrides that make a terminal show text in
+    /// another order than it is, as in "Trojan Source") written as `\x1b`, `\u{2028}`,
+    /// `\u{202e}`; line breaks and tabs kept.
     public static func terminalSafe(_ text: String) -> String { escapingControls(text, keepLineBreaks: true) }
 
     /// A content value on one terminal line: every control character escaped, line breaks too.
@@ -82,7 +84,10 @@ public enum Text {
 
     /// `text` with control characters escaped; line breaks too unless `keepLineBreaks`.
     public static func escapingControls(_ text: String, keepLineBreaks: Bool) -> String {
-        func isControl(_ v: UInt32) -> Bool { v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029 }
+        func isControl(_ v: UInt32) -> Bool {
+            v < 0x20 || (v >= 0x7F && v < 0xA0) || v == 0x2028 || v == 0x2029
+                || v == 0x061C || v == 0x200E || v == 0x200F || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069)
+        }
         let scalars = Array(text.unicodeScalars)
         func kept(_ i: Int) -> Bool {
             let s = scalars[i]

@@ -84,6 +84,11 @@ struct TemplateParser {
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 
+    /// A blank inside a tag: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    private static func isBlank(_ c: Character) -> Bool {
+        c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\r\n"
+    }
+
     private func isBlank(_ b: UInt8) -> Bool {
         b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r")
     }
@@ -139,7 +144,7 @@ struct TemplateParser {
             case .comment:
                 tokens.append(.tag(.comment, name: "", offset: tagStart))
             case .delimiters:
-                let parts = name.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+                let parts = name.split(whereSeparator: Self.isBlank)
                 guard parts.count == 2, !parts.contains(where: { $0.contains("=") }) else {
                     throw error("a set-delimiter tag is written \(display(open))=OPEN CLOSE=\(display(close)), e.g. {{=<% %>=}}", at: tagStart)
                 }
@@ -154,7 +159,7 @@ struct TemplateParser {
                 tokens.append(.tag(.pragma, name: words.hasSuffix("TEXT") ? "text" : "html", offset: tagStart))
             default:
                 guard !name.isEmpty else { throw error("a tag has no name", at: tagStart) }
-                if name.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+                if name.contains(where: Self.isBlank) {
                     throw error("'\(name)' is not a name (a name has no blanks inside)", at: tagStart)
                 }
                 tokens.append(.tag(kind, name: name, offset: tagStart))
