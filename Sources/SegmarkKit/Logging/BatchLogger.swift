@@ -44,8 +44,16 @@ public struct BatchLogger {
         guard let result = evaluation.results[si], !result.members.isEmpty else {
             throw Refusal(message: "segment \(s.id) has no members as of \(asOf); nothing to log")
         }
-        var lines = ["---", "id: \(s.id)-\(day)", "date: \(day)", "template: \(template.id)", "segment: \(s.id)"]
-        let batchID = "\(s.id)-\(day)"
+        // SEGMENT-DATE, or the next free SEGMENT-DATE-2, -3, … when a batch has that id already
+        // (logged again the same day, or after the day's batch was canceled).
+        let folder = model.settings.content + "/interactions"
+        let taken = Set(model.batches.map { Text.fold($0.id) })
+        var batchID = "\(s.id)-\(day)", n = 1
+        while taken.contains(Text.fold(batchID)) || fileSystem.kind(of: model.root + "/" + folder + "/\(batchID).md") != nil {
+            n += 1
+            batchID = "\(s.id)-\(day)-\(n)"
+        }
+        var lines = ["---", "id: \(batchID)", "date: \(day)", "template: \(template.id)", "segment: \(s.id)"]
         if let c = s.campaign.flatMap({ model.campaign($0.value) }) {
             lines.append("campaign: \(c.id)")
             lines.append("campaign_target: \((s.campaignTarget ?? template.campaignTarget ?? false) ? "true" : "false")")
@@ -75,7 +83,6 @@ public struct BatchLogger {
         }
         lines.append("---")
         lines.append("Logged from segment \(s.id) (\(result.members.count) contacts) as of \(day).")
-        let folder = model.settings.content + "/interactions"
         var plan = Plan(batchID: batchID, batchPath: folder + "/\(batchID).md", batchText: lines.joined(separator: "\n") + "\n",
                         followUpPath: nil, followUpText: nil, entries: result.members.count)
         if followUp {
