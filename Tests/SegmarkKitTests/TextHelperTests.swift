@@ -46,6 +46,43 @@ struct TextHelperTests {
         #expect(Text.terminalSafe("Ærlig عربي עברית 🙂") == "Ærlig عربي עברית 🙂")
     }
 
+    /// "Did you mean" is asked for every unknown code against whole code tables: the bounded
+    /// search must pick what the plain one (every distance in full) picks.
+    @Test func theBoundedSuggestionPicksWhatTheFullSearchPicks() {
+        func reference(_ word: String, _ candidates: [String]) -> String? {
+            guard word.count >= 4 else { return nil }
+            let limit = max(1, min(3, word.count / 3))
+            var best: (distance: Int, word: String)? = nil
+            for candidate in candidates {
+                let d = Text.editDistance(word.lowercased(), candidate.lowercased())
+                guard d <= limit else { continue }
+                if best == nil || d < best!.distance || (d == best!.distance && Text.codePointLess(candidate, best!.word)) { best = (d, candidate) }
+            }
+            return best?.word
+        }
+        let rng = Random(seed: 77)
+        let alphabet: [String] = ["a", "b", "c", "A", "B", "ø", "Ø", "İ", "e\u{301}", "-"]
+        func word(_ n: Int) -> String { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined() }
+        var found = 0
+        for _ in 0..<3_000 {
+            let target = word(3 + Int(rng.next() % 8))
+            // Near misses of the word as well as random words.
+            let candidates = (0..<Int(rng.next() % 12)).map { k -> String in
+                guard k % 2 == 0 else { return word(1 + Int(rng.next() % 11)) }
+                var near = Array(target)
+                for _ in 0..<(1 + Int(rng.next() % 3)) where !near.isEmpty { near[Int(rng.next() % UInt64(near.count))] = Character(word(1)) }
+                if rng.next() % 3 == 0, near.count > 1 { near.swapAt(0, 1) }
+                return String(near)
+            }
+            let picked = Text.suggestion(for: target, among: candidates)
+            #expect(picked == reference(target, candidates), "\(target) among \(candidates)")
+            if picked != nil { found += 1 }
+        }
+        #expect(found > 500)
+        #expect(Text.suggestion(for: "industy_groups", among: ["industry_groups", "mailing_groups"]) == "industry_groups")
+        #expect(Text.suggestion(for: "GROUQ00001", among: (0..<5000).map { String(format: "GROUP%05d", $0) }) == "GROUP00001")
+    }
+
     @Test func anEmailAddressLooksLikeOne() {
         for good in ["a@b.no", "ola.nordmann@firma.example.com", "æ@ø.no"] { #expect(ContactImporter.looksLikeEmail(good), "\(good)") }
         for bad in ["", "@b.no", "a@", "a@b", "a@.no", "a@b.", "a@b@c.no", "a b@c.no", "a@b.no,", "<a@b.no>", "a;b@c.no"] {

@@ -53,18 +53,65 @@ public enum Text {
     }
 
     /// The closest candidate within a small edit distance, ties broken alphabetically.
+    /// Asked for every unknown code of every contact against tables of thousands of codes, so
+    /// each candidate costs no allocation: a length check first, then the distance in three
+    /// rows, given up as soon as it cannot come within the best found so far.
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
         guard word.count >= 4 else { return nil }
-        let limit = max(1, min(3, word.count / 3))
+        let target = word.lowercased().unicodeScalars.map(\.value)
+        var limit = max(1, min(3, word.count / 3))
         var best: (distance: Int, word: String)? = nil
+        var other: [UInt32] = [], rows: [Int] = []
         for candidate in candidates {
-            let d = editDistance(word.lowercased(), candidate.lowercased())
+            other.removeAll(keepingCapacity: true)
+            if candidate.utf8.allSatisfy({ $0 < 0x80 }) {
+                guard abs(candidate.utf8.count - target.count) <= limit else { continue }
+                for b in candidate.utf8 { other.append(UInt32(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)) }
+            } else {
+                other.append(contentsOf: candidate.lowercased().unicodeScalars.map(\.value))
+                guard abs(other.count - target.count) <= limit else { continue }
+            }
+            let d = boundedDistance(target, other, limit: limit, rows: &rows)
             guard d <= limit else { continue }
             if best == nil || d < best!.distance || (d == best!.distance && codePointLess(candidate, best!.word)) {
                 best = (d, candidate)
+                limit = d
             }
         }
         return best?.word
+    }
+
+    /// `editDistance` of two lower-cased texts when it is at most `limit`, else `limit + 1`,
+    /// in three rows of the table kept by the caller (one buffer, row after row).
+    static func boundedDistance(_ a: [UInt32], _ b: [UInt32], limit: Int, rows: inout [Int]) -> Int {
+        if a.isEmpty || b.isEmpty { return min(max(a.count, b.count), limit + 1) }
+        let width = b.count + 1
+        if rows.count < 3 * width { rows = [Int](repeating: 0, count: 3 * width) }
+        return rows.withUnsafeMutableBufferPointer { d in
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    // Row i of the table is at ((i + 1) % 3) * width.
+                    for j in 0..<width { d[width + j] = j }
+                    var previousMin = 0
+                    for i in 1...a.count {
+                        let current = ((i + 1) % 3) * width, above = (i % 3) * width, twoAbove = ((i + 2) % 3) * width
+                        d[current] = i
+                        var rowMin = i
+                        for j in 1..<width {
+                            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                            var v = min(d[above + j] + 1, d[current + j - 1] + 1, d[above + j - 1] + cost)
+                            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { v = min(v, d[twoAbove + j - 2] + 1) }
+                            d[current + j] = v
+                            rowMin = min(rowMin, v)
+                        }
+                        // A later cell adds to a cell of this row, or to one of the row above plus a swap.
+                        if rowMin > limit && previousMin > limit { return limit + 1 }
+                        previousMin = rowMin
+                    }
+                    return min(d[((a.count + 1) % 3) * width + b.count], limit + 1)
+                }
+            }
+        }
     }
 
     /// "did you mean" suffix, or empty.

@@ -1,7 +1,29 @@
+import Foundation
+
 /// Cross-record rules: unique ids, companies, references, code tables,
 /// segment references and cycles, batch entries.
 public struct ModelValidator: Sendable {
+    /// "Did you mean" for each table and unknown code, found once: 100,000 imported contacts
+    /// may carry the same code that a table of thousands lacks. (A validator checks one model.)
+    private let hints = Hints()
+
     public init() {}
+
+    final class Hints: @unchecked Sendable {
+        private let lock = NSLock()
+        private var known: [String: String] = [:]
+
+        func hint(_ key: String, _ make: () -> String) -> String {
+            lock.lock()
+            if let hit = known[key] { lock.unlock(); return hit }
+            lock.unlock()
+            let made = make()
+            lock.lock()
+            known[key] = made
+            lock.unlock()
+            return made
+        }
+    }
 
     public func validate(_ model: Model) -> [Diagnostic] {
         var out: [Diagnostic] = []
@@ -68,7 +90,8 @@ public struct ModelValidator: Sendable {
     func code(_ model: Model, _ table: String, _ value: String?, at location: @autoclosure () -> SourceLocation?, what: String,
               _ out: inout [Diagnostic]) {
         guard let value, !value.isEmpty, let t = model.codes.table(table), !t.contains(value), let location = location() else { return }
-        out.append(.warning("\(what) '\(value)' is not in the \(table) table of codes.yml" + Text.didYouMean(value, t.entries.map(\.code)), at: location))
+        let hint = hints.hint(table + "\u{1}" + value) { Text.didYouMean(value, t.entries.map(\.code)) }
+        out.append(.warning("\(what) '\(value)' is not in the \(table) table of codes.yml" + hint, at: location))
     }
 
     func contacts(_ model: Model, _ out: inout [Diagnostic]) {
