@@ -195,11 +195,32 @@ struct TemplateEngineTests {
         #expect(try render(" {{>p}}\n", partials: ["p": "p\n {{>q}}\n", "q": "q1\nq2\n"]) == " p\n  q1\n  q2\n")
     }
 
+    /// A partial may include itself over nested data (the recursion ends with the data), as
+    /// deep as `maxPartialDepth`; one that never ends stops the page with an error naming it.
     @Test func recursivePartialsStopAtTheDepthLimit() throws {
-        let out = try render("{{>p}}", ["x": "."], partials: ["p": "{{x}}{{>p}}"])
-        #expect(out == String(repeating: ".", count: TemplateSet.maxPartialDepth))
         let tree: TemplateValue = ["name": "a", "kids": [["name": "b", "kids": [["name": "c", "kids": []]]]]]
         #expect(try render("{{>node}}", tree, partials: ["node": "{{name}}({{#kids}}{{>node}}{{/kids}})"]) == "a(b(c()))")
+        // (`kid: false` at the end: a context without `kid` would find its parent's.)
+        func nested(_ depth: Int) -> TemplateValue { depth == 0 ? ["kid": false] : ["kid": nested(depth - 1)] }
+        let deepest = TemplateSet.maxPartialDepth
+        #expect(try render("{{>p}}", nested(deepest - 1), partials: ["p": ".{{#kid}}{{>p}}{{/kid}}"]) == String(repeating: ".", count: deepest))
+        for (main, partials) in [("{{>p}}", ["p": "{{x}}{{>p}}"]), ("{{>p}}", ["p": "{{>q}}", "q": "{{>p}}{{>p}}"]),
+                                 ("{{>p}}", ["p": ".{{#kid}}{{>p}}{{/kid}}"])] {
+            var set = TemplateSet(contentType: .html)
+            try set.add("main", source: main)
+            for (name, text) in partials.sorted(by: { $0.key < $1.key }) { try set.add(name, source: text) }
+            #expect(set.resolvePartials().isEmpty)
+            let data: TemplateValue = main == "{{>p}}" && partials["p"]!.contains("kid") ? nested(deepest) : ["x": "."]
+            #expect(throws: TemplateSet.Overrun.self) { try set.render("main", data) }
+            do {
+                _ = try set.render("main", data)
+            } catch {
+                #expect(error.reason == .depth)
+                #expect(error.message(page: "index.html") == "rendering index.html stopped: partials nested more than 64 deep, far deeper than any real page; "
+                        + "does partial '\(error.partial ?? "?")' include itself?")
+                #expect(["p", "q"].contains(error.partial ?? ""))
+            }
+        }
     }
 
     /// A template that runs away stops with an error instead of running for ever or filling
@@ -222,34 +243,45 @@ struct TemplateEngineTests {
             }
         }
         let ten: TemplateValue = ["items": .list((0..<10).map { _ in ["x": "y"] })]
+        // A partial that includes itself goes deeper first: the depth runs out (2^64 calls
+        // would have been next), inside a list too.
         #expect(try overrun("{{>p}}", [:], partials: ["p": "{{>p}}{{>p}}"])
-                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: small))
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .depth, limits: small))
         #expect(try overrun("{{>p}}", [:], partials: ["p": "<footer>{{>p}}{{>p}}</footer>"])
-                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: true, limits: small), "the bytes run out first")
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .depth, limits: small))
         #expect(try overrun("a{{>p}}", ten, partials: ["p": "{{#items}}{{x}}{{>p}}{{/items}}"])
-                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: small))
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .depth, limits: small))
+        // Partial calls in a list, one deep: 30,000 rows and 120,000 calls; or lists in lists
+        // around a partial: 1,000 calls of 10 KB each.
+        let many: TemplateValue = ["items": .list((0..<30_000).map { _ in ["x": "y"] })]
+        #expect(try overrun("{{#items}}{{>p}}{{>p}}{{>p}}{{>p}}{{/items}}", many, partials: ["p": "{{x}}"])
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .work, limits: small))
+        let kilobyte: TemplateValue = ["big": .text(String(repeating: "x", count: 1 << 10)), "items": .list((0..<10).map { _ in [:] })]
+        let three = String(repeating: "{{#items}}", count: 3) + "{{>p}}" + String(repeating: "{{/items}}", count: 3)
+        #expect(try overrun(three, kilobyte, partials: ["p": "{{#items}}{{big}}{{/items}}"])
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .bytes, limits: small), "the bytes run out first")
         let nested = String(repeating: "{{#items}}", count: 12) + "{{x}}" + String(repeating: "{{/items}}", count: 12)
-        #expect(try overrun(nested, ten, partials: [:]) == TemplateSet.Overrun(template: "main", partial: nil, tooLarge: false, limits: small))
+        #expect(try overrun(nested, ten, partials: [:]) == TemplateSet.Overrun(template: "main", partial: nil, reason: .work, limits: small))
         // At the limits, nothing stops: 100,000 rows; a page of exactly 1 MiB.
         let roomy = PageBuffer.Limits(work: 100_000, bytes: 1 << 30)
         let rows: TemplateValue = ["items": .list((0..<100_000).map { ["x": .text("\($0)")] })]
         #expect(try overrun("{{#items}}<tr><td>{{x}}</td></tr>\n{{/items}}", rows, partials: [:], limits: roomy) == nil)
         #expect(try overrun("{{#items}}<tr><td>{{x}}</td></tr>\n{{/items}}{{>p}}", rows, partials: ["p": ""], limits: roomy)
-                == TemplateSet.Overrun(template: "main", partial: "p", tooLarge: false, limits: roomy), "one partial call more")
+                == TemplateSet.Overrun(template: "main", partial: "p", reason: .work, limits: roomy), "one partial call more")
         let mebibyte: TemplateValue = ["big": .text(String(repeating: "x", count: 1 << 10)), "items": .list((0..<1_024).map { _ in [:] })]
         #expect(try overrun("{{#items}}{{big}}{{/items}}", mebibyte, partials: [:]) == nil)
         #expect(try overrun("{{#items}}{{big}}{{/items}}.", mebibyte, partials: [:])
-                == TemplateSet.Overrun(template: "main", partial: nil, tooLarge: true, limits: small))
+                == TemplateSet.Overrun(template: "main", partial: nil, reason: .bytes, limits: small))
         // A real page's work is far below the page's limits.
         let sheet: TemplateValue = ["items": .list((0..<100_000).map { ["x": .text("\($0)"), "groups": .list([["g": "A"], ["g": "B"]])] })]
         #expect(try overrun("{{#items}}<tr><td>{{x}}</td><td>{{#groups}}{{g}} {{/groups}}</td></tr>\n{{/items}}", sheet, partials: [:],
                             limits: .page) == nil)
-        #expect(TemplateSet.Overrun(template: "index", partial: "foot", tooLarge: false).message(page: "index.html")
+        #expect(TemplateSet.Overrun(template: "index", partial: "foot", reason: .work).message(page: "index.html")
                 == "rendering index.html stopped: it took more than 20 million list rows and partial calls, far more than any real page; "
                 + "does partial 'foot' include itself, or repeat a list inside itself?")
-        #expect(TemplateSet.Overrun(template: "segment", partial: nil, tooLarge: true).message(page: "segments/S1.html")
+        #expect(TemplateSet.Overrun(template: "segment", partial: nil, reason: .bytes).message(page: "segments/S1.html")
                 == "rendering segments/S1.html stopped: it grew past 256 MiB, far more than any real page; does a section repeat a list inside itself?")
-        #expect(TemplateSet.Overrun(template: "segment", partial: nil, tooLarge: false, limits: small).message(page: "x.md")
+        #expect(TemplateSet.Overrun(template: "segment", partial: nil, reason: .work, limits: small).message(page: "x.md")
                 == "rendering x.md stopped: it took more than 100,000 list rows and partial calls, far more than any real page; does a section repeat a list inside itself?")
     }
 

@@ -15,7 +15,7 @@ struct PageBuffer: ~Copyable {
     var overrun: Bool { stop != nil }
     /// What the page went past first, when it overran.
     private(set) var stop: Stop?
-    enum Stop { case work, bytes }
+    typealias Stop = TemplateSet.Overrun.Reason
     /// The partial being rendered (its slot; nil in the page's own template): where an
     /// overrun is blamed.
     var partial: Int?
@@ -81,6 +81,13 @@ struct PageBuffer: ~Copyable {
             overrunPartial = partial
         }
         return stop == nil
+    }
+
+    /// Stops the page: a partial call `slot` would nest deeper than partials may.
+    mutating func tooDeep(calling slot: Int) {
+        guard stop == nil else { return }
+        stop = .depth
+        overrunPartial = slot
     }
 
     /// Appends the bytes of a fragment rendered apart (a memo's), and its work and overrun.

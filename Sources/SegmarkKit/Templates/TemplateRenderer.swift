@@ -71,7 +71,11 @@ struct TemplateRenderer {
                             stack.removeLast()
                         }
                     case .partial(_, let slot, let indentation, let standalone):
-                        guard slot >= 0, depth < TemplateSet.maxPartialDepth else { continue }
+                        guard slot >= 0 else { continue }
+                        guard depth < TemplateSet.maxPartialDepth else {
+                            buffer.tooDeep(calling: slot)
+                            continue
+                        }
                         let caller = buffer.partial
                         buffer.partial = slot
                         defer { buffer.partial = caller }

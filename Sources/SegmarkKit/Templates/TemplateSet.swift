@@ -17,7 +17,8 @@ public struct TemplateSet: Sendable {
     /// page is not copied as its buffer doubles (a sheet can be 16 MB).
     private let sizes = SizeHints()
 
-    /// Partial calls deeper than this render nothing (a partial may include itself).
+    /// Partial calls may nest this deep (a partial may include itself, over nested data);
+    /// deeper stops the page with an error.
     static let maxPartialDepth = 64
 
     public init(contentType: TemplateContentType) { self.contentType = contentType }
@@ -105,13 +106,22 @@ public struct TemplateSet: Sendable {
         /// in the template's own text).
         public var template: String
         public var partial: String?
-        /// Whether the bytes went past their limit (else the list rows and partial calls did).
-        public var tooLarge: Bool
+        /// What ran out first.
+        public var reason: Reason
         var limits = PageBuffer.Limits.page
+
+        public enum Reason: Sendable, Equatable {
+            /// The list rows and partial calls, the bytes, or the depth of partials in partials.
+            case work, bytes, depth
+        }
 
         /// What went wrong, in words, for the page at `page`.
         public func message(page: String) -> String {
-            let what = tooLarge ? "grew past \(limits.bytes >> 20) MiB"
+            if reason == .depth {
+                return "rendering \(page) stopped: partials nested more than \(TemplateSet.maxPartialDepth) deep, far deeper than any real page; "
+                    + "does partial '\(partial ?? template)' include itself?"
+            }
+            let what = reason == .bytes ? "grew past \(limits.bytes >> 20) MiB"
                 : "took more than \(Self.amount(limits.work)) list rows and partial calls"
             let cause = partial.map { "does partial '\($0)' include itself, or repeat a list inside itself?" }
                 ?? "does a section repeat a list inside itself?"
@@ -145,7 +155,7 @@ public struct TemplateSet: Sendable {
         var buffer = PageBuffer(capacity: max(sizes.size(slot), splice?.expectedSize ?? 0), limits: limits)
         render(slot: slot, value, memo: memo, splice: splice, into: &buffer)
         if buffer.overrun {
-            throw Overrun(template: name, partial: buffer.overrunPartial.map { templates[$0].name }, tooLarge: buffer.stop == .bytes,
+            throw Overrun(template: name, partial: buffer.overrunPartial.map { templates[$0].name }, reason: buffer.stop ?? .work,
                           limits: limits)
         }
         sizes.saw(buffer.count, slot: slot)
