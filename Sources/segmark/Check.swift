@@ -16,7 +16,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let root = try global.resolvedRoot()
-        let check = WorkspaceCheck(root: root)
+        let check = WorkspaceCheck(root: root, parseCacheOf: Build.toolIdentity())
         let diagnostics = (check.diagnostics + TemplateLibrary.check(root: root)).sortedForOutput()
         switch format {
         case .text: Console.diagnostics(diagnostics)

@@ -13,7 +13,7 @@ struct LoadedWorkspace {
     init(_ global: GlobalOptions, locking: Bool = false) throws {
         root = try global.resolvedRoot()
         if locking { lock = try Console.lock(root) }
-        let check = WorkspaceCheck(root: root)
+        let check = WorkspaceCheck(root: root, parseCacheOf: Build.toolIdentity())
         if check.hasErrors {
             Console.diagnostics(check.diagnostics.filter { $0.severity == .error })
             Console.error("\(check.diagnostics.errorCount) error\(check.diagnostics.errorCount == 1 ? "" : "s"); nothing was done (run 'segmark check' for warnings too)")

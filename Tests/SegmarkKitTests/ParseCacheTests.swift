@@ -200,6 +200,50 @@ struct ParseCacheTests {
         #expect(second.warnings.contains { $0.message.contains("industry_groups on a person is ignored") && $0.location.path.hasSuffix(person) })
     }
 
+    /// `members`, `explain` and `check` read the build's parse cache (never write it): what
+    /// they see is what parsing every file gives, before and after an edit, warnings included.
+    @Test func readOnlyCommandsTakeRecordsFromTheCache() throws {
+        let root = try TestWorkspace.generated(contacts: 60, segments: 6, entries: 300, seed: 22)
+        let out = NSTemporaryDirectory() + "segmark-pc-ro-" + UUID().uuidString
+        defer { for d in [root, out] { try? fm.removeItem(atPath: d) } }
+        let aged = AgedFileSystem()
+        let segments = try fm.contentsOfDirectory(atPath: root + "/Content/segments").sorted()
+        aged.fresh = [root + "/Content/segments/" + segments[0]]
+        _ = try SiteBuilder(fileSystem: aged).build(root: root, options: .init(today: today, output: out))
+        let cachePath = root + "/" + ParseCache.folderName + "/" + ParseCache.fileName
+        let written = try fm.attributesOfItem(atPath: cachePath)[.modificationDate] as? Date
+
+        func same(_ a: WorkspaceCheck, _ b: WorkspaceCheck) -> Bool {
+            let ea = SegmentEvaluator(model: a.model, asOf: today).evaluate(), eb = SegmentEvaluator(model: b.model, asOf: today).evaluate()
+            return a.diagnostics.map(\.description) == b.diagnostics.map(\.description)
+                && a.model.contacts.map(\.name) == b.model.contacts.map(\.name)
+                && ea.results.map { $0?.members.indices } == eb.results.map { $0?.members.indices }
+        }
+        let cached = WorkspaceCheck(root: root, fileSystem: aged, parseCacheOf: "")
+        let kept = ["contacts", "interactions"].reduce(0) { n, folder in
+            n + ((try? fm.subpathsOfDirectory(atPath: root + "/Content/" + folder)) ?? []).filter { $0.hasSuffix(".md") }.count
+        }
+        #expect(kept > 60)
+        #expect(cached.filesReused == kept, "every contact and batch from the cache")
+        #expect(same(cached, WorkspaceCheck(root: root)))
+        // Another program's cache is not read.
+        #expect(WorkspaceCheck(root: root, fileSystem: aged, parseCacheOf: "another segmark").filesReused == 0)
+
+        // One contact renamed, another given a key that is an error: both are read again.
+        let contacts = try fm.contentsOfDirectory(atPath: root + "/Content/contacts").sorted()
+        let renamed = root + "/Content/contacts/" + contacts[3], broken = root + "/Content/contacts/" + contacts[5]
+        try RandomEdits.replaceLine(try String(contentsOfFile: renamed, encoding: .utf8), key: "name", with: "\"Renamed\"")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        try String(contentsOfFile: broken, encoding: .utf8).replacingOccurrences(of: "---\nid:", with: "---\ncreated: 2026-02-30\nid:")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        aged.fresh.formUnion([renamed, broken])
+        let after = WorkspaceCheck(root: root, fileSystem: aged, parseCacheOf: "")
+        #expect(same(after, WorkspaceCheck(root: root)))
+        #expect(after.model.contacts.contains { $0.name == "Renamed" })
+        #expect(after.hasErrors)
+        #expect(try fm.attributesOfItem(atPath: cachePath)[.modificationDate] as? Date == written, "read, never written")
+    }
+
     /// A build that parsed a few files beside the cache does not write the whole cache again:
     /// the next build parses those files again, and makes what a cold build makes. Past
     /// `reparsedBeforeRewrite` files parsed again, or with a file added, the cache is rewritten.
