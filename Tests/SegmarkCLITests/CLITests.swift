@@ -318,18 +318,23 @@ struct LogTests {
         let again = try CLI.run(["log", "SM10006", "--root", root])
         #expect(again.status == 1)
         #expect(again.stderr == "error: segment SM10006 was already logged as batch SM10006-2026-12-01 (Content/interactions/SM10006-2026-12-01.md); cancel it or use --again\n")
-        // Again the same day: a batch of its own next to the first (never over it).
+        // Again the same day (with --again, or after canceling that day's batch): the file of
+        // that name is never written over; another date logs it.
         let first = try String(contentsOfFile: root + "/Content/interactions/SM10006-2026-12-01.md", encoding: .utf8)
-        let second = try CLI.run(["log", "SM10006", "--again", "--root", root])
-        #expect(second.stderr == "")
-        #expect(second.stdout == "logged 16 entries in Content/interactions/SM10006-2026-12-01-2.md\n")
+        let refusal = "error: batch SM10006-2026-12-01 exists already (Content/interactions/SM10006-2026-12-01.md); "
+            + "a segment is logged once a day: give this batch another date with --date\n"
+        let sameDay = try CLI.run(["log", "SM10006", "--again", "--root", root])
+        #expect(sameDay.status == 1)
+        #expect(sameDay.stderr == refusal)
         #expect(try String(contentsOfFile: root + "/Content/interactions/SM10006-2026-12-01.md", encoding: .utf8) == first)
-        // Both canceled, as the refusal suggests: logged again that day as the third.
         #expect(try CLI.run(["cancel", "SM10006-2026-12-01", "--root", root]).status == 0)
-        #expect(try CLI.run(["cancel", "SM10006-2026-12-01-2", "--root", root]).status == 0)
-        let third = try CLI.run(["log", "SM10006", "--root", root])
-        #expect(third.stdout == "logged 16 entries in Content/interactions/SM10006-2026-12-01-3.md\n")
-        #expect(try String(contentsOfFile: root + "/Content/interactions/SM10006-2026-12-01-3.md", encoding: .utf8).hasPrefix("---\nid: SM10006-2026-12-01-3\ndate: 2026-12-01\n"))
+        let canceled = try String(contentsOfFile: root + "/Content/interactions/SM10006-2026-12-01.md", encoding: .utf8)
+        let afterCancel = try CLI.run(["log", "SM10006", "--root", root])
+        #expect(afterCancel.status == 1)
+        #expect(afterCancel.stderr == refusal)
+        #expect(try String(contentsOfFile: root + "/Content/interactions/SM10006-2026-12-01.md", encoding: .utf8) == canceled)
+        let nextDay = try CLI.run(["log", "SM10006", "--date", "2026-12-02", "--root", root])
+        #expect(nextDay.stdout == "logged 16 entries in Content/interactions/SM10006-2026-12-02.md\n")
         #expect(try CLI.run(["check", "--strict", "--root", root]).status == 0)
     }
 

@@ -44,14 +44,17 @@ public struct BatchLogger {
         guard let result = evaluation.results[si], !result.members.isEmpty else {
             throw Refusal(message: "segment \(s.id) has no members as of \(asOf); nothing to log")
         }
-        // SEGMENT-DATE, or the next free SEGMENT-DATE-2, -3, … when a batch has that id already
-        // (logged again the same day, or after the day's batch was canceled).
+        // The batch is SEGMENT-DATE, in a file of that name that is never written over: logged
+        // again the same day (with --again, or after the day's batch was canceled), it needs
+        // another date.
         let folder = model.settings.content + "/interactions"
-        let taken = Set(model.batches.map { Text.fold($0.id) })
-        var batchID = "\(s.id)-\(day)", n = 1
-        while taken.contains(Text.fold(batchID)) || fileSystem.kind(of: model.root + "/" + folder + "/\(batchID).md") != nil {
-            n += 1
-            batchID = "\(s.id)-\(day)-\(n)"
+        let batchID = "\(s.id)-\(day)"
+        if let existing = model.batches.first(where: { Text.fold($0.id) == Text.fold(batchID) }) {
+            throw Refusal(message: "batch \(existing.id) exists already (\(existing.path)); a segment is logged once a day: "
+                          + "give this batch another date with --date")
+        }
+        if fileSystem.kind(of: model.root + "/" + folder + "/\(batchID).md") != nil {
+            throw Refusal(message: "\(folder)/\(batchID).md exists already; give this batch another date with --date")
         }
         var lines = ["---", "id: \(batchID)", "date: \(day)", "template: \(template.id)", "segment: \(s.id)"]
         if let c = s.campaign.flatMap({ model.campaign($0.value) }) {
