@@ -268,6 +268,34 @@ struct WildcardTests {
         }
     }
 
+    /// A filter's pattern is compiled once; ASCII text is matched on its bytes. It answers what
+    /// the reference answers, as written and ignoring case, for ASCII and for other text
+    /// (which goes to the character matcher), pieces longer than a word of bits included.
+    @Test func theCompiledPatternAgreesWithTheReference() {
+        let rng = Random(seed: 4343)
+        let alphabet: [Character] = ["a", "b", "A", "B", "*", "?", "*", "å", "\r", "\n"]
+        for round in 0..<30_000 {
+            let asciiOnly = round % 3 != 0
+            let letters = asciiOnly ? 7 : alphabet.count
+            let pattern = String((0..<Int(rng.next() % 10)).map { _ in alphabet[Int(rng.next() % UInt64(letters))] })
+            let text = String((0..<Int(rng.next() % 14)).map { _ -> Character in
+                let c = alphabet[Int(rng.next() % UInt64(letters))]
+                return c == "*" || c == "?" ? "b" : c
+            })
+            let pieces = FilterValue(pieces: Wildcard.pieces(pattern)).pieces
+            let compiled = WildcardPattern(pieces)
+            for fold in [false, true] {
+                let reference = Wildcard.referenceMatches(fold ? text.lowercased() : text, fold ? Wildcard.pieces(pattern.lowercased()) : pieces)
+                #expect(compiled.matches(text, folded: fold) == reference, "\(pattern) / \(text) folded \(fold)")
+            }
+        }
+        let long = String(repeating: "ab", count: 40)  // a middle piece of 80 characters: two words
+        let pattern = WildcardPattern(Wildcard.pieces("x*" + long + "?*y"))
+        #expect(pattern.matches("x" + "ab" + long + "Q" + "zzy", folded: false))
+        #expect(!pattern.matches("x" + long + "y", folded: false))
+        #expect(pattern.matches("X" + long.uppercased() + "QY", folded: true))
+    }
+
     @Test func longPatternsAgainstLongNamesStayLinear() {
         // Quadratic matching took tens of seconds here; the bit-parallel search takes milliseconds.
         let name = String(repeating: "a", count: 400_000)

@@ -79,6 +79,8 @@ public struct FilterValue: Sendable {
     public var number: Decimal?
     public var date: DateExpression?
     public var bool: Bool?
+    /// The pattern compiled (nil without wildcards).
+    let wildcard: WildcardPattern?
 
     public init(pieces: [Piece]) {
         var merged: [Piece] = []
@@ -97,6 +99,7 @@ public struct FilterValue: Sendable {
         self.number = hasWildcards ? nil : Number.parse(text)
         self.date = hasWildcards ? nil : DateExpression(text)
         self.bool = hasWildcards ? nil : FilterValue.parseBool(text)
+        self.wildcard = hasWildcards ? WildcardPattern(merged) : nil
     }
 
     public static func parseBool(_ s: String) -> Bool? {

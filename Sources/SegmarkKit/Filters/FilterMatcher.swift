@@ -87,7 +87,7 @@ extension FilterTerm {
             let text = seen.description
             let fold = foldsCase(type, ci)
             if filter.hasWildcards {
-                return Wildcard.matches(fold ? text.lowercased() : text, filter.pieces, folded: fold)
+                return filter.wildcard?.matches(text, folded: fold) ?? Wildcard.matches(fold ? text.lowercased() : text, filter.pieces, folded: fold)
             }
             return fold ? text.lowercased() == filter.text.lowercased() : text == filter.text
         }
