@@ -269,9 +269,5 @@ public struct ContactExporter: Sendable {
         return rows.map { $0.map(Self.field).joined(separator: ",") + "\r\n" }.joined()
     }
 
-    static func field(_ v: String) -> String {
-        v.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-            || v.hasPrefix(" ") || v.hasSuffix(" ")
-            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
-    }
+    static func field(_ v: String) -> String { CSV.quoted(v) }
 }

@@ -10,12 +10,16 @@ public enum CSV {
             // A negative number stays a number.
             if !(first == "-" && Number.parse(v) != nil) { v = "'" + v }
         }
-        // On bytes: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        if v.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
-            || v.hasPrefix(" ") || v.hasSuffix(" ") {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
+        return quoted(v)
+    }
+
+    /// RFC 4180 quoting alone (no formula guard: an export keeps values as written): quotes
+    /// around a value with a comma, quote or line break inside, or blanks at an end. Checked
+    /// on bytes: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    public static func quoted(_ v: String) -> String {
+        v.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") })
+            || v.hasPrefix(" ") || v.hasSuffix(" ")
+            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
     }
 
     /// True when a value needs neither quotes nor the formula guard (most values: checked on bytes).
