@@ -166,6 +166,11 @@ struct FirstHourTests {
         #expect(items[0]["column"] as? Int == 1)
         #expect(items[0]["severity"] as? String == "warning")
         #expect(items[0]["message"] as? String == "unknown key 'colour'")
+        // A clean workspace is one empty array, on one line.
+        try "---\nname: A\n---\n".write(toFile: root + "/Content/contacts/C1.md", atomically: true, encoding: .utf8)
+        let clean = try CLI.run(["check", "--root", root, "--format", "json"])
+        #expect(clean.status == 0)
+        #expect(clean.stdout == "[]\n")
     }
 
     @Test func theReadmeDocumentsEveryKeyTheDecodersAccept() throws {

@@ -121,6 +121,33 @@ struct DiagnosticsTests {
         ])
     }
 
+    /// A step key from BC's words ("Remove Contacts - Reduce") says which key does that, once:
+    /// a step whose only key is unknown is not also "a step with no action".
+    @Test func stepKeysInBCsWords() throws {
+        #expect(try diagnostics([
+            ("Content/contacts/C1.md", "---\nname: A\n---\n"),
+            ("Content/segments/S1.md", """
+            ---
+            description: x
+            criteria:
+              - add: { contact: { type: company } }
+              - remove: { contact: { country: NO } }
+              - keep: { contact: { country: NO } }
+              - ad: { contact: { country: NO } }
+              - {}
+              - add: { contact: { type: person } }
+                colour: red
+            ---
+            """),
+        ]) == [
+            "Content/segments/S1.md:5:5: error: unknown step key 'remove'; to remove contacts, write reduce (BC's Remove Contacts - Reduce)",
+            "Content/segments/S1.md:6:5: error: unknown step key 'keep'; to keep only the members that match, write refine (BC's Remove Contacts - Refine)",
+            "Content/segments/S1.md:7:5: error: unknown step key 'ad'",
+            "Content/segments/S1.md:8:5: error: step 5 has no action; it needs exactly one of add, reduce or refine",
+            "Content/segments/S1.md:10:5: error: unknown step key 'colour'",
+        ])
+    }
+
     @Test func segmentCycle() throws {
         #expect(try diagnostics([
             segment("A", "  - add:\n      segment: B"),

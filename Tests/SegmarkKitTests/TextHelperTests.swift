@@ -173,4 +173,34 @@ struct CodePointOrderTests {
             }
         }
     }
+
+    /// JSON output writes an empty list or object as `[]` or `{}`, and leaves everything else,
+    /// strings holding `[`, blank-looking escapes and all, as Foundation wrote it.
+    @Test func emptyJSONContainersCloseOnTheirLine() throws {
+        struct Item: Encodable { var codes: [String]; var fields: [String: String]; var note: String }
+        let items = [Item(codes: [], fields: [:], note: "[\n\n]"), Item(codes: ["A"], fields: ["k": "{"], note: "")]
+        let text = JSONOutput.encode(items)
+        #expect(text == """
+        [
+          {
+            "codes" : [],
+            "fields" : {},
+            "note" : "[\\n\\n]"
+          },
+          {
+            "codes" : [
+              "A"
+            ],
+            "fields" : {
+              "k" : "{"
+            },
+            "note" : ""
+          }
+        ]
+
+        """)
+        #expect(JSONOutput.encode([Item]()) == "[]\n")
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [[String: Any]]
+        #expect(decoded[0]["note"] as? String == "[\n\n]")
+    }
 }

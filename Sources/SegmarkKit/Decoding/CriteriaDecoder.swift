@@ -16,13 +16,25 @@ public struct CriteriaDecoder: Sendable {
         }
         var steps: [Step] = []
         var diagnostics: [Diagnostic] = []
-        for item in items {
-            if let step = decodeStep(item, path: path, number: steps.count + 1, diagnostics: &diagnostics) {
+        // A step is named by its place in the list as written, whether or not the ones before it decoded.
+        for (index, item) in items.enumerated() {
+            if let step = decodeStep(item, path: path, number: index + 1, diagnostics: &diagnostics) {
                 steps.append(step)
             }
         }
         return (steps, diagnostics)
     }
+
+    /// The words of BC's segment actions ("Remove Contacts - Reduce", "Remove Contacts - Refine") and
+    /// others a user may write for a step, with the key that does it.
+    static let actionWords: [String: String] = [
+        "remove": "to remove contacts, write reduce (BC's Remove Contacts - Reduce)",
+        "delete": "to remove contacts, write reduce (BC's Remove Contacts - Reduce)",
+        "exclude": "to remove contacts, write reduce (BC's Remove Contacts - Reduce)",
+        "keep": "to keep only the members that match, write refine (BC's Remove Contacts - Refine)",
+        "filter": "to keep only the members that match, write refine (BC's Remove Contacts - Refine)",
+        "include": "to add contacts, write add (BC's Add Contacts)",
+    ]
 
     func decodeStep(_ node: YAMLNode, path: String, number: Int, diagnostics: inout [Diagnostic]) -> Step? {
         guard let pairs = node.mapping else {
@@ -30,17 +42,23 @@ public struct CriteriaDecoder: Sendable {
             return nil
         }
         let actions = pairs.filter { Self.actionKeys.contains($0.keyText) }
+        var unknownKeys = 0
         for pair in pairs where !Self.actionKeys.contains(pair.keyText) && !Self.optionKeys.contains(pair.keyText) {
             let key = pair.keyText
+            unknownKeys += 1
             if key == "allow_existing_contacts" {
                 diagnostics.append(.error("'allow_existing_contacts' is not accepted: a segment is a set, so a contact is never listed twice", at: pair.key.location))
             } else if Self.groupKeys.contains(key) {
                 diagnostics.append(.error("filter group '\(key)' must be inside add, reduce or refine", at: pair.key.location))
+            } else if let action = Self.actionWords[Text.fold(key)] {
+                diagnostics.append(.error("unknown step key '\(key)'; \(action)", at: pair.key.location))
             } else {
                 diagnostics.append(.error("unknown step key '\(key)'" + Text.didYouMean(key, Self.actionKeys + Self.optionKeys), at: pair.key.location))
             }
         }
         guard actions.count == 1, let actionPair = actions.first, let action = Step.Action(rawValue: actionPair.keyText) else {
+            // A step whose only key is unknown has been told so; "no action" would say it twice.
+            if actions.isEmpty, unknownKeys > 0 { return nil }
             if actions.isEmpty {
                 diagnostics.append(.error("step \(number) has no action; it needs exactly one of add, reduce or refine", at: node.location))
             } else {

@@ -79,6 +79,29 @@ public enum JSONOutput {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         guard let data = try? encoder.encode(value) else { return "{}" }
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return String(decoding: closingEmpty(Array(data)), as: UTF8.self) + "\n"
+    }
+
+    /// Foundation prints an empty array or object over three lines (`[`, a blank line, `]`);
+    /// this writes it `[]` or `{}`. A raw line feed in JSON is always layout (one inside a
+    /// string is written `\n`), so the bytes alone decide.
+    static func closingEmpty(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            out.append(b)
+            i += 1
+            guard b == UInt8(ascii: "[") || b == UInt8(ascii: "{"), i + 1 < bytes.count,
+                  bytes[i] == 0x0A, bytes[i + 1] == 0x0A else { continue }
+            var j = i + 2
+            while j < bytes.count, bytes[j] == 0x20 { j += 1 }
+            if j < bytes.count, bytes[j] == (b == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")) {
+                out.append(bytes[j])
+                i = j + 1
+            }
+        }
+        return out
     }
 }

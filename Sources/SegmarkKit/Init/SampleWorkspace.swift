@@ -249,6 +249,12 @@ enum SampleWorkspace {
         information_flow: outbound
         initiated_by: us
         ---
+        Dear {{name}},
+
+        Thank you for reading our newsletter. We would like to meet you{{#company_name}} and your colleagues at {{company_name}}{{/company_name}} to show you the spring range; we will call you in the coming days to find a date.
+
+        Kind regards,
+        {{#salesperson_name}}{{salesperson_name}}{{/salesperson_name}}{{^salesperson_name}}My Company{{/salesperson_name}}
 
         """),
         ("Content/interactions/.gitkeep", ""),
