@@ -57,65 +57,33 @@ public struct SiteBuilder {
     public static let stateName = ".segmark-state"
 
     public func build(root: String, options: Options) throws -> Report {
-        var timings: [(String, Double)] = []
-        var clock = options.clock()
-        func lap(_ phase: String) {
-            let now = options.clock()
-            timings.append((phase, now - clock))
-            clock = now
-        }
-        let loader = WorkspaceLoader(fileSystem: fileSystem)
-        let (settings, _) = loader.loadSettings(root: root)
-        let templates: TemplateLibrary
-        switch TemplateLibrary.load(root: root, settings: settings, fileSystem: fileSystem) {
-        case .failure(let errors): throw errors
-        case .success(let t): templates = t
-        }
-        let asOf = options.asOf ?? settings.asOf ?? options.today
-        let formats = options.formats ?? settings.formats
+        var laps = Laps(clock: options.clock)
+        let setup = try BuildSetup(root: root, asOf: options.asOf, today: options.today, formats: options.formats, fileSystem: fileSystem)
+        let (asOf, templates, formats, settings) = (setup.asOf, setup.templates, setup.formats, setup.settings)
         var history: [String: FileChange] = [:]
         if options.history || settings.history, let source = options.historySource {
-            let content = settings.content
-            history = source([content + "/" + RecordKind.segment.folder, content + "/" + RecordKind.campaign.folder])
+            history = source([settings.content + "/" + RecordKind.segment.folder, settings.content + "/" + RecordKind.campaign.folder])
         }
+        // Everything a build depends on besides the content files.
+        let context = setup.fingerprint(tool: options.toolIdentity, history: history)
         let outputDirectory = try Confinement(fileSystem: fileSystem, root: root)
             .outputFolder(options.output ?? settings.output, content: settings.content, templates: settings.templates)
-
-        // Everything a build depends on besides the content files.
-        var context = Fingerprint()
-        context.add(options.toolIdentity)
-        context.combine(templates.fingerprint)
-        context.add(asOf.description)
-        context.add(formats.map(\.rawValue).joined(separator: ","))
-        for path in history.keys.sorted(by: Text.codePointLess) {
-            let change = history[path]!
-            context.add(path + "\t" + change.date + "\t" + change.commit + "\t" + change.subject)
-        }
-        let statePath = outputDirectory + "/" + Self.stateName
         removeTemporaryLeftovers(in: outputDirectory)
-        // The last build's state: its fingerprints now (a build with nothing to do needs no
-        // more), its page records beside parsing (784,692 lines at L; half a second).
-        let readState: @Sendable (Bool) -> BuildState = { [fileSystem] pages in
-            guard fileSystem.kind(of: statePath) == .file, let bytes = try? fileSystem.read(statePath) else { return BuildState() }
-            return BuildState(bytes, pages: pages)
-        }
-        let previous = readState(false)
-        lap("read the last build's state")
+        let last = LastBuild(directory: outputDirectory, fileSystem: fileSystem)
+        laps.lap("read the last build's state")
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
         func upToDate(filesRead: Int) -> Report? {
             guard let owned = writer.ownedFilesIfComplete() else { return nil }
             return Report(summary: OutputWriter.Summary(pages: owned, changed: 0, removed: 0), warnings: [], asOf: asOf,
-                          outputDirectory: outputDirectory, timings: timings, upToDate: true, counts: [("files read", filesRead)])
+                          outputDirectory: outputDirectory, timings: laps.phases, upToDate: true, counts: [("files read", filesRead)])
         }
 
-        // 1. Same files with the same sizes and modification times as the last build: done —
-        // unless a file changed in the same clock tick as the state was written ("racy", as
-        // git calls it): then its time proves nothing and the bytes decide.
+        // 1. Same files with the same sizes and modification times as the last build: done.
+        let loader = WorkspaceLoader(fileSystem: fileSystem)
         var (stat, newest, look) = loader.statFingerprint(root: root, settings: settings)
         stat.combine(context.value)
-        let stateTime = fileSystem.modificationTime(statePath) ?? .min
-        lap("look at the files")
-        if !options.force, previous.stat == stat.hex, newest < stateTime, let report = upToDate(filesRead: 0) { return report }
+        laps.lap("look at the files")
+        if !options.force, last.hasSameFiles(stat, newest: newest), let report = upToDate(filesRead: 0) { return report }
         // Something changed, or may have: the look at the last build's pages (a status per page,
         // the output record read) starts now and goes on beside reading, parsing and
         // evaluating, which leave a core idle (reading the parse cache and the changed files
@@ -124,36 +92,32 @@ public struct SiteBuilder {
         let writerBox = UncheckedBox(writer)
         let looking = Pending { [fileSystem] in
             options.force ? KeptPages()
-                : KeptPages(previous: readState(true), recorded: writerBox.value.recordedHashes, directory: outputDirectory, fileSystem: fileSystem)
+                : KeptPages(previous: last.state(), recorded: writerBox.value.recordedHashes, directory: outputDirectory, fileSystem: fileSystem)
         }
         defer { _ = looking.wait() }
-        // 2. Same bytes (files touched but not changed): done, and remember the new dates.
-        // Files the parse cache saw with the same size, times and inode are not read again.
+
+        // 2. Load: the files the parse cache saw with the same size, times and inode are not
+        // read again. Same bytes as the last build (files touched but not changed): done, and
+        // the new dates remembered.
         let parseCache = ParseCache(fileSystem: fileSystem, root: root, toolIdentity: options.toolIdentity)
         let decodeCache = (options.force ? nil : parseCache.load()) ?? WorkspaceLoader.DecodeCache()
         let cachedRecords = decodeCache.entries.count
-        lap("read the parse cache")
+        laps.lap("read the parse cache")
         var raw = loader.read(root: root, reusing: decodeCache, look: look)
         decodeCache.lastRead = nil  // holds the bytes read; they are freed after parsing
-        lap("read")
+        laps.lap("read")
         var fingerprint = raw.fingerprint
         fingerprint.combine(context.value)
-        var state = previous
-        state.inputs = fingerprint.hex
-        state.stat = stat.hex
-        if !options.force, previous.inputs == fingerprint.hex, let report = upToDate(filesRead: raw.files.count - raw.reused.count) {
-            var kept = readState(true)  // the same pages, with the new fingerprint of the files' times
-            kept.stat = state.stat
-            try? fileSystem.writeAtomically(kept.bytes, to: statePath)
-            lap("compare inputs")
+        if !options.force, last.hasSameInputs(fingerprint), var report = upToDate(filesRead: raw.files.count - raw.reused.count) {
+            last.restamp(stat)
+            laps.lap("compare inputs")
+            report.timings = laps.phases
             return report
         }
 
-        // 3. Pages made from the same inputs as last time, and untouched since, are kept as
-        // they are (see the look started above).
+        // 3. Validate (the parse cache is written meanwhile, and waited for before returning).
         let check = WorkspaceCheck(raw: raw, fileSystem: fileSystem, cache: decodeCache)
         let filesRead = raw.files.count - raw.reused.count
-        // The cache is written while the build goes on (and waited for before it returns).
         let order = raw.files.map(\.path)
         raw.files = []  // the bytes are parsed; free them before rendering
         decodeCache.listing = nil
@@ -165,19 +129,26 @@ public struct SiteBuilder {
             decodeCache.encoded = [:]
         }
         defer { saving.wait() }
-        lap("parse and validate")
+        laps.lap("parse and validate")
         if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
+
+        // 4. Evaluate.
         let model = check.model
         let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
-        lap("evaluate")
+        laps.lap("evaluate")
+
+        // 5. Plan the pages: those made from the same inputs as last time, and untouched
+        // since, are kept as they are (the look started above).
         let hadOutput = fileSystem.kind(of: outputDirectory) != nil
         try fileSystem.createDirectory(outputDirectory)
         var pages = looking.wait()
         let renderer = SiteRenderer(model: model, evaluation: evaluation, templates: templates, formats: formats, history: history,
                                     fewPages: pages.lastCount > 0)
         writer.reserve(files: pages.lastCount)
-        lap("look at the last build's pages")
+        laps.lap("look at the last build's pages")
         do {
+            // 6. Render what changed; each page is hashed and, when changed, staged on the
+            // thread that rendered it.
             let intact = pages.intactHashes
             let rows = RowRecords(fileSystem: fileSystem, root: root, output: outputDirectory, reuse: !options.force) { intact($0) }
             // `--timings` lists each kind of page (the time until its last page was handed on).
@@ -186,8 +157,7 @@ public struct SiteBuilder {
                 options.progress?(kind, done, total)
                 if done == total { kinds.finished(kind, at: options.clock()) }
             }
-            let renderStart = clock
-            // Each page is hashed and, when changed, staged on the thread that rendered it.
+            let renderStart = laps.last
             let stage = UncheckedBox(writer)  // `prepare` is safe from any thread
             let prepare: @Sendable (String, [UInt8], UInt64?) -> PageOutcome = { path, bytes, hash in
                 .made(Result { try stage.value.prepare(path, bytes, hash: hash, intactHash: intact(path)) })
@@ -207,29 +177,33 @@ public struct SiteBuilder {
                     try pages.kept(run: run) { path, hash in try writer.keep(path, hash: hash) }
                 }
             }
-            lap("render")
-            timings += kinds.laps(from: renderStart).map { ("  " + $0.kind, $0.seconds) }
+            laps.lap("render")
+            laps.append(kinds.laps(from: renderStart).map { ("  " + $0.kind, $0.seconds) })
             let sizes = [("contacts", model.contacts.count), ("segments", model.segments.count), ("interaction entries", evaluation.entries.count)]
             let warnings = check.diagnostics
             // The model and the evaluation are done with: they go (on another thread) before the
             // records are written, which need memory of their own.
             let model = UncheckedBox((consume check, consume model, consume renderer, consume evaluation))
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(model) {} }
-            // Output/ is about to change: the old fingerprint no longer describes it.
-            try fileSystem.remove(statePath)
+
+            // 7. Write: the staged pages move into place, then the record of this build.
+            try last.remove()
             let summary = try writer.commit()
+            var state = last.fingerprints
+            state.inputs = fingerprint.hex
+            state.stat = stat.hex
             state.setPages(writer.produced, pages.records(of: writer.produced, in: outputDirectory, fileSystem: fileSystem))
-            try fileSystem.writeAtomically(state.bytes, to: statePath)
-            lap("write")
+            try last.write(state)
+            laps.lap("write")
             let counts: [(String, Int)] = [("files read", filesRead)] + sizes
                 + [("files", summary.pages), ("files rendered", pages.rendered), ("files written", summary.changed)]
             // Freeing what the build held (the records of 784,692 pages, every contact, every
             // entry) takes most of a second at L; it happens on another thread, and the caller
             // need not wait for it.
-            let held = UncheckedBox((pages, state, previous, looking, writer, decodeCache))
+            let held = UncheckedBox((pages, state, last, looking, writer, decodeCache))
             DispatchQueue.global(qos: .utility).async { withExtendedLifetime(held) {} }
             return Report(summary: summary, warnings: warnings, asOf: asOf, outputDirectory: outputDirectory,
-                          timings: timings, upToDate: false, counts: counts)
+                          timings: laps.phases, upToDate: false, counts: counts)
         } catch {
             writer.abort()
             // A failed first build leaves no output folder behind (only an empty one is removed).

@@ -126,45 +126,30 @@ public final class PreviewSession: @unchecked Sendable {
         let start = clock()
         let previous = snapshot
         var next = previous
-        var phases: [(String, Double)] = []
+        var laps = Laps(clock: clock)
         var filesRead = 0
         var patched = false
-        var lapStart = start
-        func lap(_ name: String) {
-            let now = clock()
-            phases.append((name, now - lapStart))
-            lapStart = now
-        }
         if let changed, unseen != nil { unseen?.formUnion(changed) } else { unseen = nil }
         do {
-            let loader = WorkspaceLoader(fileSystem: fileSystem)
-            let (settings, _) = loader.loadSettings(root: root)
-            let templates: TemplateLibrary
-            switch TemplateLibrary.load(root: root, settings: settings, fileSystem: fileSystem) {
-            case .failure(let errors): throw errors
-            case .success(let t): templates = t
-            }
-            let raw = loader.read(root: root, reusing: cache, changed: unseen)
+            let setup = try BuildSetup(root: root, asOf: self.asOf, today: today, formats: self.formats, fileSystem: fileSystem)
+            let (asOf, formats, settings) = (setup.asOf, setup.formats, setup.settings)
+            let raw = WorkspaceLoader(fileSystem: fileSystem).read(root: root, reusing: cache, changed: unseen)
             filesRead = raw.files.count - raw.reused.count
-            lap("read")
+            laps.lap("read")
             // Same bytes everywhere as last time (an editor's save in two steps, a touch): done.
             var inputs = raw.fingerprint
-            inputs.combine(templates.fingerprint)
-            inputs.add((self.asOf ?? settings.asOf ?? today).description)
-            inputs.add((self.formats ?? settings.formats).map(\.rawValue).joined(separator: ","))
+            inputs.combine(setup.fingerprint().value)
             if inputs.hex == lastInputs, previous.errors.isEmpty {
                 unseen = []  // the cache holds these bytes' records
-                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: phases, parsed: 0, read: filesRead,
+                return Outcome(changed: false, errors: [], seconds: clock() - start, phases: laps.phases, parsed: 0, read: filesRead,
                                warnings: warnings)
             }
             let check = checker.check(raw, fileSystem: fileSystem, cache: cache)
             unseen = []  // the cache now holds every file's record
-            lap("parse and validate")
+            laps.lap("parse and validate")
             warnings = check.diagnostics.filter { $0.severity != .error }
             patched = checker.patched
             if check.hasErrors { throw ContentErrors(check.diagnostics.filter { $0.severity == .error }) }
-            let asOf = self.asOf ?? settings.asOf ?? today
-            let formats = self.formats ?? settings.formats
             let evaluator = SegmentEvaluator(model: check.model, asOf: asOf)
             let evaluation: Evaluation
             if let memo = evaluationMemo, memo.asOf == asOf, let changed = checker.changedSinceMark {
@@ -176,9 +161,9 @@ public final class PreviewSession: @unchecked Sendable {
                 evaluationMemo = (sets, asOf, evaluation)
             }
             checker.mark()
-            lap("evaluate")
-            next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: templates, formats: formats, onRequest: true))
-            lap("prepare pages")
+            laps.lap("evaluate")
+            next.site = Site(SitePages(model: check.model, evaluation: evaluation, templates: setup.templates, formats: formats, onRequest: true))
+            laps.lap("prepare pages")
             next.errors = []
             lastInputs = inputs.hex
             next.asOf = asOf
@@ -193,7 +178,7 @@ public final class PreviewSession: @unchecked Sendable {
         lock.lock()
         current = next
         lock.unlock()
-        return Outcome(changed: changed, errors: next.errors, seconds: clock() - start, phases: phases,
+        return Outcome(changed: changed, errors: next.errors, seconds: clock() - start, phases: laps.phases,
                        parsed: cache.parsed, read: filesRead, patched: patched, warnings: warnings)
     }
 }
