@@ -284,6 +284,30 @@ struct CLITests {
         #expect(bytes(root + "/elsewhere.html") == pristine[3])
     }
 
+    /// With no input changed, a build is done once it sees every file it wrote in place; a
+    /// page deleted, or replaced by a link, is made again (a folder replaced by a link is
+    /// refused: see the confinement tests).
+    @Test func aBuildWithNothingChangedPutsBackMissingPages() throws {
+        let root = try CLI.demoCopy()
+        let fm = FileManager.default
+        defer { try? fm.removeItem(atPath: root) }
+        #expect(try CLI.run(["build", "--root", root, "--quiet"]).status == 0)
+        let out = root + "/Output/"
+        #expect(try CLI.run(["build", "--root", root]).stdout.contains("up to date"))
+        let pages = ["segments/SM10001.md", "contacts/CT101.html"]
+        let pristine = pages.map { fm.contents(atPath: out + $0)! }
+        try fm.removeItem(atPath: out + "segments/SM10001.md")
+        try fm.removeItem(atPath: out + "contacts/CT101.html")
+        try fm.createSymbolicLink(atPath: out + "contacts/CT101.html", withDestinationPath: out + "contacts/CT100.html")
+        let run = try CLI.run(["build", "--root", root])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!run.stdout.contains("up to date"), "\(run.stdout)")
+        let kinds = pages.map { (try? fm.attributesOfItem(atPath: out + $0)[.type] as? FileAttributeType) ?? nil }
+        #expect(kinds == [.typeRegular, .typeRegular])
+        #expect(pages.map { fm.contents(atPath: out + $0)! } == pristine)
+        #expect(try CLI.run(["build", "--root", root]).stdout.contains("up to date"))
+    }
+
     @Test func timingsListEachPhaseAndEachKindOfPage() throws {
         let root = try CLI.demoCopy()
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -329,10 +329,11 @@ public final class OutputWriter {
     public func ownedFilesIfComplete() -> Int? {
         guard fileSystem.kind(of: directory + "/" + Self.manifestName) == .file else { return nil }
         let owned = readManifest().paths
-        for i in owned.indices {
-            let path = owned[i]
-            guard Self.isSafeRelative(path), fileSystem.kind(of: directory + "/" + path) == .file else { return nil }
-        }
+        for i in owned.indices where !Self.isSafeRelative(owned[i]) { return nil }
+        // Folder by folder on every core, never through a link (784,692 files at L: one `lstat`
+        // each from the root took 2.6 s).
+        let found = fileSystem.statuses(of: owned, at: Array(owned.indices), under: directory)
+        guard found.allSatisfy({ $0?.kind == .file }) else { return nil }
         return owned.count
     }
 
