@@ -95,6 +95,35 @@ struct IncrementalBuildTests {
         }
     }
 
+    /// With no input changed, a build looks only at the folders of the output (and the files at
+    /// its top): a file removed from a folder, or replaced by a link, changes the folder's time,
+    /// and then the files of that folder are looked at, and the page is made again.
+    @Test func aBuildWithNothingChangedLooksAtFoldersNotFiles() throws {
+        let (root, out, _, _) = try builtOnce()
+        defer { for dir in [root, out] { try? fm.removeItem(atPath: dir) } }
+        let files = FolderAgedFileSystem()
+        let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
+        // The first build by this file system records the folders' (aged) times.
+        _ = try SiteBuilder(fileSystem: files).build(root: root, options: .init(today: Day("2026-12-01")!, output: out, force: true))
+        files.looked = [:]
+        #expect(try SiteBuilder(fileSystem: files).build(root: root, options: options).upToDate)
+        let subfolders = files.looked.filter { $0.key.hasPrefix(out + "/") && $0.value > 0 }.keys
+        #expect(subfolders.isEmpty, "files looked at one by one in \(subfolders.sorted().prefix(3))")
+        #expect(files.looked[out, default: 0] > 0)  // the files at the top
+
+        let mail = try fm.contentsOfDirectory(atPath: out + "/interactions").filter { $0.hasSuffix("-mail") }.sorted()[0]
+        let folder = out + "/interactions/" + mail
+        let draft = folder + "/" + (try fm.contentsOfDirectory(atPath: folder).sorted()[0])
+        let original = try Data(contentsOf: URL(fileURLWithPath: draft))
+        try fm.removeItem(atPath: draft)
+        files.looked = [:]
+        let again = try SiteBuilder(fileSystem: files).build(root: root, options: options)
+        #expect(!again.upToDate)
+        #expect(files.looked[folder, default: 0] > 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: draft)) == original)
+        #expect(try SiteBuilder(fileSystem: files).build(root: root, options: options).upToDate)
+    }
+
     /// A batch none of whose inputs changed is kept whole (its files are not rendered), unless
     /// one of its files is not as the last build left it: a draft edited by hand and a batch
     /// page deleted by hand are made again, and the output equals a cold build's.
@@ -154,5 +183,46 @@ struct IncrementalBuildTests {
         try edit(root + "/" + model.contacts[responder].path) { RandomEdits.replaceLine($0, key: "name", with: "Someone Else") }
         let afterResponder = signatures()
         #expect(afterResponder.campaigns != afterQuiet.campaigns)
+    }
+}
+
+/// The local file system, with every folder's change time shown an hour earlier (so that a
+/// build can trust the folders it just wrote without waiting for the clock), counting the
+/// files looked up in each folder.
+final class FolderAgedFileSystem: FileSystem, @unchecked Sendable {
+    let base = LocalFileSystem()
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    var looked: [String: Int] {
+        get { lock.lock(); defer { lock.unlock() }; return counts }
+        set { lock.lock(); counts = newValue; lock.unlock() }
+    }
+
+    private func aged(_ s: FileStatus?) -> FileStatus? {
+        guard var s, s.kind == .directory else { return s }
+        s.changed -= 3_600_000_000_000
+        return s
+    }
+
+    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
+    func entries(in directory: String) throws -> [DirectoryEntry] { try base.entries(in: directory) }
+    func kind(of path: String) -> FileKind? { base.kind(of: path) }
+    func realPath(_ path: String) -> String? { base.realPath(path) }
+    func writeAtomically(_ bytes: [UInt8], to path: String) throws { try base.writeAtomically(bytes, to: path) }
+    func createExclusively(_ bytes: [UInt8], at path: String) throws { try base.createExclusively(bytes, at: path) }
+    func writeNew(_ bytes: [UInt8], to path: String) throws { try base.writeNew(bytes, to: path) }
+    func createDirectory(_ path: String) throws { try base.createDirectory(path) }
+    func remove(_ path: String) throws { try base.remove(path) }
+    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
+    func modificationTime(_ path: String) -> Int64? { base.modificationTime(path) }
+    func fileSize(_ path: String) -> Int? { base.fileSize(path) }
+    func status(_ path: String) -> FileStatus? { aged(base.status(path)) }
+    /// Counts the names that are not folders (files, or nothing there).
+    func statuses(in directory: String, names: [String]) -> [FileStatus?] {
+        let found = base.statuses(in: directory, names: names)
+        lock.lock()
+        counts[directory, default: 0] += found.filter { $0?.kind != .directory }.count
+        lock.unlock()
+        return found.map(aged)
     }
 }

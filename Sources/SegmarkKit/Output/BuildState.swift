@@ -18,6 +18,16 @@ struct BuildState: Sendable {
         var modified: Int64
     }
 
+    /// A folder of the output (below its top), as the build left it: its inode and when its
+    /// entries last changed. While both stay, no file was added to it, removed or replaced.
+    struct Folder: Sendable, Equatable {
+        var path: String
+        var changed: Int64
+        var inode: UInt64
+    }
+    /// Sorted by path, so that a folder comes before the folders inside it.
+    var folders: [Folder] = []
+
     init() {}
 
     /// - Parameter pages: false to read the fingerprints only (they come first), not the pages.
@@ -32,6 +42,7 @@ struct BuildState: Sendable {
                     switch RecordLines.text(key) {
                     case "inputs": inputs = RecordLines.text(rest)
                     case "stat": stat = RecordLines.text(rest)
+                    case "folder": readFolder(rest)
                     default: break
                     }
                 }
@@ -47,6 +58,7 @@ struct BuildState: Sendable {
             switch RecordLines.text(key) {
             case "inputs": inputs = RecordLines.text(rest)
             case "stat": stat = RecordLines.text(rest)
+            case "folder": readFolder(rest)
             case "page":
                 let (sig, r1) = RecordLines.field(rest)
                 guard let r1 else { return }
@@ -63,10 +75,21 @@ struct BuildState: Sendable {
         }
     }
 
+    /// `CHANGED INODE PATH`; a line that does not read so is left out (its folder is then looked into).
+    private mutating func readFolder(_ line: ArraySlice<UInt8>) {
+        let (changed, r1) = RecordLines.field(line)
+        guard let r1 else { return }
+        let (inode, path) = RecordLines.field(r1)
+        guard let path, !path.isEmpty, let changed = RecordLines.integer(changed), let inode = RecordLines.integer(inode) else { return }
+        folders.append(Folder(path: RecordLines.text(path), changed: changed, inode: UInt64(bitPattern: inode)))
+    }
+
     var bytes: [UInt8] {
         var text = ""
         if let inputs { text += "inputs \(inputs)\n" }
         if let stat { text += "stat \(stat)\n" }
+        // Before the pages: a build that finds its inputs unchanged reads up to the first page.
+        for f in folders { text += "folder \(f.changed) \(Int64(bitPattern: f.inode)) \(f.path)\n" }
         var out = Array(text.utf8)
         // A line is at most 60 bytes besides its path; room reserved and not used costs nothing
         // (a buffer this large is mapped page by page as it is written), room lacking a copy.

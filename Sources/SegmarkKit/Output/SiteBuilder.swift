@@ -73,7 +73,7 @@ public struct SiteBuilder {
         laps.lap("read the last build's state")
         let writer = OutputWriter(fileSystem: fileSystem, directory: outputDirectory)
         func upToDate(filesRead: Int) -> Report? {
-            guard let owned = writer.ownedFilesIfComplete() else { return nil }
+            guard let owned = writer.ownedFilesIfComplete(folders: last.fingerprints.folders, written: last.written) else { return nil }
             return Report(summary: OutputWriter.Summary(pages: owned, changed: 0, removed: 0), warnings: [], asOf: asOf,
                           outputDirectory: outputDirectory, timings: laps.phases, upToDate: true, counts: [("files read", filesRead)])
         }
@@ -193,6 +193,7 @@ public struct SiteBuilder {
             state.inputs = fingerprint.hex
             state.stat = stat.hex
             state.setPages(writer.produced, pages.records(of: writer.produced, in: outputDirectory, fileSystem: fileSystem))
+            state.folders = writer.folderRecords(of: writer.produced)
             try last.write(state)
             laps.lap("write")
             let counts: [(String, Int)] = [("files read", filesRead)] + sizes
