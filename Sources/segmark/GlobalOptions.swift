@@ -24,14 +24,21 @@ struct GlobalOptions: ParsableArguments {
             let standardized = URL(fileURLWithPath: absolute).standardizedFileURL.path
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: standardized, isDirectory: &isDir), isDir.boolValue else {
-                throw ValidationError("--root: no such folder '\(root)'")
+                throw Self.usage("--root: no such folder '\(root)'")
             }
             return standardized
         }
         guard let found = WorkspaceLocator(fileSystem: LocalFileSystem()).locate(from: cwd) else {
-            throw ValidationError("no workspace found: no segmark.yml or Content/ here or in any parent folder; use --root DIR, or start one with 'segmark init DIR'")
+            throw Self.usage("no workspace found: no segmark.yml or Content/ here or in any parent folder; use --root DIR, or start one with 'segmark init DIR'")
         }
         return found
+    }
+
+    /// A usage error found while a command runs: said as the command's other errors are (the
+    /// parser's own would add the usage of `segmark` itself, not of the command), exit status 2.
+    static func usage(_ message: String) -> ExitCode {
+        Console.error("error: " + message)
+        return ExitCode(2)
     }
 
     /// --as-of, else segmark.yml's as_of, else the system date.

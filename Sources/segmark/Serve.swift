@@ -20,17 +20,34 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Formats to render: html, md or html,md (default: segmark.yml's).")
     var format: String?
 
-    func run() async throws {
-        let root = try global.resolvedRoot()
-        var formats: [Settings.Format]? = nil
-        if let format {
-            formats = try format.split(separator: ",").map { name in
+    /// Checked before running (and before the first build), so a mistake prints this command's usage.
+    func validate() throws {
+        _ = try parsedFormats()
+        _ = try listeningAddress()
+    }
+
+    func parsedFormats() throws -> [Settings.Format]? {
+        try format.map { format in
+            try format.split(separator: ",").map { name in
                 guard let f = Settings.Format(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
                     throw ValidationError("unknown format '\(name)'; expected html or md")
                 }
                 return f
             }
         }
+    }
+
+    var ip: String { host == "localhost" ? "127.0.0.1" : host }
+
+    func listeningAddress() throws -> sockaddr_in {
+        do { return try sockaddr_in.inet(ip4: ip, port: port) } catch {
+            throw ValidationError("cannot listen on '\(host)': give an IPv4 address such as 127.0.0.1 or 0.0.0.0")
+        }
+    }
+
+    func run() async throws {
+        let root = try global.resolvedRoot()
+        let formats = try parsedFormats()
         let start = Date()
         let session = PreviewSession(root: root, asOf: global.asOf.flatMap(Day.init), today: SystemClock.today(), formats: formats,
                                      clock: { Date().timeIntervalSince(start) })
@@ -41,14 +58,10 @@ struct Serve: AsyncParsableCommand {
         let first = session.rebuild()
         report(first, session.snapshot)
 
-        let ip = host == "localhost" ? "127.0.0.1" : host
         if !ip.hasPrefix("127.") {
             Console.error("warning: listening on \(host): anyone who can reach this address can read the reports, which hold personal data")
         }
-        let address: sockaddr_in
-        do { address = try sockaddr_in.inet(ip4: ip, port: port) } catch {
-            throw ValidationError("cannot listen on '\(host)': give an IPv4 address such as 127.0.0.1 or 0.0.0.0")
-        }
+        let address = try listeningAddress()
         let server = HTTPServer(address: address, timeout: 30, logger: .disabled)
         let responder = PreviewResponder()
         await server.appendRoute("*") { request in

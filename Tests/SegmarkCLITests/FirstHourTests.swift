@@ -71,6 +71,24 @@ struct FirstHourTests {
         #expect(build.stderr.contains("2 warnings; run 'segmark check' to see them all\n"))
     }
 
+    /// A command run where there is no workspace says so, in the words of every other error,
+    /// without the usage of `segmark` itself; `serve` refuses a bad address before building.
+    @Test func usageMistakesFoundWhileRunningReadLikeOtherErrors() throws {
+        let empty = NSTemporaryDirectory() + "segmark-empty-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let none = try CLI.run(["build"], in: empty)
+        #expect(none.status == 2)
+        #expect(none.stderr == "error: no workspace found: no segmark.yml or Content/ here or in any parent folder; use --root DIR, or start one with 'segmark init DIR'\n")
+        let missing = try CLI.run(["members", "SM10001", "--root", empty + "/nope"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "error: --root: no such folder '\(empty)/nope'\n")
+        let host = try CLI.run(["serve", "--host", "999.1.1.1", "--port", "4999"])
+        #expect(host.status == 2)
+        #expect(host.stdout == "")
+        #expect(host.stderr.hasPrefix("Error: cannot listen on '999.1.1.1': give an IPv4 address such as 127.0.0.1 or 0.0.0.0\nUsage: segmark serve "))
+    }
+
     @Test func oneMistakeIsReportedOnce() throws {
         let root = try CLI.demoCopy()
         defer { try? fm.removeItem(atPath: root) }
