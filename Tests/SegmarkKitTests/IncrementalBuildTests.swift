@@ -101,7 +101,7 @@ struct IncrementalBuildTests {
     @Test func aBuildWithNothingChangedLooksAtFoldersNotFiles() throws {
         let (root, out, _, _) = try builtOnce()
         defer { for dir in [root, out] { try? fm.removeItem(atPath: dir) } }
-        let files = FolderAgedFileSystem()
+        let files = AgedFileSystem(.folders)
         let options = SiteBuilder.Options(today: Day("2026-12-01")!, output: out)
         // The first build by this file system records the folders' (aged) times.
         _ = try SiteBuilder(fileSystem: files).build(root: root, options: .init(today: Day("2026-12-01")!, output: out, force: true))
@@ -183,46 +183,5 @@ struct IncrementalBuildTests {
         try edit(root + "/" + model.contacts[responder].path) { RandomEdits.replaceLine($0, key: "name", with: "Someone Else") }
         let afterResponder = signatures()
         #expect(afterResponder.campaigns != afterQuiet.campaigns)
-    }
-}
-
-/// The local file system, with every folder's change time shown an hour earlier (so that a
-/// build can trust the folders it just wrote without waiting for the clock), counting the
-/// files looked up in each folder.
-final class FolderAgedFileSystem: FileSystem, @unchecked Sendable {
-    let base = LocalFileSystem()
-    private let lock = NSLock()
-    private var counts: [String: Int] = [:]
-    var looked: [String: Int] {
-        get { lock.lock(); defer { lock.unlock() }; return counts }
-        set { lock.lock(); counts = newValue; lock.unlock() }
-    }
-
-    private func aged(_ s: FileStatus?) -> FileStatus? {
-        guard var s, s.kind == .directory else { return s }
-        s.changed -= 3_600_000_000_000
-        return s
-    }
-
-    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
-    func entries(in directory: String) throws -> [DirectoryEntry] { try base.entries(in: directory) }
-    func kind(of path: String) -> FileKind? { base.kind(of: path) }
-    func realPath(_ path: String) -> String? { base.realPath(path) }
-    func writeAtomically(_ bytes: [UInt8], to path: String) throws { try base.writeAtomically(bytes, to: path) }
-    func createExclusively(_ bytes: [UInt8], at path: String) throws { try base.createExclusively(bytes, at: path) }
-    func writeNew(_ bytes: [UInt8], to path: String) throws { try base.writeNew(bytes, to: path) }
-    func createDirectory(_ path: String) throws { try base.createDirectory(path) }
-    func remove(_ path: String) throws { try base.remove(path) }
-    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
-    func modificationTime(_ path: String) -> Int64? { base.modificationTime(path) }
-    func fileSize(_ path: String) -> Int? { base.fileSize(path) }
-    func status(_ path: String) -> FileStatus? { aged(base.status(path)) }
-    /// Counts the names that are not folders (files, or nothing there).
-    func statuses(in directory: String, names: [String]) -> [FileStatus?] {
-        let found = base.statuses(in: directory, names: names)
-        lock.lock()
-        counts[directory, default: 0] += found.filter { $0?.kind != .directory }.count
-        lock.unlock()
-        return found.map(aged)
     }
 }

@@ -2,37 +2,6 @@ import Foundation
 import Testing
 @testable import SegmarkKit
 
-/// The local file system, with every file's times shown an hour earlier except the paths in
-/// `fresh`: so that a test can have files the parse cache trusts (a file changed in the moments
-/// before a build is always read again) without waiting.
-final class AgedFileSystem: FileSystem, @unchecked Sendable {
-    let base = LocalFileSystem()
-    var fresh: Set<String> = []
-
-    private func aged(_ path: String, _ s: FileStatus?) -> FileStatus? {
-        guard var s, !fresh.contains(path) else { return s }
-        s.modified -= 3_600_000_000_000
-        s.changed -= 3_600_000_000_000
-        return s
-    }
-
-    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
-    func entries(in directory: String) throws -> [DirectoryEntry] { try base.entries(in: directory) }
-    func kind(of path: String) -> FileKind? { base.kind(of: path) }
-    func realPath(_ path: String) -> String? { base.realPath(path) }
-    func writeAtomically(_ bytes: [UInt8], to path: String) throws { try base.writeAtomically(bytes, to: path) }
-    func createExclusively(_ bytes: [UInt8], at path: String) throws { try base.createExclusively(bytes, at: path) }
-    func createDirectory(_ path: String) throws { try base.createDirectory(path) }
-    func remove(_ path: String) throws { try base.remove(path) }
-    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
-    func modificationTime(_ path: String) -> Int64? { aged(path, base.status(path))?.modified }
-    func fileSize(_ path: String) -> Int? { base.fileSize(path) }
-    func status(_ path: String) -> FileStatus? { aged(path, base.status(path)) }
-    func statuses(in directory: String, names: [String]) -> [FileStatus?] {
-        zip(names, base.statuses(in: directory, names: names)).map { aged(directory + "/" + $0, $1) }
-    }
-}
-
 @Suite("Parse cache", .serialized)
 struct ParseCacheTests {
     let fm = FileManager.default

@@ -62,3 +62,56 @@ func contact(_ id: String, _ extra: String = "", type: String = "company", name:
 func segment(_ id: String, _ criteria: String) -> (String, String) {
     ("Content/segments/\(id).md", "---\ndescription: Test \(id)\ncriteria:\n\(criteria)\n---\n")
 }
+
+/// The local file system with times shown an hour earlier, so that a test can have what a
+/// build trusts by its times without waiting for the clock: `.everything` ages every path's
+/// times but those in `fresh` (a file changed in the moments before a build is always read
+/// again); `.folders` ages only the change time of folders (a build trusts the output folders
+/// it recorded). It counts the files looked up in each folder.
+final class AgedFileSystem: FileSystem, @unchecked Sendable {
+    enum Scope { case everything, folders }
+    let scope: Scope
+    let base = LocalFileSystem()
+    var fresh: Set<String> = []
+    private let lock = NSLock()
+    private var counts: [String: Int] = [:]
+    /// Per folder, the names looked up that are not folders (files, or nothing there).
+    var looked: [String: Int] {
+        get { lock.lock(); defer { lock.unlock() }; return counts }
+        set { lock.lock(); counts = newValue; lock.unlock() }
+    }
+
+    init(_ scope: Scope = .everything) { self.scope = scope }
+
+    private func aged(_ path: String, _ s: FileStatus?) -> FileStatus? {
+        guard var s, !fresh.contains(path) else { return s }
+        switch scope {
+        case .everything:
+            s.modified -= 3_600_000_000_000
+            s.changed -= 3_600_000_000_000
+        case .folders:
+            if s.kind == .directory { s.changed -= 3_600_000_000_000 }
+        }
+        return s
+    }
+
+    func read(_ path: String) throws -> [UInt8] { try base.read(path) }
+    func entries(in directory: String) throws -> [DirectoryEntry] { try base.entries(in: directory) }
+    func kind(of path: String) -> FileKind? { base.kind(of: path) }
+    func realPath(_ path: String) -> String? { base.realPath(path) }
+    func writeAtomically(_ bytes: [UInt8], to path: String) throws { try base.writeAtomically(bytes, to: path) }
+    func createExclusively(_ bytes: [UInt8], at path: String) throws { try base.createExclusively(bytes, at: path) }
+    func createDirectory(_ path: String) throws { try base.createDirectory(path) }
+    func remove(_ path: String) throws { try base.remove(path) }
+    func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
+    func modificationTime(_ path: String) -> Int64? { aged(path, base.status(path))?.modified }
+    func fileSize(_ path: String) -> Int? { base.fileSize(path) }
+    func status(_ path: String) -> FileStatus? { aged(path, base.status(path)) }
+    func statuses(in directory: String, names: [String]) -> [FileStatus?] {
+        let found = base.statuses(in: directory, names: names)
+        lock.lock()
+        counts[directory, default: 0] += found.filter { $0?.kind != .directory }.count
+        lock.unlock()
+        return zip(names, found).map { aged(directory + "/" + $0, $1) }
+    }
+}
