@@ -122,6 +122,16 @@ struct IncrementalBuildTests {
         #expect(files.looked[folder, default: 0] > 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: draft)) == original)
         #expect(try SiteBuilder(fileSystem: files).build(root: root, options: options).upToDate)
+
+        // A manifest changed since (a checkout, an edit) may list a file no folder ever held:
+        // the folders do not vouch for it, every file is looked at.
+        let manifest = out + "/" + OutputWriter.manifestName
+        try (String(contentsOfFile: manifest, encoding: .utf8) + "0123456789abcdef contacts/GHOST.html\n")
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        files.looked = [:]
+        #expect(try !SiteBuilder(fileSystem: files).build(root: root, options: options).upToDate)
+        #expect(files.looked[out + "/contacts", default: 0] > 0)
+        #expect(!fm.fileExists(atPath: out + "/contacts/GHOST.html"))
     }
 
     /// A batch none of whose inputs changed is kept whole (its files are not rendered), unless

@@ -3,7 +3,7 @@
 /// anything to do before any content is parsed.
 struct LastBuild: Sendable {
     let path: String
-    /// The fingerprints only (they come first in the file); `state(withPages:)` reads the pages.
+    /// The fingerprints and folders only (they come first in the file); `state()` reads the pages.
     let fingerprints: BuildState
     /// When the record was written: a file changed in the same clock tick proves nothing by its time.
     let written: Int64
@@ -17,9 +17,7 @@ struct LastBuild: Sendable {
     }
 
     /// The whole record, with a line per page (784,692 at L: half a second).
-    func state(withPages: Bool = true) -> BuildState {
-        Self.read(path, fileSystem: fileSystem, pages: withPages)
-    }
+    func state() -> BuildState { Self.read(path, fileSystem: fileSystem, pages: true) }
 
     /// The same files with the same sizes and modification times as the last build (`stat`
     /// holds them), none changed in the tick the record was written ("racy", as git calls it:

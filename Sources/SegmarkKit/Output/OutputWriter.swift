@@ -336,6 +336,10 @@ public final class OutputWriter {
         guard fileSystem.kind(of: directory + "/" + Self.manifestName) == .file else { return nil }
         let owned = readManifest().paths
         for i in owned.indices where !Self.isSafeRelative(owned[i]) { return nil }
+        // A manifest changed since the record was written (a checkout, an edit) may list files
+        // the folders never held: then every file is looked at.
+        let manifestTime = fileSystem.modificationTime(directory + "/" + Self.manifestName) ?? .max
+        let folders = manifestTime < written ? folders : []
         let now = fileSystem.statuses(of: folders.map(\.path), under: directory)
         var unchanged = Set<String>()
         for (folder, status) in zip(folders, now) {
