@@ -19,7 +19,10 @@ struct BuildRecordTests {
         var paths = PathTable()
         for (path, _) in pages { paths.insert(path) }
         state.setPages(paths, pages.map(\.page))
+        state.folders = [.init(path: "contacts", changed: 1_764_498_000_123_456_789, inode: UInt64.max),
+                         .init(path: "interactions/B 1-mail", changed: -1, inode: 7)]
         let back = BuildState(state.bytes)
+        #expect(back.folders == state.folders)
         #expect(back.inputs == "00ff")
         #expect(back.stat == "abcd")
         #expect(back.pageOrder == ["contacts/CT2.html", "segments/A B.md", "index.html"])
@@ -28,6 +31,7 @@ struct BuildRecordTests {
         // Read for its fingerprints only: those, and no page.
         let header = BuildState(state.bytes, pages: false)
         #expect(header.inputs == "00ff" && header.stat == "abcd" && header.pageOrder.isEmpty)
+        #expect(header.folders == state.folders)
     }
 
     /// A page is staged by the thread that rendered it, before the build's thread checks
@@ -129,6 +133,9 @@ struct BuildRecordTests {
         let state = BuildState(Array(text.utf8))
         #expect(state.pageOrder == ["d.html"])
         #expect(state.stat == nil)
+        // A folder record outside the output, or damaged, vouches for nothing.
+        let folders = "folder 5 6 ../away\nfolder 5 6 /etc\nfolder 5 6 a/./b\nfolder x 6 c\nfolder 5 6\nfolder 5 6 contacts\n"
+        #expect(BuildState(Array(folders.utf8)).folders == [.init(path: "contacts", changed: 5, inode: 6)])
     }
 
     /// A damaged state listing a page twice: the page keeps its first place and its last record.

@@ -75,12 +75,14 @@ struct BuildState: Sendable {
         }
     }
 
-    /// `CHANGED INODE PATH`; a line that does not read so is left out (its folder is then looked into).
+    /// `CHANGED INODE PATH`; a line that does not read so, or names no plain relative path, is
+    /// left out (its folder is then looked into).
     private mutating func readFolder(_ line: ArraySlice<UInt8>) {
         let (changed, r1) = RecordLines.field(line)
         guard let r1 else { return }
         let (inode, path) = RecordLines.field(r1)
-        guard let path, !path.isEmpty, let changed = RecordLines.integer(changed), let inode = RecordLines.integer(inode) else { return }
+        guard let path, OutputWriter.isSafeRelative(bytes: path), let changed = RecordLines.integer(changed),
+              let inode = RecordLines.integer(inode) else { return }
         folders.append(Folder(path: RecordLines.text(path), changed: changed, inode: UInt64(bitPattern: inode)))
     }
 
