@@ -83,6 +83,49 @@ struct TextHelperTests {
         #expect(Text.suggestion(for: "GROUQ00001", among: (0..<5000).map { String(format: "GROUP%05d", $0) }) == "GROUP00001")
     }
 
+    /// The indexed search answers what the plain one answers, for the words asked before the
+    /// list is indexed and after: near misses (a letter changed, dropped, added, two swapped,
+    /// up to three edits), random words, words longer than those indexed, letters that
+    /// lower-case to two, a list with a word twice.
+    @Test func theIndexedSuggestionPicksWhatThePlainSearchPicks() {
+        let rng = Random(seed: 91)
+        let alphabet: [String] = ["a", "b", "c", "d", "A", "B", "ø", "Ø", "İ", "e\u{301}", "-", "1"]
+        func word(_ n: Int) -> String { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined() }
+        func nearMiss(_ of: String) -> String {
+            var near = Array(of)
+            for _ in 0..<(1 + Int(rng.next() % 3)) where !near.isEmpty {
+                let at = Int(rng.next() % UInt64(near.count))
+                switch rng.next() % 4 {
+                case 0: near[at] = Character(word(1))
+                case 1: near.remove(at: at)
+                case 2: near.insert(Character(word(1)), at: at)
+                default: if at + 1 < near.count { near.swapAt(at, at + 1) }
+                }
+            }
+            return String(near)
+        }
+        var found = 0
+        for round in 0..<4 {
+            var list = (0..<(200 + round * 150)).map { _ in word(2 + Int(rng.next() % (round == 3 ? 22 : 12))) }
+            list.append(list[3])
+            let suggester = Suggester(list)
+            for k in 0..<200 {
+                let asked = k % 3 == 0 ? word(3 + Int(rng.next() % 14)) : nearMiss(list[Int(rng.next() % UInt64(list.count))])
+                let picked = suggester.suggestion(for: asked)
+                #expect(picked == Text.suggestion(for: asked, among: list), "\(asked) (round \(round), word \(k))")
+                #expect(suggester.suggestion(for: asked) == picked)
+                if picked != nil { found += 1 }
+            }
+        }
+        #expect(found > 300)
+        // From several threads at once, each word answered as alone.
+        let codes = (0..<3_000).map { String(format: "GRP%05d", $0 * 7) }
+        let shared = Suggester(codes)
+        let words = (0..<400).map { String(format: "GRQ%05d", $0 * 7) }
+        let answers = parallelMap(words.count, itemsPerWorker: 8) { shared.suggestion(for: words[$0]) }
+        #expect(answers == words.map { Text.suggestion(for: $0, among: codes) })
+    }
+
     @Test func anEmailAddressLooksLikeOne() {
         for good in ["a@b.no", "ola.nordmann@firma.example.com", "æ@ø.no"] { #expect(ContactImporter.looksLikeEmail(good), "\(good)") }
         for bad in ["", "@b.no", "a@", "a@b", "a@.no", "a@b.", "a@b@c.no", "a b@c.no", "a@b.no,", "<a@b.no>", "a;b@c.no"] {

@@ -9,19 +9,19 @@ public struct ModelValidator: Sendable {
 
     public init() {}
 
+    /// "Did you mean" per list (a code table, the segment ids, …), each list's search made
+    /// once per check and shared by the threads that check contacts.
     final class Hints: @unchecked Sendable {
         private let lock = NSLock()
-        private var known: [String: String] = [:]
+        private var suggesters: [String: Suggester] = [:]
 
-        func hint(_ key: String, _ make: () -> String) -> String {
+        /// "; did you mean 'X'?" for `word` among the list called `list`, or empty.
+        func didYouMean(_ word: String, in list: String, _ candidates: () -> [String]) -> String {
             lock.lock()
-            if let hit = known[key] { lock.unlock(); return hit }
+            let suggester = suggesters[list] ?? Suggester(candidates())
+            suggesters[list] = suggester
             lock.unlock()
-            let made = make()
-            lock.lock()
-            known[key] = made
-            lock.unlock()
-            return made
+            return suggester.didYouMean(word)
         }
     }
 
@@ -90,7 +90,7 @@ public struct ModelValidator: Sendable {
     func code(_ model: Model, _ table: String, _ value: String?, at location: @autoclosure () -> SourceLocation?, what: String,
               _ out: inout [Diagnostic]) {
         guard let value, !value.isEmpty, let t = model.codes.table(table), !t.contains(value), let location = location() else { return }
-        let hint = hints.hint(table + "\u{1}" + value) { Text.didYouMean(value, t.entries.map(\.code)) }
+        let hint = hints.didYouMean(value, in: "codes " + table) { t.entries.map(\.code) }
         out.append(.warning("\(what) '\(value)' is not in the \(table) table of codes.yml" + hint, at: location))
     }
 
@@ -136,7 +136,7 @@ public struct ModelValidator: Sendable {
             for (question, answers) in c.profile {
                 guard let loc = c.locations["profile." + question] else { continue }
                 guard let q = model.codes.question(question) else {
-                    out.append(.warning("profile question '\(question)' is not in the profile table of codes.yml" + Text.didYouMean(question, model.codes.questions.map(\.code)), at: loc))
+                    out.append(.warning("profile question '\(question)' is not in the profile table of codes.yml" + hints.didYouMean(question, in: "questions") { model.codes.questions.map(\.code) }, at: loc))
                     continue
                 }
                 if !q.answers.entries.isEmpty {
@@ -212,7 +212,7 @@ public struct ModelValidator: Sendable {
                             for term in alternative {
                                 guard case .equal = term.operation, let v = term.value, !v.hasWildcards, !v.text.isEmpty, !codes.contains(v.text) else { continue }
                                 let words = v.text.split(whereSeparator: { $0 == " " || $0 == "," }).filter { $0.uppercased() != "OR" }
-                                var hint = Text.didYouMean(v.text, codes.entries.map(\.code))
+                                var hint = hints.didYouMean(v.text, in: "codes " + table.table) { codes.entries.map(\.code) }
                                 if words.count > 1, words.allSatisfy({ codes.contains(String($0)) }) {
                                     hint = "; for any of them, write " + words.joined(separator: "|")
                                 }
@@ -229,10 +229,10 @@ public struct ModelValidator: Sendable {
     func segments(_ model: Model, _ out: inout [Diagnostic]) {
         for s in model.segments {
             if let c = s.campaign, model.campaign(c.value) == nil {
-                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + hints.didYouMean(c.value, in: "campaigns") { model.campaigns.map(\.id) }, at: c.location)) }
             }
             if let t = s.interactionTemplate, model.template(t.value) == nil {
-                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location)) }
+                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + hints.didYouMean(t.value, in: "templates") { model.templates.map(\.id) }, at: t.location)) }
             }
             code(model, "salespeople", s.salesperson?.value, at: s.salesperson?.location, what: "salesperson", &out)
             for step in s.criteria {
@@ -242,7 +242,7 @@ public struct ModelValidator: Sendable {
                             for term in alternative {
                                 guard case .equal = term.operation, let v = term.value, !v.hasWildcards else { continue }
                                 if model.segment(v.text) == nil, !model.isUnreadable(.segment, v.text) {
-                                    out.append(.error("segment '\(v.text)' does not exist" + Text.didYouMean(v.text, model.segments.map(\.id)), at: filter.location))
+                                    out.append(.error("segment '\(v.text)' does not exist" + hints.didYouMean(v.text, in: "segments") { model.segments.map(\.id) }, at: filter.location))
                                 }
                             }
                         }
@@ -274,7 +274,7 @@ public struct ModelValidator: Sendable {
     func templates(_ model: Model, _ out: inout [Diagnostic]) {
         for t in model.templates {
             if let c = t.campaign, model.campaign(c.value) == nil {
-                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + hints.didYouMean(c.value, in: "campaigns") { model.campaigns.map(\.id) }, at: c.location)) }
             }
         }
     }
@@ -285,12 +285,12 @@ public struct ModelValidator: Sendable {
             var out: [Diagnostic] = []
             let b = model.batches[bi]
             if let t = b.template, model.template(t.value) == nil {
-                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + Text.didYouMean(t.value, model.templates.map(\.id)), at: t.location)) }
+                if !model.isUnreadable(.interactionTemplate, t.value) { out.append(.error("interaction template '\(t.value)' does not exist" + hints.didYouMean(t.value, in: "templates") { model.templates.map(\.id) }, at: t.location)) }
             }
             var campaigns = [b.values.campaign].compactMap { $0 }
             campaigns += b.entries.compactMap(\.values.campaign)
             for c in campaigns where model.campaignIndex[Text.fold(c.value)] == nil {
-                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + Text.didYouMean(c.value, model.campaigns.map(\.id)), at: c.location)) }
+                if !model.isUnreadable(.campaign, c.value) { out.append(.error("campaign '\(c.value)' does not exist" + hints.didYouMean(c.value, in: "campaigns") { model.campaigns.map(\.id) }, at: c.location)) }
             }
             if let s = b.segment, model.segment(s.value) == nil {
                 if !model.isUnreadable(.segment, s.value) { out.append(.warning("segment '\(s.value)' does not exist (was it deleted?)", at: s.location)) }
