@@ -51,47 +51,59 @@ final class Suggester: @unchecked Sendable {
     }
 
     /// The list's short words by the hash of each form they take with up to three scalars
-    /// deleted (lower-cased, as the distance compares them), sorted by hash.
+    /// deleted (lower-cased, as the distance compares them), sorted by hash, each with the
+    /// number of scalars deleted.
     struct Index {
         var hashes: [UInt64] = []
         var owners: [Int32] = []
+        var deleted: [UInt8] = []
         /// Words not indexed (longer than `longestIndexed`): held against every word asked.
         var unindexed: [Int] = []
 
         init?(_ candidates: [String]) {
-            var pairs: [(hash: UInt64, owner: Int32)] = []
+            var forms: [(hash: UInt64, owner: Int32, deleted: UInt8)] = []
             var buffer: [UInt32] = []
             for (i, candidate) in candidates.enumerated() {
                 let scalars = Suggester.lowered(candidate)
                 guard scalars.count <= Suggester.longestIndexed else { unindexed.append(i); continue }
-                Suggester.forms(of: scalars, deleting: 3, buffer: &buffer) { pairs.append(($0, Int32(i))) }
-                if pairs.count > Suggester.mostForms { return nil }
+                Suggester.forms(of: scalars, deleting: 3, buffer: &buffer) { forms.append(($0, Int32(i), UInt8($1))) }
+                if forms.count > Suggester.mostForms { return nil }
             }
-            pairs.sort { $0.hash < $1.hash || ($0.hash == $1.hash && $0.owner < $1.owner) }
-            // A form reached by deleting either of two equal letters is listed once.
-            for pair in pairs where hashes.last != pair.hash || owners.last != pair.owner {
-                hashes.append(pair.hash)
-                owners.append(pair.owner)
+            forms.sort { ($0.hash, $0.owner, $0.deleted) < ($1.hash, $1.owner, $1.deleted) }
+            // A form reached by deleting either of two equal letters is listed once, with the fewest deletions.
+            for form in forms where hashes.last != form.hash || owners.last != form.owner {
+                hashes.append(form.hash)
+                owners.append(form.owner)
+                deleted.append(form.deleted)
             }
         }
 
+        /// In rounds of 1, 2, … deletions up to the word's limit: a word of the list within k
+        /// edits shares a form with it of at most k deletions on each side, so once the best
+        /// found is within k edits, no word not yet asked can beat it or tie with it.
         func suggestion(for word: String, among candidates: [String]) -> String? {
             guard word.count >= 4 else { return nil }
             let target = Suggester.lowered(word)
             let limit = max(1, min(3, word.count / 3))
             var asked = Set<Int32>()
-            if target.count - limit <= Suggester.longestIndexed {
-                var buffer: [UInt32] = []
-                Suggester.forms(of: target, deleting: limit, buffer: &buffer) { hash in
-                    var k = lowerBound(hash)
-                    while k < hashes.count, hashes[k] == hash {
-                        asked.insert(owners[k])
-                        k += 1
+            var best: String? = nil
+            var buffer: [UInt32] = []
+            for round in 1...limit {
+                var near = round == 1 ? unindexed.map { candidates[$0] } : []
+                if let best { near.append(best) }
+                if target.count - round <= Suggester.longestIndexed {
+                    Suggester.forms(of: target, deleting: round, buffer: &buffer) { hash, _ in
+                        var k = lowerBound(hash)
+                        while k < hashes.count, hashes[k] == hash {
+                            if Int(deleted[k]) <= round, asked.insert(owners[k]).inserted { near.append(candidates[Int(owners[k])]) }
+                            k += 1
+                        }
                     }
                 }
+                best = Text.suggestion(for: word, among: near)
+                if let best, Text.editDistance(best.lowercased(), word.lowercased()) <= round { break }
             }
-            let near = asked.sorted().map { candidates[Int($0)] } + unindexed.map { candidates[$0] }
-            return Text.suggestion(for: word, among: near)
+            return best
         }
 
         private func lowerBound(_ hash: UInt64) -> Int {
@@ -113,11 +125,11 @@ final class Suggester: @unchecked Sendable {
     }
 
     /// Calls `body` with the hash of every form of `scalars` with up to `deleting` scalars
-    /// deleted (a form reached in two ways is told twice).
-    static func forms(of scalars: [UInt32], deleting: Int, buffer: inout [UInt32], _ body: (UInt64) -> Void) {
+    /// deleted, and how many were (a form reached in two ways is told twice).
+    static func forms(of scalars: [UInt32], deleting: Int, buffer: inout [UInt32], _ body: (UInt64, Int) -> Void) {
         buffer = scalars
-        func walk(from start: Int, left: Int, _ body: (UInt64) -> Void) {
-            body(hash(buffer))
+        func walk(from start: Int, left: Int, _ body: (UInt64, Int) -> Void) {
+            body(hash(buffer), scalars.count - buffer.count)
             guard left > 0 else { return }
             var i = start
             while i < buffer.count {
