@@ -1,17 +1,18 @@
 import Foundation
 
 /// "Did you mean" for many words against one list (a code table, the segment ids): the answer
-/// `Text.suggestion(for:among:)` gives, in time that grows with the words asked plus the list,
-/// not with their product. 5,000 contacts, each with a mailing group of its own missing from a
-/// table of 5,000, asked 25 million distances of the plain search.
+/// `Text.suggestion(for:among:)` gives, without holding every word asked against every word
+/// of the list. 5,000 contacts, each with a mailing group of its own missing from a table of
+/// 5,000, asked 25 million distances of the plain search.
 ///
 /// The first words asked are held against every word of the list. After that the list is
 /// indexed by the forms its short words take with up to three letters deleted; a word within
 /// three edits of another shares one such form with it (each edit costs at most one deletion
 /// on each side), so a word asks only the list's words that share a form with it, and the
-/// distance decides among those as before. Long words (rare in code tables) are held against
-/// every word still, and so is everything when the index would be too large.
-/// Safe to ask from several threads; each word is answered once.
+/// distance decides among those as before. A typo of a letter or two asks a handful of words;
+/// a word far from all of them asks those sharing a form with three letters deleted. Long
+/// words (rare in code tables) are held against every word still, and so is everything when
+/// the index would be too large. Safe to ask from several threads; each word is answered once.
 final class Suggester: @unchecked Sendable {
     private let candidates: [String]
     private let lock = NSLock()
