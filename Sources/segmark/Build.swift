@@ -28,17 +28,7 @@ struct Build: ParsableCommand {
     /// Checked before running, so a mistake prints this command's usage.
     func validate() throws { _ = try parsedFormats() }
 
-    func parsedFormats() throws -> [Settings.Format]? {
-        guard let format else { return nil }
-        var list: [Settings.Format] = []
-        for part in format.split(separator: ",") {
-            guard let f = Settings.Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("--format: unknown format '\(part)'; expected html, md or html,md")
-            }
-            if !list.contains(f) { list.append(f) }
-        }
-        return list
-    }
+    func parsedFormats() throws -> [Settings.Format]? { try Settings.Format.list(format) }
 
     func run() throws {
         let root = try global.resolvedRoot()
@@ -132,5 +122,20 @@ final class Progress: @unchecked Sendable {
         guard shown else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         shown = false
+    }
+}
+
+extension Settings.Format {
+    /// `--format html,md` (`build` and `serve`), each format once; nil when not given.
+    static func list(_ option: String?) throws -> [Settings.Format]? {
+        guard let option else { return nil }
+        var list: [Settings.Format] = []
+        for part in option.split(separator: ",") {
+            guard let f = Settings.Format(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("--format: unknown format '\(part)'; expected html, md or html,md")
+            }
+            if !list.contains(f) { list.append(f) }
+        }
+        return list
     }
 }

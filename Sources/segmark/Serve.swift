@@ -26,16 +26,7 @@ struct Serve: AsyncParsableCommand {
         _ = try listeningAddress()
     }
 
-    func parsedFormats() throws -> [Settings.Format]? {
-        try format.map { format in
-            try format.split(separator: ",").map { name in
-                guard let f = Settings.Format(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                    throw ValidationError("unknown format '\(name)'; expected html or md")
-                }
-                return f
-            }
-        }
-    }
+    func parsedFormats() throws -> [Settings.Format]? { try Settings.Format.list(format) }
 
     var ip: String { host == "localhost" ? "127.0.0.1" : host }
 

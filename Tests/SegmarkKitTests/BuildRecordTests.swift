@@ -149,6 +149,13 @@ struct BuildRecordTests {
 
     /// The table of paths answers as a dictionary and an array would, through its growth, for
     /// paths that differ in their last byte, in length only, or in bytes beyond ASCII.
+    @Test func aPathsFolderIsUpToItsLastSlash() {
+        var table = PathTable()
+        for path in ["index.html", "contacts/CT1.html", "interactions/B 1-mail/CT2.eml", "a/", "/x"] { table.insert(path) }
+        let folders = table.indices.map { String(decoding: table.bytes[table.folderRange($0)], as: UTF8.self) }
+        #expect(folders == ["", "contacts", "interactions/B 1-mail", "a", ""])
+    }
+
     @Test func pathTableAnswersAsADictionaryWould() {
         var table = PathTable()
         var order: [String] = [], places: [String: Int] = [:]

@@ -354,10 +354,7 @@ public final class OutputWriter {
         owned.bytes.withUnsafeBufferPointer { all in
             var folder = 0..<0, trusted = false
             for i in owned.indices {
-                let r = owned.range(i)
-                var slash = r.upperBound
-                while slash > r.lowerBound, all[slash - 1] != 0x2F { slash -= 1 }
-                let here = r.lowerBound..<max(r.lowerBound, slash - 1)
+                let here = owned.folderRange(i)
                 if here.count != folder.count || !all[here].elementsEqual(all[folder]) {
                     folder = here
                     trusted = !here.isEmpty && unchanged.contains(String(decoding: all[here], as: UTF8.self))
@@ -378,10 +375,7 @@ public final class OutputWriter {
             var last = 0..<0
             for i in paths.indices {
                 // Paths come in runs of one folder: a name is made when the folder changes.
-                let r = paths.range(i)
-                var slash = r.upperBound
-                while slash > r.lowerBound, all[slash - 1] != 0x2F { slash -= 1 }
-                let here = r.lowerBound..<max(r.lowerBound, slash - 1)
+                let here = paths.folderRange(i)
                 if here.isEmpty || (here.count == last.count && all[here].elementsEqual(all[last])) { continue }
                 last = here
                 var folder = String(decoding: all[here], as: UTF8.self)

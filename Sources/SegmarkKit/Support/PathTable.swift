@@ -30,6 +30,14 @@ public struct PathTable: Sendable, Equatable {
     /// The bytes of the path at `i`.
     func range(_ i: Int) -> Range<Int> { (i == 0 ? 0 : ends[i - 1])..<ends[i] }
 
+    /// Where in `bytes` the folder of path `i` is: up to its last `/`, empty for a path at the top.
+    func folderRange(_ i: Int) -> Range<Int> {
+        let r = range(i)
+        var slash = r.upperBound
+        while slash > r.lowerBound, bytes[slash - 1] != 0x2F { slash -= 1 }
+        return r.lowerBound..<max(r.lowerBound, slash - 1)
+    }
+
     subscript(i: Int) -> String { String(decoding: bytes[range(i)], as: UTF8.self) }
 
     /// Calls `body` with the bytes of the path at `i`.

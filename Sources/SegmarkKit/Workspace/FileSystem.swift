@@ -347,10 +347,7 @@ public struct LocalFileSystem: FileSystem {
         var pieces: [(folder: Range<Int>, from: Int, to: Int)] = []
         table.bytes.withUnsafeBufferPointer { all in
             for (n, i) in indices.enumerated() {
-                let r = table.range(i)
-                var slash = r.upperBound
-                while slash > r.lowerBound, all[slash - 1] != 0x2F { slash -= 1 }
-                let folder = r.lowerBound..<max(r.lowerBound, slash - 1)
+                let folder = table.folderRange(i)
                 if let last = pieces.last, last.to - last.from < 2048, last.folder.count == folder.count,
                    folder.isEmpty || memcmp(all.baseAddress! + last.folder.lowerBound, all.baseAddress! + folder.lowerBound, folder.count) == 0 {
                     pieces[pieces.count - 1].to = n + 1
