@@ -22,7 +22,7 @@ struct Explain: ParsableCommand {
         let ws = try LoadedWorkspace(global)
         let si = try ws.segmentIndex(segment)
         let ci = try ws.contactIndex(contact)
-        let evaluation = SegmentEvaluator(model: ws.model, asOf: ws.asOf).evaluate()
+        let evaluation = SegmentEvaluator(model: ws.model, asOf: ws.asOf).evaluate(only: [si])
         let explainer = Explainer(model: ws.model, evaluation: evaluation)
         let explanation = explainer.explain(segmentIndex: si, contactIndex: ci)
         switch format {

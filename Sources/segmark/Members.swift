@@ -18,7 +18,7 @@ struct Members: ParsableCommand {
     func run() throws {
         let ws = try LoadedWorkspace(global)
         let si = try ws.segmentIndex(segment)
-        let evaluation = SegmentEvaluator(model: ws.model, asOf: ws.asOf).evaluate()
+        let evaluation = SegmentEvaluator(model: ws.model, asOf: ws.asOf).evaluate(only: [si])
         guard let result = evaluation.result(si) else {
             Console.error("error: segment '\(segment)' cannot be evaluated")
             throw ExitCode(1)

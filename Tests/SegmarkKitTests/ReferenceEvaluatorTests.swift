@@ -83,3 +83,71 @@ struct ReferenceEvaluatorTests {
         #expect(done.values.contains { !$0.isEmpty })
     }
 }
+
+/// `members`, `explain` and `log` evaluate one segment and the segments it reads, not the
+/// workspace: the answer for that segment must be the whole evaluation's.
+@Suite("Evaluating one segment")
+struct OneSegmentEvaluationTests {
+    /// For each segment: its result alone equals its result in the whole evaluation, the
+    /// segments it reads have theirs, and the others none.
+    func expectSameAsWhole(_ model: Model, asOf: Day, label: String) {
+        let whole = SegmentEvaluator(model: model, asOf: asOf).evaluate()
+        let graph = SegmentGraph(model: model)
+        for si in model.segments.indices {
+            let alone = SegmentEvaluator(model: model, asOf: asOf).evaluate(only: [si])
+            var reads = Set<Int>(), pending = [si]
+            while let s = pending.popLast() {
+                if reads.insert(s).inserted { pending += graph.dependencies(of: s) }
+            }
+            for sj in model.segments.indices {
+                let id = "\(label) \(model.segments[si].id) → \(model.segments[sj].id)"
+                guard reads.contains(sj), let expected = whole.results[sj] else {
+                    #expect(alone.results[sj] == nil, "\(id): evaluated though not read")
+                    continue
+                }
+                guard let actual = alone.results[sj] else {
+                    Issue.record("\(id): not evaluated")
+                    continue
+                }
+                #expect(actual.members == expected.members, "\(id)")
+                #expect(actual.addedBy.steps(of: actual.members.indices) == expected.addedBy.steps(of: expected.members.indices), "\(id)")
+                #expect(actual.steps == expected.steps, "\(id)")
+                #expect(actual.droppedByExclusion == expected.droppedByExclusion, "\(id)")
+            }
+        }
+    }
+
+    @Test func segmentsThatReadSegments() throws {
+        let ws = try TestWorkspace(Dictionary(uniqueKeysWithValues: [
+            contact("C1", "country: NO\nindustry_groups: [RET]"),
+            contact("C2", "country: SE\nexclude_from_segments: true"),
+            contact("P1", "company: C1\ncountry: NO\njob_responsibilities: [MARKETING]", type: "person"),
+            contact("P2", "company: C2\ncountry: DK", type: "person"),
+            contact("P3", "country: GB\nterritory: LND", type: "person"),
+            segment("A", "  - add:\n      segment: B\n  - reduce:\n      contact: { country: SE }"),
+            segment("B", "  - add:\n      segment: 'C*'\n    expand_companies: true"),
+            segment("C1", "  - add:\n      contact: { country: NO }"),
+            segment("C2", "  - add:\n      industry_groups: RET\n  - refine:\n      contact: { type: person }"),
+            segment("D", "  - add:\n      segment: E"),
+            segment("E", "  - add:\n      segment: D\n  - add:\n      contact: { territory: LND }"),
+            segment("F", "  - add:\n      segment: D"),
+            segment("G", "  - add:\n      job_responsibilities: MARKETING\n  - add:\n      contact: { name: '*2' }\n    ignore_exclusion: true"),
+        ]))
+        defer { ws.remove() }
+        let check = ws.check()
+        #expect(check.model.segments.count == 8)
+        expectSameAsWhole(check.model, asOf: Day("2026-12-01")!, label: "hand-made")
+    }
+
+    @Test func theDemoWorkspace() {
+        let check = WorkspaceCheck(root: TestWorkspace.repositoryRoot)
+        expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "demo")
+    }
+
+    @Test func aGeneratedWorkspace() throws {
+        let dir = try TestWorkspace.generated(contacts: 300, segments: 15, entries: 2000, seed: 7)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let check = WorkspaceCheck(root: dir)
+        expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "generated")
+    }
+}

@@ -29,13 +29,30 @@ public struct SegmentEvaluator: Sendable {
         evaluate(into: GroupCache())
     }
 
+    /// Evaluates only the segments `targets` and those they read, directly or not: what
+    /// `members`, `explain` and `log` need of one segment, without the work of every other.
+    /// The other segments have no result.
+    public func evaluate(only targets: [Int]) -> Evaluation {
+        let graph = SegmentGraph(model: model)
+        var needed = [Bool](repeating: false, count: model.segments.count)
+        var pending = targets.filter { model.segments.indices.contains($0) }
+        while let si = pending.popLast() {
+            guard !needed[si] else { continue }
+            needed[si] = true
+            pending.append(contentsOf: graph.dependencies(of: si).filter { !needed[$0] })
+        }
+        return evaluate(into: GroupCache(), graph: graph, needed: needed)
+    }
+
     /// Evaluates with the sets of `cache`; when `changed` is given, the cache holds the sets of
     /// an evaluation of the same segments over the same contacts in the same places, of which
     /// only those contacts changed (`serve` after a save): each set is tested again for them (and
     /// for the people of a changed company) instead of being made again.
     /// - Parameter previous: the evaluation the cache's sets were made for; its entries and
     ///   facts are brought up to date instead of being made again.
-    func evaluate(into cache: GroupCache, changed: [Int]? = nil, previous: Evaluation? = nil) -> Evaluation {
+    /// - Parameter needed: the segments to evaluate (each with the segments it reads); nil for all.
+    func evaluate(into cache: GroupCache, changed: [Int]? = nil, previous: Evaluation? = nil,
+                  graph: SegmentGraph? = nil, needed: [Bool]? = nil) -> Evaluation {
         var entries: [InteractionEntry]
         var facts: ContactFacts
         if let changed, let previous, previous.facts.companyNumber.count == model.contacts.count,
@@ -49,11 +66,12 @@ public struct SegmentEvaluator: Sendable {
         }
         let matcher = GroupMatcher(model: model, facts: facts, entries: entries, asOf: asOf)
         if let changed { patch(cache, changed: changed, matcher: matcher) }
-        buildIndexes(cache, matcher: matcher)
-        let graph = SegmentGraph(model: model)
-        buildGroupSets(cache, matcher: matcher, graph: graph)
+        let graph = graph ?? SegmentGraph(model: model)
+        let segments = needed.map { needed in model.segments.indices.filter { needed[$0] }.map { model.segments[$0] } } ?? model.segments
+        buildIndexes(cache, matcher: matcher, segments: segments)
+        buildGroupSets(cache, matcher: matcher, graph: graph, segments: segments)
         var results = [SegmentResult?](repeating: nil, count: model.segments.count)
-        for si in graph.evaluable {
+        for si in graph.evaluable where needed?[si] ?? true {
             results[si] = run(si, matcher: matcher, graph: graph, results: results, cache: cache, trace: nil)
         }
         return Evaluation(asOf: asOf, entries: entries, facts: facts, results: results)
@@ -161,13 +179,13 @@ public struct SegmentEvaluator: Sendable {
         }
     }
 
-    /// The indexes (value → contacts) of every contact field, code list and profile question a
-    /// segment filters on, made side by side on every core before the segments run (each is a
+    /// The indexes (value → contacts) of every contact field, code list and profile question one
+    /// of `segments` filters on, made side by side on every core before the segments run (each is a
     /// pass over all contacts; the segments then read them).
-    func buildIndexes(_ cache: GroupCache, matcher: GroupMatcher) {
+    func buildIndexes(_ cache: GroupCache, matcher: GroupMatcher, segments: [Segment]) {
         var fields: [CriterionField] = [], kinds: [FilterGroup.Kind] = [], questions: [String] = []
         var seenFields = Set<CriterionField>(), seenKinds = Set<FilterGroup.Kind>(), seenQuestions = Set<String>()
-        for segment in model.segments {
+        for segment in segments {
             // Only for sets not made yet (after a patch, every set a segment needs is there).
             for group in segment.criteria.flatMap(\.groups) where cache.sets[key(group)] == nil {
                 switch group.kind {
@@ -218,14 +236,14 @@ public struct SegmentEvaluator: Sendable {
         }
     }
 
-    /// The sets the segments will combine, made side by side on every core before they run:
+    /// The sets `segments` will combine, made side by side on every core before they run:
     /// each condition of a contact group once (a contact group is then the intersection of its
     /// conditions), and each list, profile and interaction group. Each job works in a cache of
     /// its own that shares the indexes; the sets are merged after.
-    func buildGroupSets(_ cache: GroupCache, matcher: GroupMatcher, graph: SegmentGraph) {
+    func buildGroupSets(_ cache: GroupCache, matcher: GroupMatcher, graph: SegmentGraph, segments: [Segment]) {
         // A job is a one-condition contact group, or a group of another kind.
         var jobs: [FilterGroup] = [], seen = Set<String>()
-        for segment in model.segments {
+        for segment in segments {
             for group in segment.criteria.flatMap(\.groups) {
                 switch group.kind {
                 case .segment:

@@ -40,7 +40,7 @@ public struct BatchLogger {
         // The members are those the sheet and `members` show (as of the as-of date); the date
         // only dates the entries.
         let day = date ?? s.date ?? asOf
-        let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate()
+        let evaluation = SegmentEvaluator(model: model, asOf: asOf).evaluate(only: [si])
         guard let result = evaluation.results[si], !result.members.isEmpty else {
             throw Refusal(message: "segment \(s.id) has no members as of \(asOf); nothing to log")
         }
