@@ -27,6 +27,37 @@ struct FileSystemTests {
         #expect(listing(dir) == ["A.md", "B.md"])
     }
 
+    /// How a build puts a staged page in place: over a page (swapped, then the old one
+    /// unlinked), where none is, over a link (the link goes, its target stays), and never
+    /// over a folder.
+    @Test func replaceFileReplacesFilesAndLinksButNeverAFolder() throws {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir + "/staging", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/out/page.html", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fs = LocalFileSystem()
+        for name in ["a", "b", "c", "d"] { try fs.writeNew(Array("new \(name)\n".utf8), to: dir + "/staging/\(name).html") }
+        try fs.writeNew(Array("old a\n".utf8), to: dir + "/out/a.html")
+        try fs.writeNew(Array("kept\n".utf8), to: dir + "/out/target.txt")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/out/c.html", withDestinationPath: dir + "/out/target.txt")
+        try fs.writeNew(Array("inside\n".utf8), to: dir + "/out/page.html/inside.txt")
+
+        try fs.replaceFile(dir + "/staging/a.html", to: dir + "/out/a.html")
+        try fs.replaceFile(dir + "/staging/b.html", to: dir + "/out/b.html")
+        try fs.replaceFile(dir + "/staging/c.html", to: dir + "/out/c.html")
+        #expect(throws: FileSystemError.io(dir + "/out/page.html", String(cString: strerror(EISDIR)))) {
+            try fs.replaceFile(dir + "/staging/d.html", to: dir + "/out/page.html")
+        }
+        #expect(try fs.read(dir + "/out/a.html") == Array("new a\n".utf8))
+        #expect(try fs.read(dir + "/out/b.html") == Array("new b\n".utf8))
+        #expect(fs.kind(of: dir + "/out/c.html") == .file)
+        #expect(try fs.read(dir + "/out/c.html") == Array("new c\n".utf8))
+        #expect(try fs.read(dir + "/out/target.txt") == Array("kept\n".utf8))
+        #expect(try fs.read(dir + "/out/page.html/inside.txt") == Array("inside\n".utf8))
+        #expect(listing(dir + "/staging") == ["d.html"])
+        #expect(listing(dir + "/out") == ["a.html", "b.html", "c.html", "page.html", "target.txt"])
+    }
+
     /// A folder with `pages/a.html`, `pages/sub/b.html`, `top.html`, a link `pages/link.html`
     /// to a.html and a link `linked` to pages/.
     func pagesFolder() throws -> String {

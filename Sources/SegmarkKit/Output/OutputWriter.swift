@@ -248,7 +248,7 @@ public final class OutputWriter {
                 lastParent = parent
                 lastMoved = try decide(parent)
             }
-            if !lastMoved { try fileSystem.rename(staging + "/" + path, to: directory + "/" + path) }
+            if !lastMoved { try fileSystem.replaceFile(staging + "/" + path, to: directory + "/" + path) }
         }
     }
 

@@ -24,6 +24,9 @@ public protocol FileSystem: Sendable {
     func createDirectory(_ path: String) throws
     func remove(_ path: String) throws
     func rename(_ from: String, to: String) throws
+    /// Moves the regular file `from` to `to`, replacing a file there in one step for readers
+    /// (as `rename` does); fails, and moves nothing, when `to` is a folder.
+    func replaceFile(_ from: String, to: String) throws
     /// Modification time in nanoseconds (tests use it to prove a no-change build touches nothing).
     func modificationTime(_ path: String) -> Int64?
     /// The size in bytes, when known without reading the file.
@@ -58,6 +61,8 @@ extension FileSystem {
     public func fileSize(_ path: String) -> Int? { nil }
 
     public func writeNew(_ bytes: [UInt8], to path: String) throws { try createExclusively(bytes, at: path) }
+
+    public func replaceFile(_ from: String, to: String) throws { try rename(from, to: to) }
 
     /// As the real file system answers, through `status` and `read` (for file systems of tests).
     public func holds(_ bytes: [UInt8], at path: String, under root: String) -> Bool {
@@ -307,6 +312,30 @@ public struct LocalFileSystem: FileSystem {
 
     public func rename(_ from: String, to: String) throws {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError.io(to, Self.errnoMessage()) }
+    }
+
+    /// A file already at `to` is swapped with `from` (`RENAME_EXCHANGE`), then unlinked from
+    /// where `from` was: readers see the old file or the new, as with a rename. A rename over
+    /// an existing file makes ext4 start writing the new file's data out at once, under the
+    /// folder's lock (`auto_da_alloc`, its guard for programs that replace files without
+    /// `fsync`): after a segment's description changed at 100,000 contacts, 40,000 pages are
+    /// replaced, and that took 4.3 s of the build (`perf`). Output pages need no such guard:
+    /// one cut short by a power loss has another size than the build recorded, and the next
+    /// build makes it again. Where nothing is at `to`, or the file system cannot swap, this
+    /// is a plain rename.
+    public func replaceFile(_ from: String, to: String) throws {
+        var st = stat()
+        // A folder at `to` is never swapped out (a rename onto it fails, as it should).
+        guard lstat(to, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR, let swap = Self.renameat2,
+              swap(AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */) == 0 else {
+            return try rename(from, to: to)
+        }
+        if lstat(from, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            // A folder came to `to` since the look: put it back, and fail as a rename onto it fails.
+            _ = swap(AT_FDCWD, from, AT_FDCWD, to, 2)
+            throw FileSystemError.io(to, String(cString: strerror(EISDIR)))
+        }
+        unlink(from)  // the replaced file (or link), now at the staged name
     }
 
     public func fileSize(_ path: String) -> Int? {
