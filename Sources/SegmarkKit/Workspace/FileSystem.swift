@@ -320,9 +320,9 @@ public struct LocalFileSystem: FileSystem {
     /// folder's lock (`auto_da_alloc`, its guard for programs that replace files without
     /// `fsync`): after a segment's description changed at 100,000 contacts, 40,000 pages are
     /// replaced, and that took 4.3 s of the build (`perf`). Output pages need no such guard:
-    /// one cut short by a power loss has another size than the build recorded, and the next
-    /// build makes it again. Where nothing is at `to`, or the file system cannot swap, this
-    /// is a plain rename.
+    /// they are made from the content, and `build --force` makes one cut short by a power
+    /// loss again. Where nothing is at `to`, or the file system cannot swap, this is a plain
+    /// rename.
     public func replaceFile(_ from: String, to: String) throws {
         var st = stat()
         // A folder at `to` is never swapped out (a rename onto it fails, as it should).
