@@ -42,12 +42,19 @@ struct FileSystemTests {
         try FileManager.default.createSymbolicLink(atPath: dir + "/out/c.html", withDestinationPath: dir + "/out/target.txt")
         try fs.writeNew(Array("inside\n".utf8), to: dir + "/out/page.html/inside.txt")
 
-        try fs.replaceFile(dir + "/staging/a.html", to: dir + "/out/a.html")
-        try fs.replaceFile(dir + "/staging/b.html", to: dir + "/out/b.html")
-        try fs.replaceFile(dir + "/staging/c.html", to: dir + "/out/c.html")
+        // The page and the link replaced are left at the staged names, for the caller to remove.
+        #expect(try fs.replaceFile(dir + "/staging/a.html", to: dir + "/out/a.html"))
+        #expect(try fs.read(dir + "/staging/a.html") == Array("old a\n".utf8))
+        #expect(try !fs.replaceFile(dir + "/staging/b.html", to: dir + "/out/b.html"))
+        #expect(try fs.replaceFile(dir + "/staging/c.html", to: dir + "/out/c.html"))
+        #expect(fs.kind(of: dir + "/staging/c.html") == .symlink)
         #expect(throws: FileSystemError.io(dir + "/out/page.html", String(cString: strerror(EISDIR)))) {
-            try fs.replaceFile(dir + "/staging/d.html", to: dir + "/out/page.html")
+            _ = try fs.replaceFile(dir + "/staging/d.html", to: dir + "/out/page.html")
         }
+        let remover = BackgroundRemover(fileSystem: fs, threads: 2)
+        remover.remove(dir + "/staging/a.html")
+        remover.remove(dir + "/staging/c.html")
+        remover.finish()
         #expect(try fs.read(dir + "/out/a.html") == Array("new a\n".utf8))
         #expect(try fs.read(dir + "/out/b.html") == Array("new b\n".utf8))
         #expect(fs.kind(of: dir + "/out/c.html") == .file)
@@ -56,6 +63,24 @@ struct FileSystemTests {
         #expect(try fs.read(dir + "/out/page.html/inside.txt") == Array("inside\n".utf8))
         #expect(listing(dir + "/staging") == ["d.html"])
         #expect(listing(dir + "/out") == ["a.html", "b.html", "c.html", "page.html", "target.txt"])
+    }
+
+    /// The remover takes files from any number of callers' queues on a few threads; `finish`
+    /// returns once every file queued is gone, and the remover can be used again after.
+    @Test func theBackgroundRemoverRemovesEveryFileQueuedBeforeFinishReturns() throws {
+        let dir = NSTemporaryDirectory() + "segmark-fs-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fs = LocalFileSystem()
+        let remover = BackgroundRemover(fileSystem: fs, threads: 3)
+        for round in 0..<2 {
+            for i in 0..<500 { try fs.writeNew([UInt8(i & 0xFF)], to: dir + "/\(round)-\(i).html") }
+            for i in 0..<500 { remover.remove(dir + "/\(round)-\(i).html") }
+            remover.remove(dir + "/missing.html")  // a file already gone is no error
+            remover.finish()
+            #expect(listing(dir) == [], "round \(round)")
+        }
+        remover.finish()  // nothing queued: returns at once
     }
 
     /// A folder with `pages/a.html`, `pages/sub/b.html`, `top.html`, a link `pages/link.html`

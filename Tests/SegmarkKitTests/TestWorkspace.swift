@@ -104,7 +104,7 @@ final class AgedFileSystem: FileSystem, @unchecked Sendable {
     func createDirectory(_ path: String) throws { try base.createDirectory(path) }
     func remove(_ path: String) throws { try base.remove(path) }
     func rename(_ from: String, to: String) throws { try base.rename(from, to: to) }
-    func replaceFile(_ from: String, to: String) throws { try base.replaceFile(from, to: to) }
+    func replaceFile(_ from: String, to: String) throws -> Bool { try base.replaceFile(from, to: to) }
     func modificationTime(_ path: String) -> Int64? { aged(path, base.status(path))?.modified }
     func fileSize(_ path: String) -> Int? { base.fileSize(path) }
     func status(_ path: String) -> FileStatus? { aged(path, base.status(path)) }

@@ -20,6 +20,8 @@ public final class OutputWriter {
     /// The produced files that were staged (places in `produced`, in order).
     var staged: [Int] = []
     private let stager: Stager
+    /// Removes the pages replaced while the rest move into place (`moveStagedIntoPlace`).
+    private let remover: BackgroundRemover
     /// Folders inside the output folder already proven real.
     var realFolders: Set<String> = [""]
     /// The folder of the last path checked, when it was found real.
@@ -37,6 +39,7 @@ public final class OutputWriter {
         self.fileSystem = fileSystem
         self.directory = directory
         stager = Stager(fileSystem: fileSystem, folder: directory + "/" + Self.stagingName)
+        remover = BackgroundRemover(fileSystem: fileSystem)
     }
 
     var staging: String { stager.folder }
@@ -248,7 +251,7 @@ public final class OutputWriter {
                 lastParent = parent
                 lastMoved = try decide(parent)
             }
-            if !lastMoved { try fileSystem.replaceFile(staging + "/" + path, to: directory + "/" + path) }
+            if !lastMoved, try fileSystem.replaceFile(staging + "/" + path, to: directory + "/" + path) { remover.remove(staging + "/" + path) }
         }
     }
 
@@ -322,6 +325,7 @@ public final class OutputWriter {
 
     /// Drops the staging folder; Output/ stays as it was.
     public func abort() {
+        remover.finish()
         if stager.reset() || fileSystem.kind(of: staging) != nil { try? removeTree(staging) }
     }
 

@@ -25,8 +25,9 @@ public protocol FileSystem: Sendable {
     func remove(_ path: String) throws
     func rename(_ from: String, to: String) throws
     /// Moves the regular file `from` to `to`, replacing a file there in one step for readers
-    /// (as `rename` does); fails, and moves nothing, when `to` is a folder.
-    func replaceFile(_ from: String, to: String) throws
+    /// (as `rename` does); fails, and moves nothing, when `to` is a folder. True when the file
+    /// replaced was swapped to `from` instead of removed: the caller removes it.
+    func replaceFile(_ from: String, to: String) throws -> Bool
     /// Modification time in nanoseconds (tests use it to prove a no-change build touches nothing).
     func modificationTime(_ path: String) -> Int64?
     /// The size in bytes, when known without reading the file.
@@ -62,7 +63,10 @@ extension FileSystem {
 
     public func writeNew(_ bytes: [UInt8], to path: String) throws { try createExclusively(bytes, at: path) }
 
-    public func replaceFile(_ from: String, to: String) throws { try rename(from, to: to) }
+    public func replaceFile(_ from: String, to: String) throws -> Bool {
+        try rename(from, to: to)
+        return false
+    }
 
     /// As the real file system answers, through `status` and `read` (for file systems of tests).
     public func holds(_ bytes: [UInt8], at path: String, under root: String) -> Bool {
@@ -314,8 +318,8 @@ public struct LocalFileSystem: FileSystem {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError.io(to, Self.errnoMessage()) }
     }
 
-    /// A file already at `to` is swapped with `from` (`RENAME_EXCHANGE`), then unlinked from
-    /// where `from` was: readers see the old file or the new, as with a rename. A rename over
+    /// A file already at `to` is swapped with `from` (`RENAME_EXCHANGE`) and left there for
+    /// the caller to unlink: readers see the old file or the new, as with a rename. A rename over
     /// an existing file makes ext4 start writing the new file's data out at once, under the
     /// folder's lock (`auto_da_alloc`, its guard for programs that replace files without
     /// `fsync`): after a segment's description changed at 100,000 contacts, 40,000 pages are
@@ -323,19 +327,20 @@ public struct LocalFileSystem: FileSystem {
     /// they are made from the content, and `build --force` makes one cut short by a power
     /// loss again. Where nothing is at `to`, or the file system cannot swap, this is a plain
     /// rename.
-    public func replaceFile(_ from: String, to: String) throws {
+    public func replaceFile(_ from: String, to: String) throws -> Bool {
         var st = stat()
         // A folder at `to` is never swapped out (a rename onto it fails, as it should).
         guard lstat(to, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR, let swap = Self.renameat2,
               swap(AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */) == 0 else {
-            return try rename(from, to: to)
+            try rename(from, to: to)
+            return false
         }
         if lstat(from, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
             // A folder came to `to` since the look: put it back, and fail as a rename onto it fails.
             _ = swap(AT_FDCWD, from, AT_FDCWD, to, 2)
             throw FileSystemError.io(to, String(cString: strerror(EISDIR)))
         }
-        unlink(from)  // the replaced file (or link), now at the staged name
+        return true  // the replaced file (or link), now at the staged name
     }
 
     public func fileSize(_ path: String) -> Int? {
