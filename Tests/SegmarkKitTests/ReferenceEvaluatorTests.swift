@@ -89,8 +89,11 @@ struct ReferenceEvaluatorTests {
 @Suite("Evaluating one segment")
 struct OneSegmentEvaluationTests {
     /// For each segment: its result alone equals its result in the whole evaluation, the
-    /// segments it reads have theirs, and the others none.
-    func expectSameAsWhole(_ model: Model, asOf: Day, label: String) {
+    /// segments it reads have theirs, and the others none. Returns how many of the results
+    /// compared had members (a test of nothing but empty segments would prove little).
+    @discardableResult
+    func expectSameAsWhole(_ model: Model, asOf: Day, label: String) -> Int {
+        var compared = 0
         let whole = SegmentEvaluator(model: model, asOf: asOf).evaluate()
         let graph = SegmentGraph(model: model)
         for si in model.segments.indices {
@@ -113,8 +116,10 @@ struct OneSegmentEvaluationTests {
                 #expect(actual.addedBy.steps(of: actual.members.indices) == expected.addedBy.steps(of: expected.members.indices), "\(id)")
                 #expect(actual.steps == expected.steps, "\(id)")
                 #expect(actual.droppedByExclusion == expected.droppedByExclusion, "\(id)")
+                if !expected.members.indices.isEmpty { compared += 1 }
             }
         }
+        return compared
     }
 
     @Test func segmentsThatReadSegments() throws {
@@ -136,18 +141,18 @@ struct OneSegmentEvaluationTests {
         defer { ws.remove() }
         let check = ws.check()
         #expect(check.model.segments.count == 8)
-        expectSameAsWhole(check.model, asOf: Day("2026-12-01")!, label: "hand-made")
+        #expect(expectSameAsWhole(check.model, asOf: Day("2026-12-01")!, label: "hand-made") >= 5)
     }
 
     @Test func theDemoWorkspace() {
         let check = WorkspaceCheck(root: TestWorkspace.repositoryRoot)
-        expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "demo")
+        #expect(expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "demo") > 0)
     }
 
     @Test func aGeneratedWorkspace() throws {
         let dir = try TestWorkspace.generated(contacts: 300, segments: 15, entries: 2000, seed: 7)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let check = WorkspaceCheck(root: dir)
-        expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "generated")
+        #expect(expectSameAsWhole(check.model, asOf: check.model.settings.asOf!, label: "generated") > 0)
     }
 }
